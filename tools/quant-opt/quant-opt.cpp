@@ -1,0 +1,29 @@
+//===- quant-opt.cpp - quantc's mlir-opt ----------------------------------===//
+//
+// Runs quantc's passes and pipelines, and every upstream pass, on .mlir files.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qc/QCDialect.h"
+#include "quantc/Transforms/Passes.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::registerAllPasses();
+  mlir::qc::registerQCPasses();
+
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  mlir::registerAllToLLVMIRTranslations(registry);
+  registry.insert<mlir::qc::QCDialect>();
+
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "quantc optimizer driver\n", registry));
+}
