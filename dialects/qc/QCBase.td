@@ -47,7 +47,9 @@ def QC_Dialect : Dialect {
 //===----------------------------------------------------------------------===//
 
 def QC_FloatTensor : StaticShapeTensorOf<[AnyFloat]>;
-def QC_NumericTensor : StaticShapeTensorOf<[AnyFloat, AnySignlessInteger]>;
+// Integers keep ONNX's signedness: uint8 is `ui8`, int8 is `i8` (signless
+// integers are treated as signed).
+def QC_NumericTensor : StaticShapeTensorOf<[AnyFloat, AnyInteger]>;
 def QC_IndexTensor : StaticShapeTensorOf<[I32, I64]>;
 def QC_I64Tensor : StaticShapeTensorOf<[I64]>;
 def QC_AnyTensor : StaticShapeTensorOf<[AnyType]>;

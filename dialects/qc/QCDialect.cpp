@@ -39,10 +39,10 @@ Operation *QCDialect::materializeConstant(OpBuilder &builder, Attribute value,
 //===----------------------------------------------------------------------===//
 
 std::string mlir::qc::formatShape(ArrayRef<int64_t> shape) {
-  return "[" + llvm::join(llvm::map_range(shape, [](int64_t d) {
-                            return std::to_string(d);
-                          }),
-                          ", ") +
+  return "[" +
+         llvm::join(llvm::map_range(
+                        shape, [](int64_t d) { return std::to_string(d); }),
+                    ", ") +
          "]";
 }
 
@@ -61,8 +61,7 @@ LogicalResult mlir::qc::getWindowParams(
   params.dilations.assign(numSpatial, 1);
   params.padsBegin.assign(numSpatial, 0);
   params.padsEnd.assign(numSpatial, 0);
-  auto takePositive = [&](std::optional<ArrayRef<int64_t>> attr,
-                          StringRef name,
+  auto takePositive = [&](std::optional<ArrayRef<int64_t>> attr, StringRef name,
                           SmallVector<int64_t> &out) -> LogicalResult {
     if (!attr)
       return success();
@@ -71,8 +70,8 @@ LogicalResult mlir::qc::getWindowParams(
                         " (one per spatial dimension), found ", attr->size());
     for (int64_t v : *attr)
       if (v <= 0)
-        return inferError(loc, opName, "expected positive ", name,
-                          ", found ", formatShape(*attr));
+        return inferError(loc, opName, "expected positive ", name, ", found ",
+                          formatShape(*attr));
     out.assign(attr->begin(), attr->end());
     return success();
   };
@@ -93,12 +92,10 @@ LogicalResult mlir::qc::getWindowParams(
   return success();
 }
 
-std::optional<int64_t> mlir::qc::poolOutputSize(int64_t in, int64_t kernel,
-                                                int64_t stride,
-                                                int64_t padBegin,
-                                                int64_t padEnd,
-                                                int64_t dilation,
-                                                bool ceilMode) {
+std::optional<int64_t>
+mlir::qc::poolOutputSize(int64_t in, int64_t kernel, int64_t stride,
+                         int64_t padBegin, int64_t padEnd, int64_t dilation,
+                         bool ceilMode) {
   int64_t span = (kernel - 1) * dilation + 1;
   int64_t room = in + padBegin + padEnd - span;
   if (room < 0)
@@ -133,12 +130,12 @@ mlir::qc::verifyQuantizedTensor(function_ref<InFlightDiagnostic()> emitErr,
     int64_t axis = perAxis.getQuantizedDimension();
     if (axis >= rank)
       return emitErr() << "expected the quantized dimension of the " << what
-                       << " (" << axis << ") to be less than its rank ("
-                       << rank << ")";
+                       << " (" << axis << ") to be less than its rank (" << rank
+                       << ")";
     if ((int64_t)perAxis.getScales().size() != shape[axis])
-      return emitErr() << "expected " << shape[axis]
-                       << " scales for dimension " << axis << " of the "
-                       << what << ", found " << perAxis.getScales().size();
+      return emitErr() << "expected " << shape[axis] << " scales for dimension "
+                       << axis << " of the " << what << ", found "
+                       << perAxis.getScales().size();
     return success();
   }
   if (auto sub = dyn_cast<quant::UniformQuantizedSubChannelType>(elem)) {
@@ -150,21 +147,23 @@ mlir::qc::verifyQuantizedTensor(function_ref<InFlightDiagnostic()> emitErr,
     SmallVector<int64_t> blocks(shape.begin(), shape.end());
     for (auto [dim, size] : sub.getBlockSizeInfo()) {
       if (dim >= rank)
-        return emitErr() << "expected quantized dimension " << dim
-                         << " of the " << what << " to be less than its rank ("
-                         << rank << ")";
-      if (size <= 0 || shape[dim] % size != 0)
+        return emitErr() << "expected quantized dimension " << dim << " of the "
+                         << what << " to be less than its rank (" << rank
+                         << ")";
+      if (shape[dim] % size != 0)
         return emitErr() << "expected block size " << size
-                         << " to divide dimension " << dim << " of the "
-                         << what << " (" << shape[dim] << ")";
+                         << " to divide dimension " << dim << " of the " << what
+                         << " (" << shape[dim] << ")";
       blocks[dim] = size;
     }
     for (int64_t d = 0; d < rank; ++d)
       if (scaleShape[d] != shape[d] / blocks[d])
         return emitErr() << "expected a scale tensor of shape "
-                         << formatShape(llvm::to_vector(llvm::map_range(
-                                llvm::seq<int64_t>(0, rank),
-                                [&](int64_t i) { return shape[i] / blocks[i]; })))
+                         << formatShape(llvm::to_vector(
+                                llvm::map_range(llvm::seq<int64_t>(0, rank),
+                                                [&](int64_t i) {
+                                                  return shape[i] / blocks[i];
+                                                })))
                          << " for the " << what << ", found "
                          << formatShape(scaleShape);
     return success();

@@ -1,4 +1,5 @@
-//===- QCDialect.h - the qc dialect --------------------------------*- C++ -*-===//
+//===- QCDialect.h - the qc dialect --------------------------------*- C++
+//-*-===//
 
 #ifndef QUANTC_DIALECT_QC_QCDIALECT_H
 #define QUANTC_DIALECT_QC_QCDIALECT_H

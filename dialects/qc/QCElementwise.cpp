@@ -16,10 +16,8 @@ using namespace mlir::qc;
 static LogicalResult inferBroadcast(std::optional<Location> loc,
                                     StringRef opName, Value lhs, Value rhs,
                                     SmallVectorImpl<Type> &types) {
-  auto lhsType = dyn_cast<RankedTensorType>(lhs.getType());
-  auto rhsType = dyn_cast<RankedTensorType>(rhs.getType());
-  if (!lhsType || !rhsType)
-    return inferError(loc, opName, "expected ranked tensor operands");
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
   SmallVector<int64_t> shape;
   if (!OpTrait::util::getBroadcastedShape(lhsType.getShape(),
                                           rhsType.getShape(), shape))
@@ -32,9 +30,9 @@ static LogicalResult inferBroadcast(std::optional<Location> loc,
 }
 
 #define QC_BINARY_INFER(OP)                                                    \
-  LogicalResult OP::inferReturnTypes(MLIRContext *, std::optional<Location> loc, \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &types) {           \
+  LogicalResult OP::inferReturnTypes(                                          \
+      MLIRContext *, std::optional<Location> loc, Adaptor adaptor,             \
+      SmallVectorImpl<Type> &types) {                                          \
     return inferBroadcast(loc, getOperationName(), adaptor.getLhs(),           \
                           adaptor.getRhs(), types);                            \
   }
@@ -47,16 +45,21 @@ QC_BINARY_INFER(MaxOp)
 QC_BINARY_INFER(MinOp)
 #undef QC_BINARY_INFER
 
-/// Whether `attr` is a splat constant equal to `value` (integer or float).
-static bool isSplatOf(Attribute attr, double value) {
+/// Whether `attr` is a splat constant equal to `value` (0 or 1), integer or
+/// float, of any width.
+static bool isSplatOf(Attribute attr, int64_t value) {
   auto splat = dyn_cast_if_present<SplatElementsAttr>(attr);
   if (!splat)
     return false;
   Type elem = splat.getElementType();
-  if (isa<FloatType>(elem))
-    return splat.getSplatValue<APFloat>().convertToDouble() == value;
-  if (isa<IntegerType>(elem))
-    return splat.getSplatValue<APInt>().getSExtValue() == (int64_t)value;
+  if (isa<FloatType>(elem)) {
+    APFloat v = splat.getSplatValue<APFloat>();
+    return v.isZero() ? value == 0 : v.isExactlyValue((double)value);
+  }
+  if (isa<IntegerType>(elem)) {
+    APInt v = splat.getSplatValue<APInt>();
+    return value == 0 ? v.isZero() : v.isOne();
+  }
   return false;
 }
 
@@ -65,26 +68,26 @@ static bool isSplatOf(Attribute attr, double value) {
 /// not preserve the sign of zero.
 template <typename OpTy>
 static OpFoldResult foldRightIdentity(OpTy op, Attribute rhs,
-                                      double identity) {
+                                      int64_t identity) {
   if (op.getLhs().getType() == op.getType() && isSplatOf(rhs, identity))
     return op.getLhs();
   return {};
 }
 
 OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
-  return foldRightIdentity(*this, adaptor.getRhs(), 0.0);
+  return foldRightIdentity(*this, adaptor.getRhs(), 0);
 }
 OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
-  return foldRightIdentity(*this, adaptor.getRhs(), 0.0);
+  return foldRightIdentity(*this, adaptor.getRhs(), 0);
 }
 OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
-  return foldRightIdentity(*this, adaptor.getRhs(), 1.0);
+  return foldRightIdentity(*this, adaptor.getRhs(), 1);
 }
 OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
-  return foldRightIdentity(*this, adaptor.getRhs(), 1.0);
+  return foldRightIdentity(*this, adaptor.getRhs(), 1);
 }
 OpFoldResult PowOp::fold(FoldAdaptor adaptor) {
-  return foldRightIdentity(*this, adaptor.getRhs(), 1.0);
+  return foldRightIdentity(*this, adaptor.getRhs(), 1);
 }
 
 LogicalResult PReluOp::verify() {

@@ -78,8 +78,9 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *,
         x.getDimSize(i + 2), w.getDimSize(i + 2), wp.strides[i],
         wp.padsBegin[i], wp.padsEnd[i], wp.dilations[i], /*ceilMode=*/false);
     if (!out)
-      return inferError(loc, name, "expected the kernel window to fit the "
-                                   "padded input along spatial dimension ",
+      return inferError(loc, name,
+                        "expected the kernel window to fit the "
+                        "padded input along spatial dimension ",
                         i);
     shape.push_back(*out);
   }
@@ -118,8 +119,7 @@ LogicalResult ConvTransposeOp::inferReturnTypes(MLIRContext *,
       return inferError(loc, name, "expected ", n,
                         " output_padding values, found ", op->size());
     for (int64_t i = 0; i < n; ++i) {
-      if ((*op)[i] < 0 ||
-          (*op)[i] >= std::max(wp.strides[i], wp.dilations[i]))
+      if ((*op)[i] < 0 || (*op)[i] >= std::max(wp.strides[i], wp.dilations[i]))
         return inferError(loc, name,
                           "expected output_padding to be non-negative and "
                           "less than the stride or the dilation, found ",
@@ -133,8 +133,9 @@ LogicalResult ConvTransposeOp::inferReturnTypes(MLIRContext *,
                   (w.getDimSize(i + 2) - 1) * wp.dilations[i] + 1 -
                   wp.padsBegin[i] - wp.padsEnd[i];
     if (out <= 0)
-      return inferError(loc, name, "expected a positive output size along "
-                                   "spatial dimension ",
+      return inferError(loc, name,
+                        "expected a positive output size along "
+                        "spatial dimension ",
                         i, ", found ", out);
     shape.push_back(out);
   }
@@ -163,16 +164,17 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *,
     bs.push_back(1);
   int64_t k = as.back(), kb = bs[bs.size() - 2];
   if (k != kb)
-    return inferError(loc, name, "expected the contraction dimensions to "
-                                 "match, found ",
+    return inferError(loc, name,
+                      "expected the contraction dimensions to "
+                      "match, found ",
                       k, " (lhs ", formatShape(a.getShape()), ") and ", kb,
                       " (rhs ", formatShape(b.getShape()), ")");
   SmallVector<int64_t> batch;
   if (!OpTrait::util::getBroadcastedShape(ArrayRef(as).drop_back(2),
                                           ArrayRef(bs).drop_back(2), batch))
-    return inferError(loc, name, "batch dimensions of ",
-                      formatShape(a.getShape()), " and ",
-                      formatShape(b.getShape()), " are not broadcast-compatible");
+    return inferError(
+        loc, name, "batch dimensions of ", formatShape(a.getShape()), " and ",
+        formatShape(b.getShape()), " are not broadcast-compatible");
   if (!aVec)
     batch.push_back(as[as.size() - 2]);
   if (!bVec)
@@ -196,8 +198,9 @@ LogicalResult GemmOp::inferReturnTypes(MLIRContext *,
   int64_t kb = b.getDimSize(adaptor.getTransB() ? 1 : 0);
   int64_t n = b.getDimSize(adaptor.getTransB() ? 0 : 1);
   if (ka != kb)
-    return inferError(loc, name, "expected the contraction dimensions to "
-                                 "match, found ",
+    return inferError(loc, name,
+                      "expected the contraction dimensions to "
+                      "match, found ",
                       ka, " and ", kb);
   if (Value c = adaptor.getC()) {
     auto cs = cast<RankedTensorType>(c.getType()).getShape();
@@ -255,8 +258,7 @@ LogicalResult LayerNormalizationOp::verify() {
   return success();
 }
 
-template <typename OpTy>
-static LogicalResult verifySoftmaxAxis(OpTy op) {
+template <typename OpTy> static LogicalResult verifySoftmaxAxis(OpTy op) {
   int64_t rank = op.getX().getType().getRank();
   if (!normalizeAxis(op.getAxis(), rank))
     return op.emitOpError("expected axis in [")
@@ -297,18 +299,18 @@ static LogicalResult inferPool(std::optional<Location> loc, StringRef name,
   SmallVector<int64_t> shape(x.getShape().take_front(2));
   for (int64_t i = 0; i < n; ++i) {
     if (wp.padsBegin[i] >= kernel[i] || wp.padsEnd[i] >= kernel[i])
-      return inferError(loc, name, "expected pads smaller than the kernel, "
-                                   "found kernel_shape ",
-                        formatShape(kernel), " and pads [",
-                        wp.padsBegin[i], ", ", wp.padsEnd[i],
-                        "] along spatial dimension ", i);
-    std::optional<int64_t> out =
-        poolOutputSize(x.getDimSize(i + 2), kernel[i], wp.strides[i],
-                       wp.padsBegin[i], wp.padsEnd[i], wp.dilations[i],
-                       ceilMode);
+      return inferError(loc, name,
+                        "expected pads smaller than the kernel, "
+                        "found kernel_shape ",
+                        formatShape(kernel), " and pads [", wp.padsBegin[i],
+                        ", ", wp.padsEnd[i], "] along spatial dimension ", i);
+    std::optional<int64_t> out = poolOutputSize(
+        x.getDimSize(i + 2), kernel[i], wp.strides[i], wp.padsBegin[i],
+        wp.padsEnd[i], wp.dilations[i], ceilMode);
     if (!out)
-      return inferError(loc, name, "expected the kernel window to fit the "
-                                   "padded input along spatial dimension ",
+      return inferError(loc, name,
+                        "expected the kernel window to fit the "
+                        "padded input along spatial dimension ",
                         i);
     shape.push_back(*out);
   }
@@ -406,14 +408,15 @@ static LogicalResult inferReduce(std::optional<Location> loc, StringRef name,
     else if (keepdims)
       shape.push_back(1);
   }
-  types.push_back(tensorOf(shape, resultElem ? resultElem : x.getElementType()));
+  types.push_back(
+      tensorOf(shape, resultElem ? resultElem : x.getElementType()));
   return success();
 }
 
 #define QC_REDUCE(OP)                                                          \
-  LogicalResult OP::inferReturnTypes(MLIRContext *, std::optional<Location> loc, \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &types) {           \
+  LogicalResult OP::inferReturnTypes(                                          \
+      MLIRContext *, std::optional<Location> loc, Adaptor adaptor,             \
+      SmallVectorImpl<Type> &types) {                                          \
     return inferReduce(loc, getOperationName(), adaptor.getX(),                \
                        adaptor.getAxes(), adaptor.getKeepdims(), Type(),       \
                        types);                                                 \
@@ -430,8 +433,7 @@ QC_REDUCE(ReduceSumSquareOp)
 
 /// A reduction over dimensions of size 1 that keeps them is the identity
 /// (for the reductions whose one-element result is the element itself).
-template <typename OpTy>
-static OpFoldResult foldUnitReduce(OpTy op) {
+template <typename OpTy> static OpFoldResult foldUnitReduce(OpTy op) {
   if (op.getX().getType() == op.getType())
     return op.getX();
   return {};
@@ -443,11 +445,14 @@ OpFoldResult ReduceMinOp::fold(FoldAdaptor) { return foldUnitReduce(*this); }
 OpFoldResult ReduceProdOp::fold(FoldAdaptor) { return foldUnitReduce(*this); }
 
 #define QC_ARG_REDUCE(OP)                                                      \
-  LogicalResult OP::inferReturnTypes(MLIRContext *ctx,                         \
-                                     std::optional<Location> loc,              \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &types) {           \
+  LogicalResult OP::inferReturnTypes(                                          \
+      MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,          \
+      SmallVectorImpl<Type> &types) {                                          \
     int64_t axis = adaptor.getAxis();                                          \
+    int64_t rank = cast<RankedTensorType>(adaptor.getX().getType()).getRank(); \
+    if (!normalizeAxis(axis, rank))                                            \
+      return inferError(loc, getOperationName(), "expected axis in [", -rank,  \
+                        ", ", rank, "), found ", axis);                        \
     return inferReduce(loc, getOperationName(), adaptor.getX(),                \
                        ArrayRef<int64_t>(axis), adaptor.getKeepdims(),         \
                        IntegerType::get(ctx, 64), types);                      \

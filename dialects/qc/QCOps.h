@@ -1,4 +1,5 @@
-//===- QCOps.h - qc operations -------------------------------------*- C++ -*-===//
+//===- QCOps.h - qc operations -------------------------------------*- C++
+//-*-===//
 
 #ifndef QUANTC_DIALECT_QC_QCOPS_H
 #define QUANTC_DIALECT_QC_QCOPS_H

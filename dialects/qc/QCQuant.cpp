@@ -15,13 +15,15 @@ static quant::QuantizedType quantElem(RankedTensorType t) {
 /// Checks a float <-> quantized pair: same shape, the float element type is
 /// the expressed type, and the quantized type's parameters fit the shape.
 static LogicalResult verifyFloatQuantPair(Operation *op, RankedTensorType flt,
-                                          RankedTensorType q,
-                                          StringRef qWhat) {
+                                          RankedTensorType q, StringRef qWhat) {
   auto emitErr = [op] { return op->emitOpError(); };
+  auto operand = cast<RankedTensorType>(op->getOperand(0).getType());
+  auto result = cast<RankedTensorType>(op->getResult(0).getType());
   if (flt.getShape() != q.getShape())
-    return op->emitOpError("expected operand and result shapes to match, found ")
-           << formatShape(flt.getShape()) << " and "
-           << formatShape(q.getShape());
+    return op->emitOpError(
+               "expected operand and result shapes to match, found ")
+           << formatShape(operand.getShape()) << " and "
+           << formatShape(result.getShape());
   if (failed(verifyQuantizedTensor(emitErr, q, qWhat)))
     return failure();
   Type expressed = quantElem(q).getExpressedType();

@@ -1,4 +1,5 @@
-//===- QCShapeUtils.h - helpers shared by qc verifiers and inference -*- C++ -*-===//
+//===- QCShapeUtils.h - helpers shared by qc verifiers and inference -*- C++
+//-*-===//
 //
 // Internal to the qc dialect library (and the importer, which reuses the
 // window arithmetic). Result-type inference doubles as verification: an

@@ -51,7 +51,8 @@ struct FoldBatchNormIntoConv : OpRewritePattern<BatchNormalizationOp> {
     for (int64_t c = 0; c < m; ++c) {
       double s = (*scale)[c] / std::sqrt((double)(*var)[c] + eps);
       for (int64_t i = 0; i < perChannel; ++i)
-        (*w)[c * perChannel + i] = static_cast<float>((*w)[c * perChannel + i] * s);
+        (*w)[c * perChannel + i] =
+            static_cast<float>((*w)[c * perChannel + i] * s);
       b[c] = static_cast<float>((b[c] - (*mean)[c]) * s + (*shift)[c]);
     }
 

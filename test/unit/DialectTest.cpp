@@ -46,9 +46,9 @@ TEST_F(DialectTest, ConvInfersOutputShape) {
   props.strides = b.getDenseI64ArrayAttr({2, 2});
   props.pads = b.getDenseI64ArrayAttr({1, 1, 1, 1});
   props.group = b.getI64IntegerAttr(1);
-  ASSERT_TRUE(succeeded(ConvOp::inferReturnTypes(
-      &ctx, loc, ValueRange{x, w}, DictionaryAttr::get(&ctx), &props, {},
-      types)));
+  ASSERT_TRUE(succeeded(ConvOp::inferReturnTypes(&ctx, loc, ValueRange{x, w},
+                                                 DictionaryAttr::get(&ctx),
+                                                 &props, {}, types)));
   ASSERT_EQ(types.size(), 1u);
   EXPECT_EQ(cast<RankedTensorType>(types[0]).getShape(),
             ArrayRef<int64_t>({1, 8, 320, 320}));
@@ -65,8 +65,8 @@ TEST_F(DialectTest, InferenceReportsErrorsAtTheLocation) {
   });
   SmallVector<Type> types;
   EXPECT_TRUE(failed(AddOp::inferReturnTypes(&ctx, loc, ValueRange{a, c},
-                                             DictionaryAttr::get(&ctx),
-                                             nullptr, {}, types)));
+                                             DictionaryAttr::get(&ctx), nullptr,
+                                             {}, types)));
   EXPECT_EQ(message, "loc(\"/backbone/Add_3\"): 'qc.add' op operand shapes "
                      "[2, 3] and [4, 3] are not broadcast-compatible");
 }

@@ -1,4 +1,5 @@
-//===- Constants.h - reading and writing constant tensors ---------*- C++ -*-===//
+//===- Constants.h - reading and writing constant tensors ---------*- C++
+//-*-===//
 //
 // Weights are `dense_resource` blobs (never giant text); small constants may
 // be plain `dense` attributes. These helpers read either kind as float data

@@ -1,4 +1,5 @@
-//===- Passes.h - quantc graph and quantization passes -------------*- C++ -*-===//
+//===- Passes.h - quantc graph and quantization passes -------------*- C++
+//-*-===//
 
 #ifndef QUANTC_TRANSFORMS_PASSES_H
 #define QUANTC_TRANSFORMS_PASSES_H

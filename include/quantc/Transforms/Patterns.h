@@ -1,4 +1,5 @@
-//===- Patterns.h - rewrite patterns behind quantc's passes --------*- C++ -*-===//
+//===- Patterns.h - rewrite patterns behind quantc's passes --------*- C++
+//-*-===//
 
 #ifndef QUANTC_TRANSFORMS_PATTERNS_H
 #define QUANTC_TRANSFORMS_PATTERNS_H

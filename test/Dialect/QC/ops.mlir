@@ -303,8 +303,8 @@ func.func @resize(%x: tensor<1x3x10x10xf32>) -> tensor<1x3x20x20xf32> {
 // CHECK:         %[[V1:.*]] = qc.requantize %[[V0]] : tensor<4x8x!quant.uniform<i8:f32, 5.000000e-02:-3>> -> tensor<4x8x!quant.uniform<u8:f32, 1.000000e-01:128>>
 // CHECK:         %[[V2:.*]] = qc.dequantize %[[V1]] : tensor<4x8x!quant.uniform<u8:f32, 1.000000e-01:128>> -> tensor<4x8xf32>
 // CHECK:         %[[V3:.*]] = qc.quantize %[[V2]] : tensor<4x8xf32> -> tensor<4x8x!quant.uniform<i8<-127:127>:f32:0, {1.000000e-01,2.000000e-01,3.000000e-01,4.000000e-01}>>
-// CHECK:         %[[V4:.*]] = qc.quantize %[[V2]] : tensor<4x8xf32> -> tensor<4x8x!quant.uniform<i4:f32:{0:4, 1:4}, {{1.000000e-01:1, 2.000000e-01:2}}>>
-// CHECK:         %[[V5:.*]] = qc.dequantize %[[V4]] : tensor<4x8x!quant.uniform<i4:f32:{0:4, 1:4}, {{1.000000e-01:1, 2.000000e-01:2}}>> -> tensor<4x8xf32>
+// CHECK:         %[[V4:.*]] = qc.quantize %[[V2]] : tensor<4x8xf32> -> tensor<4x8x!quant.uniform<i4:f32:{0:4, 1:4}, {{[{][{]}}1.000000e-01:1, 2.000000e-01:2{{[}][}]}}>>
+// CHECK:         %[[V5:.*]] = qc.dequantize %[[V4]] : tensor<4x8x!quant.uniform<i4:f32:{0:4, 1:4}, {{[{][{]}}1.000000e-01:1, 2.000000e-01:2{{[}][}]}}>> -> tensor<4x8xf32>
 // CHECK:         %[[V6:.*]] = qc.transpose %[[V3]] : (tensor<4x8x!quant.uniform<i8<-127:127>:f32:0, {1.000000e-01,2.000000e-01,3.000000e-01,4.000000e-01}>>) -> tensor<8x4x!quant.uniform<i8<-127:127>:f32:0, {1.000000e-01,2.000000e-01,3.000000e-01,4.000000e-01}>>
 // CHECK:         return %[[V5]] : tensor<4x8xf32>
 func.func @quantization(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
