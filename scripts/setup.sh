@@ -15,6 +15,8 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # model fetching (npm) and ONNX Runtime comparisons
   nodejs npm
+  # realistic model inputs (scripts/make-inputs.py renders text with a TrueType font)
+  python3-pil fonts-dejavu-core
 )
 
 missing=()
