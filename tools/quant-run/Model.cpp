@@ -1,0 +1,80 @@
+//===- Model.cpp - loading a model and finding its entry function ---------===//
+
+#include "QuantRun.h"
+
+#include "mlir/Parser/Parser.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace mlir;
+using namespace mlir::qc;
+
+OwningOpRef<ModuleOp> mlir::qc::run::loadModel(StringRef path,
+                                               llvm::SourceMgr &sourceMgr,
+                                               MLIRContext &ctx) {
+  if (llvm::sys::path::extension(path) == ".onnx") {
+    llvm::WithColor::error(llvm::errs(), "quant-run")
+        << path
+        << ": ONNX models are not supported yet; import the model to .mlir "
+           "first\n";
+    return nullptr;
+  }
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/true);
+  if (!buffer) {
+    llvm::WithColor::error(llvm::errs(), "quant-run")
+        << path << ": cannot read the model: " << buffer.getError().message()
+        << "\n";
+    return nullptr;
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
+  // Parse and verifier errors go to the context's diagnostic handler.
+  return parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&ctx));
+}
+
+FailureOr<func::FuncOp> mlir::qc::run::findEntryFunction(ModuleOp module,
+                                                         StringRef name) {
+  if (!name.empty()) {
+    auto func = module.lookupSymbol<func::FuncOp>(name);
+    if (!func)
+      return module.emitError("expected a function named '")
+             << name << "' (--entry), found none";
+    if (func.isExternal())
+      return func.emitError("expected the entry function '")
+             << name << "' to have a body, found a declaration";
+    return func;
+  }
+  SmallVector<func::FuncOp> candidates;
+  for (auto func : module.getOps<func::FuncOp>())
+    if (func.isPublic() && !func.isExternal())
+      candidates.push_back(func);
+  if (candidates.empty())
+    return module.emitError("expected a public function with a body to "
+                            "run, found none");
+  return candidates.front();
+}
+
+/// `raw` with every character outside [A-Za-z0-9._-] replaced by '_'.
+static std::string sanitize(StringRef raw) {
+  std::string s = raw.str();
+  for (char &c : s)
+    if (!llvm::isAlnum(c) && c != '.' && c != '_' && c != '-')
+      c = '_';
+  return s;
+}
+
+std::string mlir::qc::run::getArgumentName(func::FuncOp func, unsigned index) {
+  if (auto name = func.getArgAttrOfType<StringAttr>(index, "onnx.name"))
+    if (!name.getValue().empty())
+      return sanitize(name.getValue());
+  return "arg" + std::to_string(index);
+}
+
+std::string mlir::qc::run::getResultName(func::FuncOp func, unsigned index) {
+  if (auto name = func.getResultAttrOfType<StringAttr>(index, "onnx.name"))
+    if (!name.getValue().empty())
+      return sanitize(name.getValue());
+  return "out" + std::to_string(index);
+}
