@@ -1,0 +1,230 @@
+/*===- kernels.h - quantc runtime microkernels
+ *------------------------------===*
+ *
+ * Hand-written microkernels that compiled models (and the runtime) call for
+ * the innermost tiles of GEMMs and convolutions, the packing that feeds them,
+ * and the quantization epilogues. Plain C ABI, no hidden state: every call
+ * gets all it needs through its arguments. Each function picks an AVX-512
+ * implementation (AVX-512 F/BW/VL + VNNI, what Zen 4 has) when the CPU has
+ * it, else a portable scalar one with identical results (bit-exact for the
+ * integer paths; the float paths differ only by summation order).
+ *
+ * See docs/kernels.md for the layouts, the tile sizes and the measurements.
+ *
+ * Conventions
+ *   - Sizes and strides are in elements, int64_t. Pointers need no alignment.
+ *   - Functions returning int return QRT_UKERNEL_OK (0) or
+ *     QRT_UKERNEL_INVALID_ARGUMENT (1) for unsupported tile sizes, null
+ *     pointers or negative sizes; nothing is written then.
+ *   - mmt4d layouts (as linalg.mmt4d):
+ *       LHS[M1][K1][M0][K0], RHS[N1][K1][N0][K0], OUT[M1][N1][M0][N0]
+ *       OUT[m1][n1][m0][n0] (+)= sum_{k1,k0} LHS[m1][k1][m0][k0] *
+ *                                            RHS[n1][k1][n0][k0]
+ *     lhs_stride0 / rhs_stride0 / out_stride0 are the distances between
+ *     consecutive m1 / n1 / m1 tiles (K1*M0*K0, K1*N0*K0, N1*M0*N0 when
+ *     dense). Within a tile row the data is dense.
+ *===----------------------------------------------------------------------===*/
+
+#ifndef QRT_KERNELS_H
+#define QRT_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+  QRT_UKERNEL_OK = 0,
+  QRT_UKERNEL_INVALID_ARGUMENT = 1,
+};
+
+/* Flags of the mmt4d and GEMV kernels. */
+enum {
+  /* OUT += LHS*RHS instead of OUT = LHS*RHS. */
+  QRT_UKERNEL_FLAG_ACCUMULATE = 1u << 0,
+};
+
+/* Tile sizes. N0 and K0 are fixed per kernel; M0 may be any of 1, 2, 4, 8,
+ * 16 (16 for GEMM; the small ones for few rows, e.g. decode-time matmuls). */
+enum {
+  QRT_UKERNEL_U8S8S32_M0 = 16,
+  QRT_UKERNEL_U8S8S32_N0 = 16,
+  QRT_UKERNEL_U8S8S32_K0 = 4,
+  QRT_UKERNEL_F32_M0 = 16,
+  QRT_UKERNEL_F32_N0 = 16,
+  QRT_UKERNEL_F32_K0 = 1,
+};
+
+/*===--- GEMM tile loops
+ * ----------------------------------------------------===*/
+
+/* int8 GEMM, u8 (LHS, activations) x s8 (RHS, weights) -> s32, with
+ * vpdpbusd. N0 = 16, K0 = 4, M0 in {1, 2, 4, 8, 16}. Exact (wrapping) s32
+ * arithmetic; no overflow as long as K < 65793 (255 * 128 * K < 2^31).
+ * s8 activations: add 128 (xor 0x80) when packing and fold 128 into the
+ * activation zero point; see qrt_ukernel_requant_s32_f32. */
+int qrt_ukernel_mmt4d_u8s8s32(const uint8_t *lhs, int64_t lhs_stride0,
+                              const int8_t *rhs, int64_t rhs_stride0,
+                              int32_t *out, int64_t out_stride0, int64_t M1,
+                              int64_t N1, int64_t K1, int32_t M0, int32_t N0,
+                              int32_t K0, uint32_t flags);
+
+/* f32 GEMM with FMA. N0 = 16, K0 = 1, M0 in {1, 2, 4, 8, 16}. */
+int qrt_ukernel_mmt4d_f32(const float *lhs, int64_t lhs_stride0,
+                          const float *rhs, int64_t rhs_stride0, float *out,
+                          int64_t out_stride0, int64_t M1, int64_t N1,
+                          int64_t K1, int32_t M0, int32_t N0, int32_t K0,
+                          uint32_t flags);
+
+/*===--- Packing
+ * ------------------------------------------------------------===*/
+
+enum {
+  /* The source is stored transposed: element (r, c) is at src[c * stride +
+   * r] (e.g. an ONNX MatMul weight B[K][N] packed as the RHS). */
+  QRT_UKERNEL_PACK_TRANSPOSE = 1u << 0,
+};
+
+/* Packs a rows x cols matrix of 1-byte elements (u8 or s8; element (r, c) at
+ * src[r * src_stride + c]) into [ceil(rows/R0)][ceil(cols/C0)][R0][C0] with
+ * dst_stride0 elements between consecutive outer rows, padding partial tiles
+ * with zeros. LHS: rows = M, cols = K, (R0, C0) = (M0, K0); RHS from [N][K]:
+ * rows = N, cols = K, (R0, C0) = (N0, K0); RHS from [K][N]: the same with
+ * QRT_UKERNEL_PACK_TRANSPOSE and src_stride = N. */
+int qrt_ukernel_pack_x8(const void *src, int64_t src_stride, int64_t rows,
+                        int64_t cols, void *dst, int64_t dst_stride0,
+                        int32_t R0, int32_t C0, uint32_t flags);
+
+/* The same for f32 elements. */
+int qrt_ukernel_pack_f32(const float *src, int64_t src_stride, int64_t rows,
+                         int64_t cols, float *dst, int64_t dst_stride0,
+                         int32_t R0, int32_t C0, uint32_t flags);
+
+/* Unpacks an mmt4d result OUT[M1][N1][M0][N0] (src_stride0 between m1 tiles)
+ * into a row-major rows x cols matrix (dst_stride per row), dropping the
+ * padding. */
+int qrt_ukernel_unpack_s32(const int32_t *src, int64_t src_stride0,
+                           int32_t *dst, int64_t dst_stride, int64_t rows,
+                           int64_t cols, int32_t M0, int32_t N0);
+int qrt_ukernel_unpack_f32(const float *src, int64_t src_stride0, float *dst,
+                           int64_t dst_stride, int64_t rows, int64_t cols,
+                           int32_t M0, int32_t N0);
+
+/* colsum[n] = sum_k W[n][k] for an s8 weight W[N][K] (row stride
+ * w_stride), the zero-point correction of qrt_ukernel_requant_*. */
+int qrt_ukernel_rowsum_s8(const int8_t *w, int64_t w_stride, int64_t N,
+                          int64_t K, int32_t *colsum);
+
+/*===--- Quantization epilogues
+ * ---------------------------------------------===*/
+
+/* Requantizes int32 accumulators of an u8 x s8 GEMM (row-major M x N):
+ *   t = acc[m][n] - zp_a * colsum_w[n]                  (int32, wrapping)
+ *   out[m][n] = fmaf((float)t, scale_a * scale_w[n], bias[n])
+ * (one rounding for the multiply-add; scale_a * scale_w[n] is rounded to
+ * f32 first). colsum_w == NULL means zp_a * colsum_w[n] == 0; bias == NULL
+ * means 0. Weights are symmetric (zero point 0). For s8 activations packed
+ * with +128, pass zp_a = their zero point + 128. */
+int qrt_ukernel_requant_s32_f32(const int32_t *acc, int64_t acc_stride,
+                                float *out, int64_t out_stride, int64_t M,
+                                int64_t N, int32_t zp_a,
+                                const int32_t *colsum_w, float scale_a,
+                                const float *scale_w, const float *bias);
+
+/* The same followed by quantization to u8 / s8 with (scale_y, zp_y) as in
+ * qrt_ukernel_quantize_f32_u8: out = quantize(requant_f32(acc)). */
+int qrt_ukernel_requant_s32_u8(const int32_t *acc, int64_t acc_stride,
+                               uint8_t *out, int64_t out_stride, int64_t M,
+                               int64_t N, int32_t zp_a, const int32_t *colsum_w,
+                               float scale_a, const float *scale_w,
+                               const float *bias, float scale_y, int32_t zp_y);
+int qrt_ukernel_requant_s32_s8(const int32_t *acc, int64_t acc_stride,
+                               int8_t *out, int64_t out_stride, int64_t M,
+                               int64_t N, int32_t zp_a, const int32_t *colsum_w,
+                               float scale_a, const float *scale_w,
+                               const float *bias, float scale_y, int32_t zp_y);
+
+/* Quantizes n floats as ONNX QuantizeLinear (and the reference evaluator):
+ *   y = clamp(nearbyint(x / scale) + zp, qmin, qmax)
+ * with an IEEE f32 division, round half to even, NaN -> clamp(zp),
+ * +-inf -> qmax / qmin. [qmin, qmax] is [0, 255] for u8, [-128, 127] for
+ * s8. */
+int qrt_ukernel_quantize_f32_u8(const float *x, uint8_t *y, int64_t n,
+                                float scale, int32_t zp);
+int qrt_ukernel_quantize_f32_s8(const float *x, int8_t *y, int64_t n,
+                                float scale, int32_t zp);
+
+/* Where the parameters of a dequantization vary. */
+enum {
+  QRT_UKERNEL_PER_TENSOR = 0, /* scale[0], zp[0] */
+  QRT_UKERNEL_PER_ROW = 1,    /* scale[r], zp[r] (e.g. NCHW channels) */
+  QRT_UKERNEL_PER_COL = 2,    /* scale[c], zp[c] (e.g. NHWC channels) */
+};
+
+/* y[r][c] = (float)(x[r][c] - zp[i]) * scale[i] for a rows x cols u8
+ * matrix, i chosen by `axis` (a QRT_UKERNEL_PER_* value); zp == NULL means
+ * 0. Exactly the reference evaluator's dequantize. */
+int qrt_ukernel_dequantize_u8_f32(const uint8_t *x, int64_t x_stride, float *y,
+                                  int64_t y_stride, int64_t rows, int64_t cols,
+                                  const float *scale, const int32_t *zp,
+                                  int32_t axis);
+
+/*===--- int4 weights x f32 activations (W4A16-style GEMV)
+ * ------------------===*/
+
+/* Packed layout (see docs/kernels.md), for N rows (output features) and K
+ * columns (reduction), group size G in {16, 32, 64} or a multiple of 128:
+ *   weights: [ceil(N/4)][ceil(K/128)][4][64 bytes]; in each 64-byte block
+ *            the nibble at bits 4j..4j+3 of little-endian dword i (i < 16,
+ *            j < 8) is the unsigned 4-bit weight of k = 128*kb + 16*j + i
+ *   scales:  [ceil(N/4)][ceil(K/G)][4] f32
+ *   zeros:   [ceil(N/4)][ceil(K/G)][4] f32 zero points, present with
+ *            QRT_UKERNEL_W4_ZERO_POINTS only (else the zero point is 8)
+ * each array starting at a multiple of 64 bytes. Padding rows and columns
+ * hold nibble 0 with scale 0. Dequantized weight: (q - zero_point) * scale,
+ * computed exactly so in f32. */
+enum {
+  /* Source format of qrt_ukernel_pack_w4 (default: one value per byte). */
+  QRT_UKERNEL_W4_SRC_MATMULNBITS = 1u << 8,
+  /* Zero points given (default: 8, i.e. symmetric int4 stored +8). Also a
+   * flag of the packed buffer: pass the same flags to the GEMV. */
+  QRT_UKERNEL_W4_ZERO_POINTS = 1u << 9,
+};
+
+/* Bytes of the packed buffer (a multiple of 64). */
+int64_t qrt_ukernel_pack_w4_size(int64_t N, int64_t K, int32_t group_size,
+                                 uint32_t flags);
+
+/* Packs int4 weights. Source formats, Kb = ceil(K/G) groups per row:
+ *   default:     w[N][K] one unsigned value (0..15) per byte (upper bits
+ *                ignored); zero_points (if any) [N][Kb] one per byte
+ *   MATMULNBITS: ONNX com.microsoft.MatMulNBits (bits = 4, block_size = G):
+ *                w[N][Kb][G/2], two values per byte, the even k in the low
+ *                nibble; zero_points (if any) [N][ceil(Kb/2)], two per byte,
+ *                the even group in the low nibble
+ *   scales:      [N][Kb] f32 in both.
+ * `dst` must hold qrt_ukernel_pack_w4_size() bytes, 64-byte alignment
+ * recommended. */
+int qrt_ukernel_pack_w4(void *dst, const uint8_t *w, const float *scales,
+                        const uint8_t *zero_points, int64_t N, int64_t K,
+                        int32_t group_size, uint32_t flags);
+
+/* y[m][n] (+)= sum_k x[m][k] * W[n][k], for m < M and n in [n_begin, n_end),
+ * with W the dequantized packed weights. n_begin must be a multiple of 4
+ * (n_end too, unless it is N), so threads can split N into 4-row blocks.
+ * M in [1, 16] is efficient (weights are read once per 4 rows of x); larger
+ * M works but re-reads the weights every 16 rows. x: [M][K] with row stride
+ * x_stride, y: [M][N] with row stride y_stride. flags: those of the packed
+ * buffer plus QRT_UKERNEL_FLAG_ACCUMULATE. */
+int qrt_ukernel_gemv_w4_f32(const void *packed, int64_t N, int64_t K,
+                            int32_t group_size, uint32_t flags, const float *x,
+                            int64_t x_stride, float *y, int64_t y_stride,
+                            int64_t M, int64_t n_begin, int64_t n_end);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* QRT_KERNELS_H */

@@ -1,0 +1,108 @@
+//===- kernels_impl.h - internal interface of the microkernels ---*- C++
+//-*-===//
+//
+// The implementations behind include/qrt/kernels.h: a portable scalar one
+// (the fallback, and the reference the tests compare with) and an AVX-512
+// one (compiled with -mavx512f -mavx512bw -mavx512vl -mavx512vnni -mfma, only
+// called when the CPU has them). Arguments are already validated.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QRT_KERNELS_SRC_KERNELS_IMPL_H
+#define QRT_KERNELS_SRC_KERNELS_IMPL_H
+
+#include "qrt/kernels.h"
+
+#include <cstdint>
+
+namespace qrt::kernels {
+
+/// Geometry of a packed int4 weight buffer (see kernels.h).
+struct W4Layout {
+  static constexpr int64_t kRows = 4;     // rows per row block
+  static constexpr int64_t kBlockK = 128; // k per 64-byte block
+  int64_t n, k, group, rowBlocks, kBlocks, groups;
+  bool hasZeros;
+  int64_t weightBytes, scaleBytes; // each rounded up to 64
+
+  W4Layout(int64_t n, int64_t k, int64_t group, uint32_t flags)
+      : n(n), k(k), group(group), rowBlocks((n + kRows - 1) / kRows),
+        kBlocks((k + kBlockK - 1) / kBlockK), groups((k + group - 1) / group),
+        hasZeros(flags & QRT_UKERNEL_W4_ZERO_POINTS) {
+    weightBytes = rowBlocks * kBlocks * kRows * 64;
+    scaleBytes = (rowBlocks * groups * kRows * 4 + 63) / 64 * 64;
+  }
+  int64_t totalBytes() const {
+    return weightBytes + scaleBytes * (hasZeros ? 2 : 1);
+  }
+  const uint8_t *weights(const void *p) const {
+    return static_cast<const uint8_t *>(p);
+  }
+  const float *scales(const void *p) const {
+    return reinterpret_cast<const float *>(weights(p) + weightBytes);
+  }
+  const float *zeros(const void *p) const {
+    return reinterpret_cast<const float *>(weights(p) + weightBytes +
+                                           scaleBytes);
+  }
+  /// Byte offset of the nibble of (row, col) and its shift (0 or 4).
+  int64_t byteOf(int64_t row, int64_t col, int &shift) const {
+    int64_t kb = col / kBlockK, r = col % kBlockK, j = r / 16, i = r % 16;
+    shift = static_cast<int>(4 * (j % 2));
+    return ((row / kRows * kBlocks + kb) * kRows + row % kRows) * 64 + 4 * i +
+           j / 2;
+  }
+  /// Index of (row, group) in the scale and zero arrays.
+  int64_t paramOf(int64_t row, int64_t g) const {
+    return (row / kRows * groups + g) * kRows + row % kRows;
+  }
+};
+
+#define QRT_KERNELS_DECLARE(NS)                                                \
+  namespace NS {                                                               \
+  void mmt4dU8S8S32(const uint8_t *lhs, int64_t lhsStride0, const int8_t *rhs, \
+                    int64_t rhsStride0, int32_t *out, int64_t outStride0,      \
+                    int64_t m1, int64_t n1, int64_t k1, int m0,                \
+                    uint32_t flags);                                           \
+  void mmt4dF32(const float *lhs, int64_t lhsStride0, const float *rhs,        \
+                int64_t rhsStride0, float *out, int64_t outStride0,            \
+                int64_t m1, int64_t n1, int64_t k1, int m0, uint32_t flags);   \
+  void requantS32F32(const int32_t *acc, int64_t accStride, float *out,        \
+                     int64_t outStride, int64_t m, int64_t n, int32_t zpA,     \
+                     const int32_t *colsumW, float scaleA,                     \
+                     const float *scaleW, const float *bias);                  \
+  void requantS32U8(const int32_t *acc, int64_t accStride, uint8_t *out,       \
+                    int64_t outStride, int64_t m, int64_t n, int32_t zpA,      \
+                    const int32_t *colsumW, float scaleA, const float *scaleW, \
+                    const float *bias, float scaleY, int32_t zpY);             \
+  void requantS32S8(const int32_t *acc, int64_t accStride, int8_t *out,        \
+                    int64_t outStride, int64_t m, int64_t n, int32_t zpA,      \
+                    const int32_t *colsumW, float scaleA, const float *scaleW, \
+                    const float *bias, float scaleY, int32_t zpY);             \
+  void quantizeF32U8(const float *x, uint8_t *y, int64_t n, float scale,       \
+                     int32_t zp);                                              \
+  void quantizeF32S8(const float *x, int8_t *y, int64_t n, float scale,        \
+                     int32_t zp);                                              \
+  void dequantizeU8F32(const uint8_t *x, int64_t xStride, float *y,            \
+                       int64_t yStride, int64_t rows, int64_t cols,            \
+                       const float *scale, const int32_t *zp, int32_t axis);   \
+  void gemvW4F32(const void *packed, const W4Layout &layout, uint32_t flags,   \
+                 const float *x, int64_t xStride, float *y, int64_t yStride,   \
+                 int64_t m, int64_t nBegin, int64_t nEnd);                     \
+  }
+
+QRT_KERNELS_DECLARE(scalar)
+QRT_KERNELS_DECLARE(avx512)
+#undef QRT_KERNELS_DECLARE
+
+/// True when the CPU runs the avx512 implementations.
+bool hasAvx512();
+
+/// Reference rounding of the quantizers: nearbyint(x / scale) + zp clamped
+/// to [qmin, qmax], NaN -> clamp(zp).
+int32_t quantizeOne(float x, float scale, int32_t zp, int32_t qmin,
+                    int32_t qmax);
+
+} // namespace qrt::kernels
+
+#endif // QRT_KERNELS_SRC_KERNELS_IMPL_H
