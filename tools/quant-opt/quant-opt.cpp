@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "qc/QCDialect.h"
+#include "quantc/Conversion/Passes.h"
+#include "quantc/Target/CPU/Passes.h"
 #include "quantc/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -17,6 +19,9 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::qc::registerQCPasses();
+  mlir::qc::registerQCConversionPasses();
+  mlir::qc::registerQCCPUPasses();
+  mlir::qc::registerCPUPipelines();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

@@ -1,0 +1,53 @@
+//===- Passes.td - quantc conversions ------------------------*- tablegen -*-===//
+
+#ifndef QUANTC_CONVERSION_PASSES
+#define QUANTC_CONVERSION_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertQCToLinalg : Pass<"convert-qc-to-linalg", "ModuleOp"> {
+  let summary = "Lower qc ops to linalg, tensor, arith and math on tensors";
+  let description = [{
+    Rewrites every `qc` op into upstream ops on tensors: elementwise ops and
+    everything without a named equivalent become `linalg.generic` (with
+    numpy broadcasting expressed in the indexing maps), convolutions become
+    `linalg.conv_2d_nchw_fchw` / `linalg.depthwise_conv_2d_nchw_chw` (after a
+    `tensor.pad`) or a grouped `linalg.generic`, matrix products
+    `linalg.matmul` / `linalg.batch_matmul`, data movement `tensor` ops, and
+    quantization ops a `linalg.generic` that rounds half to even and clamps
+    (upstream `lower-quant-ops` truncates, so it is not used).
+
+    Quantized element types disappear: a `tensor<...x!quant.uniform<i8:...>>`
+    becomes its storage type `tensor<...xi8>` (the scales and zero points are
+    baked into the lowered ops), and integer types lose their signedness
+    (`ui8` becomes `i8`; the lowered ops use unsigned arithmetic where the qc
+    type was unsigned). Function signatures are converted accordingly.
+
+    Before:
+    ```mlir
+    %0 = qc.add %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+    ```
+    After:
+    ```mlir
+    %e = tensor.empty() : tensor<2x3xf32>
+    %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>,
+        affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>],
+        iterator_types = ["parallel", "parallel"]}
+        ins(%a, %b : tensor<2x3xf32>, tensor<3xf32>) outs(%e : tensor<2x3xf32>) {
+    ^bb0(%x: f32, %y: f32, %o: f32):
+      %s = arith.addf %x, %y : f32
+      linalg.yield %s : f32
+    } -> tensor<2x3xf32>
+    ```
+    An op the conversion does not support is reported with its location and
+    the pass fails.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+#endif // QUANTC_CONVERSION_PASSES

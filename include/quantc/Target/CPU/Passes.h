@@ -1,0 +1,48 @@
+//===- Passes.h - CPU code generation ------------------------------*- C++
+//-*-===//
+
+#ifndef QUANTC_TARGET_CPU_PASSES_H
+#define QUANTC_TARGET_CPU_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
+
+namespace mlir::qc {
+
+#define GEN_PASS_DECL
+#include "quantc/Target/CPU/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "quantc/Target/CPU/Passes.h.inc"
+
+/// The name of the function the runtime calls.
+inline constexpr StringLiteral kEntryName = "qc_model_entry";
+
+struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
+  PassOptions::Option<bool> vectorize{
+      *this, "vectorize",
+      llvm::cl::desc("Tile and vectorize contractions (else plain loops)"),
+      llvm::cl::init(true)};
+};
+
+/// qc graph on tensors -> LLVM dialect: convert-qc-to-linalg, fusion,
+/// bufferization, qc-prepare-entry, qc-plan-memory, loops, LLVM.
+void buildCPUCodegenPipeline(OpPassManager &pm,
+                             const CPUPipelineOptions &options);
+
+/// Registers the dialects and external interface models (bufferization,
+/// LLVM IR translation, ...) that the CPU pipeline needs.
+void registerCPUCodegenDialects(DialectRegistry &registry);
+
+/// Registers `qc-cpu-codegen-pipeline` with quant-opt.
+void registerCPUPipelines();
+
+} // namespace mlir::qc
+
+#endif // QUANTC_TARGET_CPU_PASSES_H

@@ -1,0 +1,75 @@
+//===- Lowering.h - shared helpers of convert-qc-to-linalg --------*- C++
+//-*-===//
+
+#ifndef QUANTC_LIB_CONVERSION_QCTOLINALG_LOWERING_H
+#define QUANTC_LIB_CONVERSION_QCTOLINALG_LOWERING_H
+
+#include "qc/QCOps.h"
+#include "quantc/Conversion/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::qc::lowering {
+
+using BodyFn = function_ref<Value(OpBuilder &, Location, ValueRange)>;
+
+/// Whether a qc-level element type is an unsigned integer (`ui8`) or a
+/// quantized type with unsigned storage.
+bool isUnsignedElement(Type type);
+
+/// The indexing map reading an operand of `operandShape` at the iteration
+/// point of a result of `resultShape` with numpy broadcasting.
+AffineMap getBroadcastMap(MLIRContext *ctx, ArrayRef<int64_t> operandShape,
+                          ArrayRef<int64_t> resultShape);
+
+/// `tensor.empty` of `type`.
+Value createEmpty(OpBuilder &b, Location loc, RankedTensorType type);
+/// `tensor.empty` filled with `value` (`linalg.fill`).
+Value createFilled(OpBuilder &b, Location loc, RankedTensorType type,
+                   Value value);
+
+/// A scalar constant of `type` (float or integer) with value `v`.
+Value createScalar(OpBuilder &b, Location loc, Type type, double v);
+
+/// An all-parallel `linalg.generic` producing `resultType` from `inputs`
+/// (each broadcast to the result shape); `body` maps the input scalars to
+/// the result scalar.
+Value createElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
+                        ValueRange inputs, BodyFn body);
+
+/// Reshapes a static tensor to `type` (same element count) with
+/// `tensor.collapse_shape` / `tensor.expand_shape`.
+Value createReshape(OpBuilder &b, Location loc, Value value,
+                    RankedTensorType type);
+
+/// The converted (storage, signless) type of a qc tensor type.
+RankedTensorType convertType(const TypeConverter &converter, Type type);
+
+/// `tensor.pad` of `value` with `low`/`high` elements per dimension
+/// (non-negative) filled with the scalar `padValue`; returns `value` when
+/// all pads are zero.
+Value createPad(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> low,
+                ArrayRef<int64_t> high, Value padValue);
+
+/// Scalar float helpers used by several lowerings.
+Value createClamp(OpBuilder &b, Location loc, Value x, Value lo, Value hi);
+
+// Pattern groups, one per file.
+void populateElementwisePatterns(const TypeConverter &converter,
+                                 RewritePatternSet &patterns);
+void populateContractionPatterns(const TypeConverter &converter,
+                                 RewritePatternSet &patterns);
+void populateReductionPatterns(const TypeConverter &converter,
+                               RewritePatternSet &patterns);
+void populateDataMovementPatterns(const TypeConverter &converter,
+                                  RewritePatternSet &patterns);
+void populateQuantPatterns(const TypeConverter &converter,
+                           RewritePatternSet &patterns);
+
+} // namespace mlir::qc::lowering
+
+#endif // QUANTC_LIB_CONVERSION_QCTOLINALG_LOWERING_H

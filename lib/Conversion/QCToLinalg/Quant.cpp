@@ -1,0 +1,255 @@
+//===- Quant.cpp - quantize, dequantize, requantize, hadamard -------------===//
+//
+// Quantization lowers to integer/float arithmetic on the storage type with
+// the parameters of the !quant.uniform type baked in: per-tensor parameters
+// as scalar constants, per-axis and sub-channel ones as constant tensors
+// read through the indexing maps. Rounding is half to even, then the value
+// is clamped to the storage range (upstream lower-quant-ops truncates).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::qc;
+using namespace mlir::qc::lowering;
+
+namespace {
+
+/// Scale and zero point of a quantized type as values available inside a
+/// linalg.generic body: either scalars, or extra inputs with their maps.
+struct QuantParams {
+  quant::QuantizedType type;
+  SmallVector<Value> inputs;   // constant tensors (per-axis / sub-channel)
+  SmallVector<AffineMap> maps; // their indexing maps
+  double scale = 0, zeroPoint = 0;
+
+  /// Returns {scale, zeroPoint} scalars for the body, given the block
+  /// arguments of the extra inputs (`args`, scale then zero point).
+  std::pair<Value, Value> get(OpBuilder &b, Location loc,
+                              ValueRange args) const {
+    if (inputs.empty())
+      return {createScalar(b, loc, b.getF32Type(), scale),
+              createScalar(b, loc, b.getF32Type(), zeroPoint)};
+    return {args[0], args[1]};
+  }
+};
+
+} // namespace
+
+static QuantParams getParams(OpBuilder &b, Location loc,
+                             quant::QuantizedType type,
+                             ArrayRef<int64_t> shape) {
+  MLIRContext *ctx = b.getContext();
+  int64_t rank = shape.size();
+  QuantParams p;
+  p.type = type;
+  auto f32 = b.getF32Type();
+  auto makeInputs = [&](ArrayRef<int64_t> paramShape, std::vector<float> s,
+                        std::vector<float> z, AffineMap map) {
+    auto t = RankedTensorType::get(paramShape, f32);
+    p.inputs.push_back(arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(t, ArrayRef(s))));
+    p.inputs.push_back(arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(t, ArrayRef(z))));
+    p.maps = {map, map};
+  };
+  if (auto u = dyn_cast<quant::UniformQuantizedType>(type)) {
+    p.scale = u.getScale();
+    p.zeroPoint = u.getZeroPoint();
+  } else if (auto a = dyn_cast<quant::UniformQuantizedPerAxisType>(type)) {
+    std::vector<float> s, z;
+    for (double v : a.getScales())
+      s.push_back(v);
+    for (int64_t v : a.getZeroPoints())
+      z.push_back(v);
+    int64_t axis = a.getQuantizedDimension();
+    makeInputs({(int64_t)s.size()}, s, z,
+               AffineMap::get(rank, 0, getAffineDimExpr(axis, ctx), ctx));
+  } else if (auto sc = dyn_cast<quant::UniformQuantizedSubChannelType>(type)) {
+    SmallVector<int64_t> blocks(shape.begin(), shape.end());
+    for (auto [dim, size] : sc.getBlockSizeInfo())
+      blocks[dim] = size;
+    SmallVector<AffineExpr> exprs;
+    for (int64_t i = 0; i < rank; ++i)
+      exprs.push_back(getAffineDimExpr(i, ctx).floorDiv(blocks[i]));
+    std::vector<float> s, z;
+    for (APFloat v : sc.getScales().getValues<APFloat>())
+      s.push_back(v.convertToDouble());
+    for (APInt v : sc.getZeroPoints().getValues<APInt>())
+      z.push_back(v.getSExtValue());
+    makeInputs(sc.getScales().getType().getShape(), s, z,
+               AffineMap::get(rank, 0, exprs, ctx));
+  }
+  return p;
+}
+
+/// round_half_even(x / scale) + zp, clamped to the storage range, as an
+/// integer of `storage`.
+static Value quantizeScalar(OpBuilder &b, Location loc, Value x, Value scale,
+                            Value zp, quant::QuantizedType type, Type storage) {
+  Type f32 = b.getF32Type();
+  Value q = arith::DivFOp::create(b, loc, x, scale);
+  q = math::RoundEvenOp::create(b, loc, q);
+  q = arith::AddFOp::create(b, loc, q, zp);
+  q = createClamp(b, loc, q,
+                  createScalar(b, loc, f32, type.getStorageTypeMin()),
+                  createScalar(b, loc, f32, type.getStorageTypeMax()));
+  return type.isSigned() ? (Value)arith::FPToSIOp::create(b, loc, storage, q)
+                         : (Value)arith::FPToUIOp::create(b, loc, storage, q);
+}
+
+static Value dequantizeScalar(OpBuilder &b, Location loc, Value q, Value scale,
+                              Value zp, quant::QuantizedType type) {
+  Type f32 = b.getF32Type();
+  Value v = type.isSigned() ? (Value)arith::SIToFPOp::create(b, loc, f32, q)
+                            : (Value)arith::UIToFPOp::create(b, loc, f32, q);
+  return arith::MulFOp::create(b, loc, arith::SubFOp::create(b, loc, v, zp),
+                               scale);
+}
+
+/// A linalg.generic over `resultType` reading `x` (identity map) and the
+/// parameter tensors of `params` (in order).
+static Value buildQuantGeneric(
+    OpBuilder &b, Location loc, RankedTensorType resultType, Value x,
+    ArrayRef<const QuantParams *> params,
+    function_ref<Value(OpBuilder &, Location, Value, ArrayRef<ValueRange>)>
+        body) {
+  MLIRContext *ctx = b.getContext();
+  int64_t rank = resultType.getRank();
+  SmallVector<Value> inputs = {x};
+  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx)};
+  for (const QuantParams *p : params) {
+    llvm::append_range(inputs, p->inputs);
+    llvm::append_range(maps, p->maps);
+  }
+  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{resultType}, inputs,
+             ValueRange{createEmpty(b, loc, resultType)}, maps, iters,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               SmallVector<ValueRange> perParams;
+               size_t next = 1;
+               for (const QuantParams *p : params) {
+                 perParams.push_back(args.slice(next, p->inputs.size()));
+                 next += p->inputs.size();
+               }
+               linalg::YieldOp::create(nb, l, body(nb, l, args[0], perParams));
+             })
+      .getResult(0);
+}
+
+namespace {
+
+struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto qt = cast<quant::QuantizedType>(op.getType().getElementType());
+    auto resultType = convertType(*getTypeConverter(), op.getType());
+    QuantParams p = getParams(rewriter, loc, qt, op.getType().getShape());
+    Value y = buildQuantGeneric(
+        rewriter, loc, resultType, adaptor.getX(), {&p},
+        [&](OpBuilder &b, Location l, Value x, ArrayRef<ValueRange> pa) {
+          auto [s, z] = p.get(b, l, pa[0]);
+          return quantizeScalar(b, l, x, s, z, qt, resultType.getElementType());
+        });
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto qt = cast<quant::QuantizedType>(op.getX().getType().getElementType());
+    QuantParams p = getParams(rewriter, loc, qt, op.getType().getShape());
+    Value y = buildQuantGeneric(
+        rewriter, loc, op.getType(), adaptor.getX(), {&p},
+        [&](OpBuilder &b, Location l, Value q, ArrayRef<ValueRange> pa) {
+          auto [s, z] = p.get(b, l, pa[0]);
+          return dequantizeScalar(b, l, q, s, z, qt);
+        });
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+struct RequantizeLowering : OpConversionPattern<RequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(RequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto from =
+        cast<quant::QuantizedType>(op.getX().getType().getElementType());
+    auto to = cast<quant::QuantizedType>(op.getType().getElementType());
+    auto resultType = convertType(*getTypeConverter(), op.getType());
+    ArrayRef<int64_t> shape = op.getType().getShape();
+    QuantParams pf = getParams(rewriter, loc, from, shape);
+    QuantParams pt = getParams(rewriter, loc, to, shape);
+    Value y = buildQuantGeneric(
+        rewriter, loc, resultType, adaptor.getX(), {&pf, &pt},
+        [&](OpBuilder &b, Location l, Value q, ArrayRef<ValueRange> pa) {
+          auto [s1, z1] = pf.get(b, l, pa[0]);
+          auto [s2, z2] = pt.get(b, l, pa[1]);
+          Value v = dequantizeScalar(b, l, q, s1, z1, from);
+          return quantizeScalar(b, l, v, s2, z2, to,
+                                resultType.getElementType());
+        });
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+/// qc.hadamard: each block of the last dimension times the normalised
+/// Sylvester Hadamard matrix, as a contraction with a constant matrix.
+struct HadamardLowering : OpConversionPattern<HadamardOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(HadamardOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = op.getType();
+    Type f32 = type.getElementType();
+    int64_t bs = op.getEffectiveBlockSize();
+    int64_t rows = type.getNumElements() / bs;
+    std::vector<float> h(bs * bs);
+    float norm = 1.0f / std::sqrt((float)bs);
+    for (int64_t i = 0; i < bs; ++i)
+      for (int64_t j = 0; j < bs; ++j)
+        h[i * bs + j] = (__builtin_popcountll(i & j) & 1) ? -norm : norm;
+    auto hType = RankedTensorType::get({bs, bs}, f32);
+    Value hm = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(hType, ArrayRef(h)));
+    auto flatType = RankedTensorType::get({rows, bs}, f32);
+    Value x = createReshape(rewriter, loc, adaptor.getX(), flatType);
+    Value init = createFilled(rewriter, loc, flatType,
+                              createScalar(rewriter, loc, f32, 0));
+    // y[r, j] = sum_k x[r, k] * H[k, j]   (H is symmetric)
+    Value y = linalg::MatmulOp::create(rewriter, loc, TypeRange{flatType},
+                                       ValueRange{x, hm}, ValueRange{init})
+                  .getResult(0);
+    (void)ctx;
+    rewriter.replaceOp(op, createReshape(rewriter, loc, y, type));
+    return success();
+  }
+};
+
+} // namespace
+
+void lowering::populateQuantPatterns(const TypeConverter &converter,
+                                     RewritePatternSet &patterns) {
+  patterns.add<QuantizeLowering, DequantizeLowering, RequantizeLowering,
+               HadamardLowering>(converter, patterns.getContext());
+}

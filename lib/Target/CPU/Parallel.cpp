@@ -1,0 +1,262 @@
+//===- Parallel.cpp - parallel loop nests on the runtime's thread pool ----===//
+//
+// qc-outline-parallel-loops (scf level) and qc-lower-parallel-calls (LLVM
+// level). See Passes.td for the contract between them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Target/CPU/Passes.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::qc {
+#define GEN_PASS_DEF_QCOUTLINEPARALLELLOOPS
+#define GEN_PASS_DEF_QCLOWERPARALLELCALLS
+#include "quantc/Target/CPU/Passes.h.inc"
+} // namespace mlir::qc
+
+using namespace mlir;
+using namespace mlir::qc;
+
+static std::optional<int64_t> constantIndex(Value v) {
+  if (auto c = v.getDefiningOp<arith::ConstantIndexOp>())
+    return c.value();
+  return std::nullopt;
+}
+
+/// Static trip count of every loop nested in `op` multiplied together (an
+/// estimate of the work of one iteration); 1 for unknown bounds.
+static int64_t innerWork(Operation *op) {
+  int64_t work = 1;
+  op->walk([&](scf::ForOp f) {
+    auto lb = constantIndex(f.getLowerBound());
+    auto ub = constantIndex(f.getUpperBound());
+    auto st = constantIndex(f.getStep());
+    if (lb && ub && st && *st > 0)
+      work *= std::max<int64_t>(1, (*ub - *lb + *st - 1) / *st);
+  });
+  return work;
+}
+
+namespace {
+
+struct QCOutlineParallelLoopsPass
+    : qc::impl::QCOutlineParallelLoopsBase<QCOutlineParallelLoopsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto entry = module.lookupSymbol<func::FuncOp>(kEntryName);
+    if (!entry || entry.isExternal())
+      return;
+    Value ctx;
+    for (BlockArgument a : entry.getArguments())
+      if (isa<LLVM::LLVMPointerType>(a.getType()))
+        ctx = a;
+    if (!ctx) {
+      entry.emitError("expected the runtime context (!llvm.ptr) argument");
+      return signalPassFailure();
+    }
+    SmallVector<scf::ParallelOp> loops;
+    for (auto loop : entry.getBody().front().getOps<scf::ParallelOp>())
+      loops.push_back(loop);
+    int counter = 0;
+    for (scf::ParallelOp loop : loops)
+      if (failed(outline(loop, ctx, entry, counter)))
+        return signalPassFailure();
+  }
+
+  LogicalResult outline(scf::ParallelOp loop, Value ctx, func::FuncOp entry,
+                        int &counter) {
+    if (loop.getNumResults() != 0)
+      return success();
+    SmallVector<int64_t> lbs, counts, steps;
+    int64_t n = 1;
+    for (auto [lb, ub, st] : llvm::zip(loop.getLowerBound(),
+                                       loop.getUpperBound(), loop.getStep())) {
+      auto l = constantIndex(lb), u = constantIndex(ub), s = constantIndex(st);
+      if (!l || !u || !s || *s <= 0)
+        return success();
+      lbs.push_back(*l);
+      steps.push_back(*s);
+      counts.push_back(std::max<int64_t>(0, (*u - *l + *s - 1) / *s));
+      n *= counts.back();
+    }
+    int64_t work = innerWork(loop);
+    if (n < 2 || n * work < minWork)
+      return success();
+    int64_t grain =
+        std::max<int64_t>(1, (minWork / 4) / std::max<int64_t>(work, 1));
+
+    // Values the loop body uses from outside. Constants are cloned in.
+    llvm::SetVector<Value> captures;
+    getUsedValuesDefinedAbove(loop.getRegion(), captures);
+    SmallVector<Value> passed;
+    SmallVector<Operation *> cloned;
+    for (Value v : captures) {
+      Operation *def = v.getDefiningOp();
+      if (def && def->hasTrait<OpTrait::ConstantLike>())
+        cloned.push_back(def);
+      else
+        passed.push_back(v);
+    }
+    for (Value v : passed)
+      if (!isa<MemRefType, IndexType, IntegerType, FloatType>(v.getType()))
+        return success(); // keep serial: nothing we can pass through
+
+    MLIRContext *c = &getContext();
+    OpBuilder b(c);
+    ModuleOp module = getOperation();
+    int id = counter++;
+    std::string taskName = "qc_task_" + std::to_string(id);
+    std::string callName = "qc_parallel_" + std::to_string(id);
+    Location loc = loop.getLoc();
+
+    // The task: scf.for over the linearized range [begin, end).
+    SmallVector<Type> taskArgs;
+    for (Value v : passed)
+      taskArgs.push_back(v.getType());
+    taskArgs.append({b.getIndexType(), b.getIndexType()});
+    b.setInsertionPointToEnd(module.getBody());
+    auto task =
+        func::FuncOp::create(b, loc, taskName, b.getFunctionType(taskArgs, {}));
+    task.setPrivate();
+    Block *body = task.addEntryBlock();
+    b.setInsertionPointToStart(body);
+    IRMapping map;
+    for (Operation *op : cloned)
+      map.map(op->getResult(0), b.clone(*op)->getResult(0));
+    for (auto [v, a] : llvm::zip(passed, body->getArguments()))
+      map.map(v, a);
+    Value begin = body->getArgument(passed.size());
+    Value end = body->getArgument(passed.size() + 1);
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    auto forOp = scf::ForOp::create(b, loc, begin, end, one);
+    func::ReturnOp::create(b, loc);
+    b.setInsertionPointToStart(forOp.getBody());
+    Value rem = forOp.getInductionVar();
+    SmallVector<Value> ivs(counts.size());
+    for (int64_t d = counts.size() - 1; d >= 0; --d) {
+      Value cnt = arith::ConstantIndexOp::create(b, loc, counts[d]);
+      Value idx =
+          d == 0 ? rem : (Value)arith::RemUIOp::create(b, loc, rem, cnt);
+      if (d > 0)
+        rem = arith::DivUIOp::create(b, loc, rem, cnt);
+      Value scaled = arith::MulIOp::create(
+          b, loc, idx, arith::ConstantIndexOp::create(b, loc, steps[d]));
+      ivs[d] = arith::AddIOp::create(
+          b, loc, scaled, arith::ConstantIndexOp::create(b, loc, lbs[d]));
+    }
+    for (auto [iv, v] : llvm::zip(loop.getInductionVars(), ivs))
+      map.map(iv, v);
+    for (Operation &op : loop.getBody()->without_terminator())
+      b.clone(op, map);
+
+    // The call placeholder, lowered by qc-lower-parallel-calls.
+    SmallVector<Type> callArgs = {ctx.getType(), b.getIndexType(),
+                                  b.getIndexType()};
+    for (Value v : passed)
+      callArgs.push_back(v.getType());
+    b.setInsertionPointToEnd(module.getBody());
+    auto decl =
+        func::FuncOp::create(b, loc, callName, b.getFunctionType(callArgs, {}));
+    decl.setPrivate();
+    decl->setAttr("qc.task", FlatSymbolRefAttr::get(c, taskName));
+    b.setInsertionPoint(loop);
+    SmallVector<Value> operands = {
+        ctx, arith::ConstantIndexOp::create(b, loc, n),
+        arith::ConstantIndexOp::create(b, loc, grain)};
+    llvm::append_range(operands, passed);
+    func::CallOp::create(b, loc, decl, operands);
+    loop.erase();
+    return success();
+  }
+};
+
+struct QCLowerParallelCallsPass
+    : qc::impl::QCLowerParallelCallsBase<QCLowerParallelCallsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *c = &getContext();
+    auto ptr = LLVM::LLVMPointerType::get(c);
+    auto i64 = IntegerType::get(c, 64);
+    auto i32 = IntegerType::get(c, 32);
+    SmallVector<LLVM::CallOp> calls;
+    module.walk([&](LLVM::CallOp call) {
+      if (auto callee = call.getCallee())
+        if (auto decl = module.lookupSymbol<LLVM::LLVMFuncOp>(*callee))
+          if (decl->hasAttr("qc.task"))
+            calls.push_back(call);
+    });
+    OpBuilder b(c);
+    for (LLVM::CallOp call : calls) {
+      auto decl = module.lookupSymbol<LLVM::LLVMFuncOp>(*call.getCallee());
+      auto taskRef = decl->getAttrOfType<FlatSymbolRefAttr>("qc.task");
+      auto task = module.lookupSymbol<LLVM::LLVMFuncOp>(taskRef);
+      if (!task) {
+        call.emitError("parallel task ") << taskRef << " not found";
+        return signalPassFailure();
+      }
+      Location loc = call.getLoc();
+      ValueRange ops = call.getArgOperands();
+      Value ctx = ops[0], n = ops[1], grain = ops[2];
+      ValueRange captures = ops.drop_front(3);
+      SmallVector<Type> fields;
+      for (Value v : captures)
+        fields.push_back(v.getType());
+      auto structType = LLVM::LLVMStructType::getLiteral(c, fields);
+
+      // Trampoline: void(ptr args, i64 begin, i64 end, i32 thread).
+      std::string trampName =
+          ("qc_trampoline_" + taskRef.getValue().drop_front(8)).str();
+      b.setInsertionPointToEnd(module.getBody());
+      auto tramp = LLVM::LLVMFuncOp::create(
+          b, loc, trampName,
+          LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(c),
+                                      {ptr, i64, i64, i32}),
+          LLVM::Linkage::Internal);
+      Block *tb = tramp.addEntryBlock(b);
+      b.setInsertionPointToStart(tb);
+      SmallVector<Value> taskArgs;
+      for (auto [i, t] : llvm::enumerate(fields)) {
+        Value gep =
+            LLVM::GEPOp::create(b, loc, ptr, structType, tb->getArgument(0),
+                                ArrayRef<LLVM::GEPArg>{0, (int32_t)i});
+        taskArgs.push_back(LLVM::LoadOp::create(b, loc, t, gep));
+      }
+      taskArgs.push_back(tb->getArgument(1));
+      taskArgs.push_back(tb->getArgument(2));
+      LLVM::CallOp::create(b, loc, task, taskArgs);
+      LLVM::ReturnOp::create(b, loc, ValueRange{});
+
+      // Call site: pack the captures, call ctx->parallel_for(pool, ...).
+      b.setInsertionPoint(call);
+      Value one = LLVM::ConstantOp::create(b, loc, i64, 1);
+      Value args = LLVM::AllocaOp::create(b, loc, ptr, structType, one);
+      for (auto [i, v] : llvm::enumerate(captures)) {
+        Value gep = LLVM::GEPOp::create(b, loc, ptr, structType, args,
+                                        ArrayRef<LLVM::GEPArg>{0, (int32_t)i});
+        LLVM::StoreOp::create(b, loc, v, gep);
+      }
+      // qrt_exec_ctx { parallel_for; pool; ... }
+      auto ctxType = LLVM::LLVMStructType::getLiteral(c, {ptr, ptr});
+      Value fnAddr = LLVM::GEPOp::create(b, loc, ptr, ctxType, ctx,
+                                         ArrayRef<LLVM::GEPArg>{0, 0});
+      Value fn = LLVM::LoadOp::create(b, loc, ptr, fnAddr);
+      Value poolAddr = LLVM::GEPOp::create(b, loc, ptr, ctxType, ctx,
+                                           ArrayRef<LLVM::GEPArg>{0, 1});
+      Value pool = LLVM::LoadOp::create(b, loc, ptr, poolAddr);
+      Value trampAddr = LLVM::AddressOfOp::create(b, loc, tramp);
+      auto fnType = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(c),
+                                                {ptr, i64, i64, ptr, ptr});
+      LLVM::CallOp::create(b, loc, fnType,
+                           ValueRange{fn, pool, n, grain, trampAddr, args});
+      call.erase();
+      decl.erase();
+    }
+  }
+};
+
+} // namespace

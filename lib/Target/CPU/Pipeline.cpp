@@ -1,0 +1,78 @@
+//===- Pipeline.cpp - qc graph to LLVM dialect for the CPU ----------------===//
+
+#include "quantc/Conversion/Passes.h"
+#include "quantc/Target/CPU/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace mlir::qc;
+
+void mlir::qc::buildCPUCodegenPipeline(OpPassManager &pm,
+                                       const CPUPipelineOptions &options) {
+  // Graph level: qc -> linalg on tensors, fuse elementwise chains.
+  pm.addPass(createConvertQCToLinalg());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createQCPrepareEntry());
+
+  // Buffers: one-shot bufferization with identity layouts at the function
+  // boundary (the runtime passes plain row-major buffers), then one arena.
+  bufferization::OneShotBufferizePassOptions bufferization;
+  bufferization.bufferizeFunctionBoundaries = true;
+  bufferization.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  bufferization.unknownTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createQCPlanMemory());
+
+  // Loops, then LLVM.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createQCOutlineParallelLoops());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  ConvertFuncToLLVMPassOptions funcOptions;
+  funcOptions.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcOptions));
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createQCLowerParallelCalls());
+  pm.addPass(createCanonicalizerPass());
+  (void)options;
+}
+
+void mlir::qc::registerCPUPipelines() {
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "qc-cpu-codegen-pipeline",
+      "Lower a qc graph on tensors to the LLVM dialect for the CPU: "
+      "convert-qc-to-linalg, elementwise fusion, qc-prepare-entry, one-shot "
+      "bufferization, qc-plan-memory, loops, LLVM",
+      buildCPUCodegenPipeline);
+}
+
+void mlir::qc::registerCPUCodegenDialects(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerAllToLLVMIRTranslations(registry);
+}

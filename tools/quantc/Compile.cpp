@@ -1,0 +1,168 @@
+//===- Compile.cpp - quantc's compile mode: model -> shared library -------===//
+//
+//   quantc MODEL.onnx|MODEL.mlir -o model.so [--input-shape x=1,3,48,320]
+//          [--emit=so|mlir|llvm] [--header model.h] [--cpu NAME] [-v]
+//
+// Imports (or parses) the model, runs the CPU code generation pipeline and
+// links a shared library that the runtime (libqrt) loads.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Driver.h"
+
+#include "quantc/Import/ONNX/Importer.h"
+#include "quantc/Target/CPU/Compile.h"
+#include "quantc/Target/CPU/Passes.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+namespace {
+enum class Emit { SharedLibrary, QCMLIR, LLVMDialect };
+} // namespace
+
+/// Imports an .onnx/.onnxtxt model or parses a .mlir file.
+static OwningOpRef<ModuleOp>
+loadModel(MLIRContext &context, llvm::SourceMgr &sourceMgr, StringRef path,
+          const qc::OnnxImportOptions &importOptions) {
+  if (path.ends_with(".mlir")) {
+    std::string err;
+    auto file = openInputFile(path, &err);
+    if (!file) {
+      llvm::errs() << "quantc: error: " << err << "\n";
+      return nullptr;
+    }
+    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    return parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
+  }
+  FailureOr<OwningOpRef<ModuleOp>> module =
+      qc::importOnnxModel(&context, path, importOptions);
+  if (failed(module))
+    return nullptr;
+  return std::move(*module);
+}
+
+int quantc::runCompile(int argc, char **argv) {
+  cl::OptionCategory category("quantc compile options");
+  cl::opt<std::string> inputFile(cl::Positional,
+                                 cl::desc("<model.onnx | model.mlir>"),
+                                 cl::Required, cl::cat(category));
+  cl::opt<std::string> outputFile("o", cl::desc("Output file"),
+                                  cl::value_desc("file"), cl::Required,
+                                  cl::cat(category));
+  cl::list<std::string> inputShapes(
+      "input-shape",
+      cl::desc("Fix the shape of a graph input (repeatable): NAME=D0,D1,..."),
+      cl::value_desc("name=dims"), cl::cat(category));
+  cl::opt<Emit> emit(
+      "emit", cl::desc("What to produce"), cl::init(Emit::SharedLibrary),
+      cl::values(clEnumValN(Emit::SharedLibrary, "so",
+                            "a model shared library for the runtime"),
+                 clEnumValN(Emit::QCMLIR, "mlir",
+                            "the qc graph that would be compiled"),
+                 clEnumValN(Emit::LLVMDialect, "llvm",
+                            "the model lowered to the LLVM dialect")),
+      cl::cat(category));
+  cl::opt<std::string> target("target",
+                              cl::desc("Code generation target (cpu)"),
+                              cl::init("cpu"), cl::cat(category));
+  cl::opt<std::string> cpu("cpu",
+                           cl::desc("LLVM CPU to compile for (default: the "
+                                    "host's)"),
+                           cl::init(""), cl::cat(category));
+  cl::opt<std::string> header(
+      "header", cl::desc("Also write a C header describing the model"),
+      cl::value_desc("file"), cl::init(""), cl::cat(category));
+  cl::opt<bool> keep("keep-intermediates",
+                     cl::desc("Keep the object file and the description "
+                              "source beside the output"),
+                     cl::init(false), cl::cat(category));
+  cl::opt<bool> verbose("v", cl::desc("Print the time of each stage"),
+                        cl::init(false), cl::cat(category));
+
+  registerAsmPrinterCLOptions();
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  cl::HideUnrelatedOptions({&category});
+  cl::ParseCommandLineOptions(
+      argc, argv, "quantc: compile an ONNX model into a shared library\n");
+
+  if (target != "cpu") {
+    llvm::errs() << "quantc: error: unknown --target '" << target
+                 << "' (expected cpu)\n";
+    return 1;
+  }
+
+  DialectRegistry registry;
+  qc::registerOnnxImportDialects(registry);
+  qc::registerCPUCodegenDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
+
+  qc::OnnxImportOptions importOptions;
+  for (const std::string &spec : inputShapes)
+    if (llvm::Error err = qc::parseInputShapeOption(spec, importOptions)) {
+      llvm::errs() << "quantc: error: " << llvm::toString(std::move(err))
+                   << "\n";
+      return 1;
+    }
+  OwningOpRef<ModuleOp> module =
+      loadModel(context, sourceMgr, inputFile, importOptions);
+  if (!module)
+    return 1;
+
+  auto writeModule = [&]() -> int {
+    std::string err;
+    auto out = openOutputFile(outputFile, &err);
+    if (!out) {
+      llvm::errs() << "quantc: error: " << err << "\n";
+      return 1;
+    }
+    (*module)->print(out->os());
+    out->os() << "\n";
+    out->keep();
+    return 0;
+  };
+  if (emit == Emit::QCMLIR)
+    return writeModule();
+
+  FailureOr<qc::ModelInterface> interface = qc::getModelInterface(*module);
+  if (failed(interface))
+    return 1;
+  if (interface->name.empty() || interface->name == "main")
+    interface->name = llvm::sys::path::stem(inputFile).str();
+  if (!header.empty() && failed(qc::writeModelHeader(*interface, header)))
+    return 1;
+
+  if (emit == Emit::LLVMDialect) {
+    PassManager pm(&context);
+    if (failed(applyPassManagerCLOptions(pm)))
+      return 1;
+    qc::buildCPUCodegenPipeline(pm, qc::CPUPipelineOptions());
+    if (failed(pm.run(*module)))
+      return 1;
+    return writeModule();
+  }
+
+  qc::CPUCompileOptions options;
+  options.cpu = cpu;
+  options.keepIntermediates = keep;
+  options.verbose = verbose;
+  options.producer = "quantc 0.1 (fp32)";
+  if (failed(qc::compileForCPU(*module, *interface, options, outputFile)))
+    return 1;
+  return 0;
+}
