@@ -90,6 +90,15 @@ int quantc::runCompile(int argc, char **argv) {
                      cl::init(false), cl::cat(category));
   cl::opt<bool> verbose("v", cl::desc("Print the time of each stage"),
                         cl::init(false), cl::cat(category));
+  cl::opt<bool> noDataTiling(
+      "no-data-tiling",
+      cl::desc("Lower contractions to plain loops instead of packed tiles "
+               "and microkernels (for debugging and comparison)"),
+      cl::init(false), cl::cat(category));
+  cl::opt<bool> noThreads("no-threads",
+                          cl::desc("Do not split the model into tasks for "
+                                   "the runtime's thread pool"),
+                          cl::init(false), cl::cat(category));
 
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
@@ -151,7 +160,10 @@ int quantc::runCompile(int argc, char **argv) {
     PassManager pm(&context);
     if (failed(applyPassManagerCLOptions(pm)))
       return 1;
-    qc::buildCPUCodegenPipeline(pm, qc::CPUPipelineOptions());
+    qc::CPUPipelineOptions pipeline;
+    pipeline.dataTiling = !noDataTiling;
+    pipeline.threads = !noThreads;
+    qc::buildCPUCodegenPipeline(pm, pipeline);
     if (failed(pm.run(*module)))
       return 1;
     return writeModule();
@@ -161,6 +173,8 @@ int quantc::runCompile(int argc, char **argv) {
   options.cpu = cpu;
   options.keepIntermediates = keep;
   options.verbose = verbose;
+  options.dataTiling = !noDataTiling;
+  options.threads = !noThreads;
   options.producer = "quantc 0.1 (fp32)";
   if (failed(qc::compileForCPU(*module, *interface, options, outputFile)))
     return 1;

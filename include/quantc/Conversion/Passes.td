@@ -41,7 +41,17 @@ def ConvertQCToLinalg : Pass<"convert-qc-to-linalg", "ModuleOp"> {
     ```
     An op the conversion does not support is reported with its location and
     the pass fails.
+
+    With `data-tiling`, f32 convolutions and matrix products with constant
+    weights become GEMMs on packed tiles (weights packed at compile time,
+    activations by a generic, im2col for spatial kernels) around a
+    `linalg.generic` tagged `qc.ukernel = "mmt4d_f32"` in linalg.mmt4d's
+    layout, for the CPU's microkernels.
   }];
+  let options = [
+    Option<"dataTiling", "data-tiling", "bool", /*default=*/"false",
+           "Lower contractions to packed mmt4d tiles (CPU)">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",

@@ -69,6 +69,9 @@ void populateDataMovementPatterns(const TypeConverter &converter,
                                   RewritePatternSet &patterns);
 void populateQuantPatterns(const TypeConverter &converter,
                            RewritePatternSet &patterns);
+/// CPU data tiling of contractions (higher benefit than the generic forms).
+void populateDataTilingPatterns(const TypeConverter &converter,
+                                RewritePatternSet &patterns);
 
 } // namespace mlir::qc::lowering
 

@@ -185,6 +185,7 @@ struct StorageCastLowering : OpConversionPattern<quant::StorageCastOp> {
 
 struct ConvertQCToLinalgPass
     : qc::impl::ConvertQCToLinalgBase<ConvertQCToLinalgPass> {
+  using Base::Base;
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     QCToLinalgTypeConverter converter;
@@ -204,6 +205,8 @@ struct ConvertQCToLinalgPass
 
     RewritePatternSet patterns(ctx);
     populateQCToLinalgPatterns(converter, patterns);
+    if (dataTiling)
+      populateDataTilingPatterns(converter, patterns);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateReturnOpTypeConversionPattern(patterns, converter);

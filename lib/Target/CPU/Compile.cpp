@@ -317,7 +317,10 @@ LogicalResult mlir::qc::compileForCPU(ModuleOp module,
     PassManager pm(module.getContext());
     if (failed(applyPassManagerCLOptions(pm)))
       return failure();
-    buildCPUCodegenPipeline(pm, CPUPipelineOptions());
+    CPUPipelineOptions pipeline;
+    pipeline.dataTiling = options.dataTiling;
+    pipeline.threads = options.threads;
+    buildCPUCodegenPipeline(pm, pipeline);
     if (failed(pm.run(module)))
       return failure();
   }
@@ -362,12 +365,12 @@ LogicalResult mlir::qc::compileForCPU(ModuleOp module,
   LogicalResult linked = success();
   {
     StageTimer t(options.verbose, "link");
-    linked =
-        runTool(loc, {QUANTC_CLANG, "-shared", "-fPIC", "-O2",
-                      "-fvisibility=hidden", "-I", QUANTC_RUNTIME_INCLUDE_DIR,
-                      descPath.str().str(), QUANTC_MODEL_SUPPORT_SOURCE,
-                      objPath.str().str(), "-o", outputPath.str(), "-lm",
-                      "-Wl,--exclude-libs,ALL", "-Wl,-z,noexecstack"});
+    linked = runTool(loc, {QUANTC_CLANG, "-shared", "-fPIC", "-O2",
+                           "-fvisibility=hidden", "-I",
+                           QUANTC_RUNTIME_INCLUDE_DIR, descPath.str().str(),
+                           QUANTC_MODEL_SUPPORT_SOURCE, objPath.str().str(),
+                           QUANTC_KERNELS_LIB, "-o", outputPath.str(), "-lm",
+                           "-Wl,--exclude-libs,ALL", "-Wl,-z,noexecstack"});
   }
   if (!options.keepIntermediates)
     llvm::sys::fs::remove_directories(dir);

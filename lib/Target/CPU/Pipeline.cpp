@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -19,11 +20,16 @@ using namespace mlir::qc;
 void mlir::qc::buildCPUCodegenPipeline(OpPassManager &pm,
                                        const CPUPipelineOptions &options) {
   // Graph level: qc -> linalg on tensors, fuse elementwise chains.
-  pm.addPass(createConvertQCToLinalg());
+  ConvertQCToLinalgOptions conversion;
+  conversion.dataTiling = options.dataTiling;
+  pm.addPass(createConvertQCToLinalg(conversion));
+  // No CSE here: merged tensor.empty/linalg.fill inits would force copies
+  // in bufferization.
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
-  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addNestedPass<func::FuncOp>(createQCFuseElementwise());
   pm.addPass(createCanonicalizerPass());
+  if (options.threads)
+    pm.addNestedPass<func::FuncOp>(createQCTileAndDistribute());
   pm.addPass(createQCPrepareEntry());
 
   // Buffers: one-shot bufferization with identity layouts at the function
@@ -34,12 +40,19 @@ void mlir::qc::buildCPUCodegenPipeline(OpPassManager &pm,
       bufferization::LayoutMapOption::IdentityLayoutMap;
   bufferization.unknownTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
+  // Identical subviews from forall's parallel_insert_slice become self
+  // copies once CSE'd, which canonicalization removes.
+  pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createQCPlanMemory());
+  if (options.dataTiling)
+    pm.addPass(createQCLowerToUkernels());
+  pm.addPass(createForallToParallelLoopPass());
 
   // Loops, then LLVM.
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createQCLowerLinalgToLoops());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createQCOutlineParallelLoops());
   pm.addPass(createLowerAffinePass());
@@ -59,7 +72,6 @@ void mlir::qc::buildCPUCodegenPipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createQCLowerParallelCalls());
   pm.addPass(createCanonicalizerPass());
-  (void)options;
 }
 
 void mlir::qc::registerCPUPipelines() {

@@ -43,6 +43,9 @@ struct CPUCompileOptions {
   bool keepIntermediates = false;
   /// Print each stage's timing to stderr.
   bool verbose = false;
+  /// Pipeline switches (see CPUPipelineOptions).
+  bool dataTiling = true;
+  bool threads = true;
 };
 
 /// Lowers `module` (a qc graph on tensors; modified in place) with the CPU

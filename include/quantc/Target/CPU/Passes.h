@@ -25,9 +25,14 @@ namespace mlir::qc {
 inline constexpr StringLiteral kEntryName = "qc_model_entry";
 
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
-  PassOptions::Option<bool> vectorize{
-      *this, "vectorize",
-      llvm::cl::desc("Tile and vectorize contractions (else plain loops)"),
+  PassOptions::Option<bool> dataTiling{
+      *this, "data-tiling",
+      llvm::cl::desc("Contractions as packed mmt4d tiles with microkernel "
+                     "calls (else plain loops)"),
+      llvm::cl::init(true)};
+  PassOptions::Option<bool> threads{
+      *this, "threads",
+      llvm::cl::desc("Split ops into tasks for the runtime's thread pool"),
       llvm::cl::init(true)};
 };
 

@@ -140,4 +140,117 @@ def QCLowerParallelCalls : Pass<"qc-lower-parallel-calls", "ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def QCTileAndDistribute : Pass<"qc-cpu-tile-and-distribute", "func::FuncOp"> {
+  let summary = "Tile linalg ops on tensors into scf.forall tasks";
+  let description = [{
+    Splits each top-level `linalg.generic` of a function (on tensors, before
+    bufferization) into an `scf.forall` of about `tasks` tiles along one
+    parallel dimension, so that after bufferization
+    (`scf-forall-to-parallel`, `qc-outline-parallel-loops`) each tile is a
+    task on the runtime's thread pool. Microkernel GEMMs (`qc.ukernel =
+    "mmt4d_*"`) are split along the larger of their M1/N1 tile dimensions;
+    other generics along their outermost parallel dimension with more than
+    one iteration. Ops with fewer than `min-elements` result elements stay
+    whole.
+
+    Before:
+    ```mlir
+    %0 = linalg.generic {..., iterator_types = ["parallel", "parallel"]}
+        ins(%a : tensor<64x128xf32>) outs(%e : tensor<64x128xf32>) {...}
+    ```
+    After (`tasks=16`):
+    ```mlir
+    %0 = scf.forall (%i) = (0) to (64) step (4) shared_outs(%o = %e) {
+      %t = linalg.generic ... ins(%a[%i, 0] [4, 128] ...) ...
+      scf.forall.in_parallel { tensor.parallel_insert_slice %t into %o[%i, 0] [4, 128] [1, 1] }
+    }
+    ```
+  }];
+  let options = [
+    Option<"tasks", "tasks", "int64_t", /*default=*/"16",
+           "Number of tiles to split an op into">,
+    Option<"minElements", "min-elements", "int64_t", /*default=*/"8192",
+           "Result elements below which an op is not split">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::affine::AffineDialect"];
+}
+
+def QCFuseElementwise : Pass<"qc-cpu-fuse-elementwise", "func::FuncOp"> {
+  let summary = "Fuse elementwise linalg ops, keeping microkernel ops intact";
+  let description = [{
+    Upstream's elementwise fusion (producer into consumer, and reshape
+    propagation) with one restriction: an op tagged `qc.ukernel` is neither
+    fused into its consumers nor has producers fused into it, so its
+    operands keep the packed layout the microkernel expects. `tensor.pad`
+    is decomposed into `linalg.fill` + `tensor.insert_slice`, so that
+    empty-tensor elimination can make the padded value's producer write
+    into the padded buffer directly.
+
+    Before:
+    ```mlir
+    %a = linalg.generic {iterator_types = ["parallel"]} ins(%x) ... { exp }
+    %b = linalg.generic {iterator_types = ["parallel"]} ins(%a) ... { mul }
+    ```
+    After:
+    ```mlir
+    %b = linalg.generic {iterator_types = ["parallel"]} ins(%x) ... { exp; mul }
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::affine::AffineDialect"];
+}
+
+def QCLowerLinalgToLoops : Pass<"qc-cpu-lower-linalg-to-loops", "func::FuncOp"> {
+  let summary = "Lower linalg ops on memrefs to loops, in the order each op "
+                "asks for";
+  let description = [{
+    Like `convert-linalg-to-parallel-loops` (parallel dimensions become one
+    `scf.parallel`, reductions inner `scf.for` loops), except for ops tagged
+    `qc.loop_order = "sequential"`: those become `scf.for` loops in their
+    dimension order, so an op can keep a contiguous parallel dimension
+    innermost, inside its reductions, where LLVM vectorizes it (e.g. a
+    depthwise convolution iterating `(c, oh, kh, kw, ow)`).
+
+    Before:
+    ```mlir
+    linalg.generic {qc.loop_order = "sequential", iterator_types = ["parallel", "reduction", "parallel"]} ...
+    ```
+    After:
+    ```mlir
+    scf.for %i ... { scf.for %k ... { scf.for %j ... { ... } } }
+    ```
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::affine::AffineDialect"];
+}
+
+def QCLowerToUkernels : Pass<"qc-cpu-lower-to-ukernels", "ModuleOp"> {
+  let summary = "Replace tagged linalg ops on memrefs by microkernel calls";
+  let description = [{
+    After bufferization, a `linalg.generic` tagged `qc.ukernel =
+    "mmt4d_f32"` (on memrefs, possibly subviews of a tile) becomes a call of
+    the runtime microkernel `qrt_ukernel_mmt4d_f32` (runtime/kernels), with
+    the operands' base pointers, outer strides and tile counts. The call
+    accumulates, which is what the generic computes. Without this pass the
+    generic lowers to loops (the generated fallback).
+
+    Before:
+    ```mlir
+    linalg.generic {qc.ukernel = "mmt4d_f32", ...}
+        ins(%lhs, %rhs : memref<4x8x16x1xf32>, memref<2x8x16x1xf32, strided<...>>)
+        outs(%out : memref<4x2x16x16xf32, strided<...>>)
+    ```
+    After:
+    ```mlir
+    %r = func.call @qrt_ukernel_mmt4d_f32(%lp, %ls, %rp, %rs, %op, %os, %m1, %n1, %k1, %c16, %c16, %c1, %flags)
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::func::FuncDialect"];
+}
+
 #endif // QUANTC_TARGET_CPU_PASSES

@@ -1,0 +1,38 @@
+//===- FuseElementwise.cpp - elementwise fusion around microkernels -------===//
+
+#include "quantc/Target/CPU/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::qc {
+#define GEN_PASS_DEF_QCFUSEELEMENTWISE
+#include "quantc/Target/CPU/Passes.h.inc"
+} // namespace mlir::qc
+
+using namespace mlir;
+using namespace mlir::qc;
+
+namespace {
+struct QCFuseElementwisePass
+    : qc::impl::QCFuseElementwiseBase<QCFuseElementwisePass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    linalg::ControlFusionFn control = [](OpOperand *operand) {
+      Operation *producer = operand->get().getDefiningOp();
+      Operation *consumer = operand->getOwner();
+      return !(producer && producer->hasAttr("qc.ukernel")) &&
+             !consumer->hasAttr("qc.ukernel");
+    };
+    linalg::populateElementwiseOpsFusionPatterns(patterns, control);
+    // tensor.pad -> fill + insert_slice, so that empty-tensor elimination
+    // lets the padded value's producer write straight into the padded
+    // buffer instead of a copy.
+    linalg::populateDecomposePadPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+} // namespace

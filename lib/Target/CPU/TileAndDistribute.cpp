@@ -1,0 +1,107 @@
+//===- TileAndDistribute.cpp - split linalg ops into forall tasks ---------===//
+
+#include "quantc/Target/CPU/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include <numeric>
+
+namespace mlir::qc {
+#define GEN_PASS_DEF_QCTILEANDDISTRIBUTE
+#include "quantc/Target/CPU/Passes.h.inc"
+} // namespace mlir::qc
+
+using namespace mlir;
+using namespace mlir::qc;
+
+namespace {
+struct QCTileAndDistributePass
+    : qc::impl::QCTileAndDistributeBase<QCTileAndDistributePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    func::FuncOp f = getOperation();
+    if (f.isExternal())
+      return;
+    SmallVector<linalg::GenericOp> ops;
+    for (auto g : f.getBody().front().getOps<linalg::GenericOp>())
+      if (g.hasPureTensorSemantics() && g->getNumResults() == 1)
+        ops.push_back(g);
+    IRRewriter rewriter(&getContext());
+    for (linalg::GenericOp op : ops)
+      if (failed(tile(rewriter, op)))
+        return signalPassFailure();
+  }
+
+  LogicalResult tile(IRRewriter &rewriter, linalg::GenericOp op) {
+    auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+    if (!resultType.hasStaticShape() ||
+        resultType.getNumElements() < minElements)
+      return success();
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
+    int64_t dim = -1;
+    if (op->hasAttr("qc.ukernel")) {
+      // m1 (dim 0) or n1 (dim 1): the larger.
+      dim = ranges[1] >= ranges[0] ? 1 : 0;
+    } else {
+      for (auto [i, it] : llvm::enumerate(iters))
+        if (it == utils::IteratorType::parallel && ranges[i] > 1 &&
+            !ShapedType::isDynamic(ranges[i])) {
+          dim = i;
+          break;
+        }
+    }
+    if (dim < 0 || ranges[dim] < 2)
+      return success();
+    // Tiles must start where the operands' index expressions stay valid on
+    // tile-local coordinates: `d floordiv c` and `d mod c` need tile sizes
+    // (hence offsets) that are multiples of c; other non-linear uses of the
+    // dimension are not tiled.
+    int64_t multiple = 1;
+    bool tileable = true;
+    for (AffineMap map : op.getIndexingMapsArray())
+      for (AffineExpr e : map.getResults())
+        e.walk([&](AffineExpr sub) {
+          auto bin = dyn_cast<AffineBinaryOpExpr>(sub);
+          if (!bin || (sub.getKind() != AffineExprKind::FloorDiv &&
+                       sub.getKind() != AffineExprKind::Mod &&
+                       sub.getKind() != AffineExprKind::CeilDiv))
+            return;
+          if (!bin.getLHS().isFunctionOfDim(dim))
+            return;
+          auto c = dyn_cast<AffineConstantExpr>(bin.getRHS());
+          if (!c || sub.getKind() == AffineExprKind::CeilDiv ||
+              !isa<AffineDimExpr>(bin.getLHS())) {
+            tileable = false;
+            return;
+          }
+          multiple = std::lcm(multiple, c.getValue());
+        });
+    if (!tileable)
+      return success();
+    int64_t size = (ranges[dim] + tasks - 1) / tasks;
+    size = (size + multiple - 1) / multiple * multiple;
+    if (size >= ranges[dim])
+      return success();
+    SmallVector<OpFoldResult> sizes(ranges.size(), rewriter.getIndexAttr(0));
+    sizes[dim] = rewriter.getIndexAttr(size);
+    scf::SCFTilingOptions options;
+    options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+    options.setTileSizes(sizes);
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(op.getOperation()), options);
+    if (failed(tiled))
+      return op.emitError("failed to tile into tasks");
+    for (Operation *t : tiled->tiledOps)
+      if (auto ukernel = op->getAttr("qc.ukernel"))
+        t->setAttr("qc.ukernel", ukernel);
+    rewriter.replaceOp(op, tiled->replacements);
+    return success();
+  }
+};
+} // namespace
