@@ -86,10 +86,21 @@ static FailureOr<QuantParams> getQuantParams(Operation *op,
   p.paramStrides = rowMajorStrides(paramShape);
   for (const APFloat &s : sub.getScales().getValues<APFloat>())
     p.scales.push_back(static_cast<float>(s.convertToDouble()));
+  // Upstream prints and parses the zero points of unsigned types as signed
+  // numbers (u4 zero point 12 is `:-4`), and the parsed APInts of sub-byte
+  // widths can carry the sign extension above their width (a 4-bit 12 reads
+  // back as 252 with getZExtValue): take the storage's low bits, zero-extended
+  // for unsigned storage, sign-extended for signed.
   bool isSigned = sub.isSigned();
-  for (const APInt &z : sub.getZeroPoints().getValues<APInt>())
-    p.zeroPoints.push_back(isSigned ? z.getSExtValue()
-                                    : static_cast<int64_t>(z.getZExtValue()));
+  unsigned width = sub.getStorageTypeIntegralWidth();
+  uint64_t mask = width >= 64 ? ~uint64_t(0) : (uint64_t(1) << width) - 1;
+  for (const APInt &z : sub.getZeroPoints().getValues<APInt>()) {
+    uint64_t bits = z.getRawData()[0] & mask;
+    p.zeroPoints.push_back(isSigned && width < 64
+                               ? static_cast<int64_t>(bits << (64 - width)) >>
+                                     (64 - width)
+                               : static_cast<int64_t>(bits));
+  }
   if (p.zeroPoints.size() != p.scales.size())
     return op->emitOpError("expected as many zero points as scales (")
            << p.scales.size() << "), found " << p.zeroPoints.size();

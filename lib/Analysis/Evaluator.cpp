@@ -50,18 +50,44 @@ static EvalResult evalConstant(Operation *op, Operands, const EvalContext &) {
   return single(std::move(*t));
 }
 
-/// quant.scast reinterprets storage integers as quantized values and back.
+/// The `width`-bit pattern of `v` read as a signed or unsigned integer.
+static int64_t reinterpretBits(int64_t v, unsigned width, bool isSigned) {
+  if (width >= 64)
+    return v;
+  uint64_t bits = static_cast<uint64_t>(v) & ((uint64_t(1) << width) - 1);
+  if (!isSigned)
+    return static_cast<int64_t>(bits);
+  return static_cast<int64_t>(bits << (64 - width)) >> (64 - width);
+}
+
+/// The width and signedness of the integers that represent elements of
+/// `type`: a quantized type's storage, or an integer type (signless is
+/// signed).
+static std::pair<unsigned, bool> storageBits(Type type) {
+  if (auto q = dyn_cast<quant::QuantizedType>(type))
+    return {q.getStorageTypeIntegralWidth(), q.isSigned()};
+  auto i = cast<IntegerType>(type);
+  return {i.getWidth(), !i.isUnsigned() && i.getWidth() > 1};
+}
+
+/// quant.scast reinterprets storage bits as quantized values and back: the
+/// i8 bit pattern -104 is 152 as a u8-stored quantized value, and the
+/// quantized u8 value 152 is -104 as i8. Sub-byte storage (i4, u4, i2, u2)
+/// is sign- or zero-extended from its own width.
 static EvalResult evalStorageCast(Operation *op, Operands operands,
                                   const EvalContext &) {
   const Tensor &x = *operands[0];
   auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
-  if (x.isFloat() || isa<FloatType>(resultType.getElementType()))
+  Type resultElem = resultType.getElementType();
+  if (x.isFloat() || isa<FloatType>(resultElem))
     return op->emitOpError("expected a cast between storage integers and "
                            "quantized values, found ")
-           << x.getElementType() << " to " << resultType.getElementType();
-  return single(Tensor::getInt(
-      resultType.getElementType(), x.getShape(),
-      std::vector<int64_t>(x.getInts().begin(), x.getInts().end())));
+           << x.getElementType() << " to " << resultElem;
+  auto [width, isSigned] = storageBits(resultElem);
+  std::vector<int64_t> data(x.getInts().begin(), x.getInts().end());
+  for (int64_t &v : data)
+    v = reinterpretBits(v, width, isSigned);
+  return single(Tensor::getInt(resultElem, x.getShape(), std::move(data)));
 }
 
 static EvalResult evalReturn(Operation *, Operands operands,

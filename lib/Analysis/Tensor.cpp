@@ -125,10 +125,39 @@ FailureOr<Tensor> Tensor::fromAttr(ElementsAttr attr) {
   std::vector<int64_t> data;
   data.reserve(n);
   if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    // Sub-byte APInts read from dense storage may carry bits above their
+    // width: mask unsigned values (getSExtValue reads only the low bits).
+    uint64_t mask = width >= 64 ? ~uint64_t(0) : (uint64_t(1) << width) - 1;
     for (const APInt &v : dense.getValues<APInt>())
       data.push_back(width == 1 || isUnsigned
-                         ? static_cast<int64_t>(v.getZExtValue())
+                         ? static_cast<int64_t>(v.getRawData()[0] & mask)
                          : v.getSExtValue());
+  } else if (width < 8 && width != 1) {
+    // Sub-byte integers (i4, ui4, i2, ...): one element per byte in the low
+    // bits, as upstream's dense storage (zero-extended) and quantc's importer
+    // (sign-extended) write them; the upper bits are ignored. Blobs packed
+    // two (i4) or four (i2) elements per byte, low bits first as in ONNX's
+    // int4, are read too.
+    auto res = dyn_cast<DenseResourceElementsAttr>(attr);
+    AsmResourceBlob *blob = res ? res.getRawHandle().getBlob() : nullptr;
+    if (!blob)
+      return failure();
+    ArrayRef<char> raw = blob->getData();
+    const auto *p = reinterpret_cast<const uint8_t *>(raw.data());
+    unsigned perByte = 8 / width;
+    bool onePerByte = static_cast<int64_t>(raw.size()) == n;
+    if (!onePerByte && (8 % width != 0 || static_cast<int64_t>(raw.size()) !=
+                                              (n + perByte - 1) / perByte))
+      return failure();
+    uint64_t mask = (uint64_t(1) << width) - 1;
+    for (int64_t i = 0; i < n; ++i) {
+      uint64_t u = onePerByte
+                       ? p[i] & mask
+                       : (p[i / perByte] >> (width * (i % perByte))) & mask;
+      data.push_back(isUnsigned ? static_cast<int64_t>(u)
+                                : static_cast<int64_t>(u << (64 - width)) >>
+                                      (64 - width));
+    }
   } else {
     unsigned bytes = blobBytes(intType);
     if (width != 1 && width != 8 && width != 16 && width != 32 && width != 64)

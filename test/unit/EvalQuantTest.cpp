@@ -162,6 +162,86 @@ TEST_F(EvalQuant, StorageCastAndQuantizedDataMovement) {
   EXPECT_EQ(r[1].getElementType(), intType(8));
 }
 
+TEST_F(EvalQuant, StorageCastReinterpretsBits) {
+  // A uint8 weight 152 is stored as the i8 bit pattern -104; unsigned storage
+  // reads it back as 152, and the cast back to i8 gives -104 again.
+  const char *ir = R"(
+    !u = !quant.uniform<u8:f32, 0.5:128>
+    !s = !quant.uniform<i8:f32, 0.5:0>
+    func.func @f(%s: tensor<3xi8>) -> (tensor<3x!u>, tensor<3xf32>, tensor<3xi8>, tensor<3x!s>) {
+      %0 = quant.scast %s : tensor<3xi8> to tensor<3x!u>
+      %1 = qc.dequantize %0 : tensor<3x!u> -> tensor<3xf32>
+      %2 = quant.scast %0 : tensor<3x!u> to tensor<3xi8>
+      %3 = quant.scast %s : tensor<3xi8> to tensor<3x!s>
+      return %0, %1, %2, %3 : tensor<3x!u>, tensor<3xf32>, tensor<3xi8>, tensor<3x!s>
+    })";
+  SmallVector<Tensor> r = run(ir, {ints(intType(8), {3}, {-104, 127, -1})});
+  ASSERT_EQ(r.size(), 4u);
+  EXPECT_EQ(r[0].getInts(), ArrayRef<int64_t>({152, 127, 255}));
+  EXPECT_TRUE(allClose(r[1].getFloats(), {12, -0.5f, 63.5f}));
+  EXPECT_EQ(r[2].getInts(), ArrayRef<int64_t>({-104, 127, -1}));
+  EXPECT_EQ(r[3].getInts(), ArrayRef<int64_t>({-104, 127, -1}));
+}
+
+TEST_F(EvalQuant, StorageCastOfSubByteStorage) {
+  // i4/i2 storage integers (sign-extended, as the importer writes them) read
+  // as u4/u2 are zero-extended from 4/2 bits, as i4 sign-extended; and back.
+  const char *ir = R"(
+    !u4 = !quant.uniform<u4:f32, 1.0:8>
+    !s4 = !quant.uniform<i4:f32, 1.0:0>
+    !u2 = !quant.uniform<u2:f32, 1.0:0>
+    !s2 = !quant.uniform<i2:f32, 1.0:0>
+    func.func @f(%a: tensor<4xi4>, %b: tensor<4xi2>) -> (tensor<4x!u4>, tensor<4xf32>, tensor<4x!s4>, tensor<4xi4>, tensor<4x!u2>, tensor<4x!s2>, tensor<4xi2>) {
+      %0 = quant.scast %a : tensor<4xi4> to tensor<4x!u4>
+      %1 = qc.dequantize %0 : tensor<4x!u4> -> tensor<4xf32>
+      %2 = quant.scast %a : tensor<4xi4> to tensor<4x!s4>
+      %3 = quant.scast %0 : tensor<4x!u4> to tensor<4xi4>
+      %4 = quant.scast %b : tensor<4xi2> to tensor<4x!u2>
+      %5 = quant.scast %b : tensor<4xi2> to tensor<4x!s2>
+      %6 = quant.scast %4 : tensor<4x!u2> to tensor<4xi2>
+      return %0, %1, %2, %3, %4, %5, %6 : tensor<4x!u4>, tensor<4xf32>, tensor<4x!s4>, tensor<4xi4>, tensor<4x!u2>, tensor<4x!s2>, tensor<4xi2>
+    })";
+  SmallVector<Tensor> r = run(ir, {ints(intType(4), {4}, {-1, -8, 7, 0}),
+                                   ints(intType(2), {4}, {-1, -2, 1, 0})});
+  ASSERT_EQ(r.size(), 7u);
+  EXPECT_EQ(r[0].getInts(), ArrayRef<int64_t>({15, 8, 7, 0}));
+  EXPECT_TRUE(allClose(r[1].getFloats(), {7, 0, -1, -8}));
+  EXPECT_EQ(r[2].getInts(), ArrayRef<int64_t>({-1, -8, 7, 0}));
+  EXPECT_EQ(r[3].getInts(), ArrayRef<int64_t>({-1, -8, 7, 0}));
+  EXPECT_EQ(r[4].getInts(), ArrayRef<int64_t>({3, 2, 1, 0}));
+  EXPECT_EQ(r[5].getInts(), ArrayRef<int64_t>({-1, -2, 1, 0}));
+  EXPECT_EQ(r[6].getInts(), ArrayRef<int64_t>({-1, -2, 1, 0}));
+}
+
+TEST_F(EvalQuant, SubChannelUnsignedZeroPointsAreZeroExtended) {
+  // Upstream prints the zero points of unsigned sub-channel types as signed
+  // numbers: u4 zero point 12 is `:-4`, u8 zero point 200 is `:-56`. They
+  // must read back as 12 and 200.
+  const char *ir = R"(
+    !u4 = !quant.uniform<u4:f32:{1:2}, {{1.0:-4, 2.0:-1}}>
+    !u8 = !quant.uniform<u8:f32:{1:2}, {{1.0:-56, 1.0:3}}>
+    func.func @f(%a: tensor<1x4x!u4>, %b: tensor<1x4x!u8>, %x: tensor<1x4xf32>) -> (tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4x!u4>) {
+      %0 = qc.dequantize %a : tensor<1x4x!u4> -> tensor<1x4xf32>
+      %1 = qc.dequantize %b : tensor<1x4x!u8> -> tensor<1x4xf32>
+      %2 = qc.quantize %x : tensor<1x4xf32> -> tensor<1x4x!u4>
+      return %0, %1, %2 : tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4x!u4>
+    })";
+  OwningOpRef<ModuleOp> module = parse(ir);
+  ASSERT_TRUE(module);
+  auto func = *module->getOps<func::FuncOp>().begin();
+  auto elem = [&](unsigned i) {
+    return cast<RankedTensorType>(func.getArgumentTypes()[i]).getElementType();
+  };
+  SmallVector<Tensor> r = run(ir, {ints(elem(0), {1, 4}, {12, 13, 15, 0}),
+                                   ints(elem(1), {1, 4}, {200, 255, 3, 0}),
+                                   f32({1, 4}, {0, -3, 0, 2})});
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_TRUE(allClose(r[0].getFloats(), {0, 1, 0, -30}));
+  EXPECT_TRUE(allClose(r[1].getFloats(), {0, 55, 0, -3}));
+  // x / scale + zp, clamped to [0, 15]: 12, 9, 15, 15.
+  EXPECT_EQ(r[2].getInts(), ArrayRef<int64_t>({12, 9, 15, 15}));
+}
+
 TEST_F(EvalQuant, Hadamard) {
   const char *ir = R"(
     func.func @f(%x: tensor<2x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>) {

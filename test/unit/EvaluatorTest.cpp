@@ -52,6 +52,67 @@ TEST_F(Evaluator, Constants) {
   EXPECT_EQ(r[4].getInts(), ArrayRef<int64_t>({5, -5}));
 }
 
+TEST_F(Evaluator, SubByteConstants) {
+  // dense_resource blobs of i4/ui4/i2 hold one element per byte in the low
+  // bits: sign-extended (quantc's importer) or zero-extended (upstream's
+  // dense storage); blobs packed low nibble first are read too. Plain dense
+  // attributes of those types as well.
+  const char *ir = R"(
+    func.func @f() -> (tensor<3xi4>, tensor<3xi4>, tensor<3xui4>, tensor<3xi2>, tensor<4xi4>, tensor<4xui4>, tensor<3xi4>, tensor<3xui4>, tensor<2xi2>) {
+      %0 = arith.constant dense_resource<sext> : tensor<3xi4>
+      %1 = arith.constant dense_resource<zext> : tensor<3xi4>
+      %2 = arith.constant dense_resource<zext> : tensor<3xui4>
+      %3 = arith.constant dense_resource<two> : tensor<3xi2>
+      %4 = arith.constant dense_resource<packed> : tensor<4xi4>
+      %5 = arith.constant dense_resource<packed> : tensor<4xui4>
+      %6 = arith.constant dense<[-1, 7, -8]> : tensor<3xi4>
+      %7 = arith.constant dense<[15, 7, 8]> : tensor<3xui4>
+      %8 = arith.constant dense<[-2, 1]> : tensor<2xi2>
+      return %0, %1, %2, %3, %4, %5, %6, %7, %8 : tensor<3xi4>, tensor<3xi4>, tensor<3xui4>, tensor<3xi2>, tensor<4xi4>, tensor<4xui4>, tensor<3xi4>, tensor<3xui4>, tensor<2xi2>
+    }
+    {-#
+      dialect_resources: {
+        builtin: {
+          sext: "0x04000000FF07F8",
+          zext: "0x040000000F0708",
+          two: "0x0400000003FE01",
+          packed: "0x040000007F08"
+        }
+      }
+    #-})";
+  SmallVector<Tensor> r = run(ir, {});
+  ASSERT_EQ(r.size(), 9u);
+  EXPECT_EQ(r[0].getInts(), ArrayRef<int64_t>({-1, 7, -8}));
+  EXPECT_EQ(r[1].getInts(), ArrayRef<int64_t>({-1, 7, -8}));
+  EXPECT_EQ(r[2].getInts(), ArrayRef<int64_t>({15, 7, 8}));
+  EXPECT_EQ(r[3].getInts(), ArrayRef<int64_t>({-1, -2, 1}));
+  // 0x7F, 0x08: elements 0xF, 0x7, 0x8, 0x0.
+  EXPECT_EQ(r[4].getInts(), ArrayRef<int64_t>({-1, 7, -8, 0}));
+  EXPECT_EQ(r[5].getInts(), ArrayRef<int64_t>({15, 7, 8, 0}));
+  EXPECT_EQ(r[6].getInts(), ArrayRef<int64_t>({-1, 7, -8}));
+  EXPECT_EQ(r[7].getInts(), ArrayRef<int64_t>({15, 7, 8}));
+  EXPECT_EQ(r[8].getInts(), ArrayRef<int64_t>({-2, 1}));
+}
+
+TEST_F(Evaluator, SubByteBlobOfTheWrongSizeIsAnError) {
+  const char *ir = R"(
+    func.func @f() -> tensor<5xi4> {
+      %0 = arith.constant dense_resource<blob> : tensor<5xi4>
+      return %0 : tensor<5xi4>
+    }
+    {-#
+      dialect_resources: {
+        builtin: {
+          blob: "0x04000000010203040506"
+        }
+      }
+    #-})";
+  std::string err = runError(ir, {});
+  EXPECT_NE(err.find("expected a dense or dense_resource constant"),
+            std::string::npos)
+      << err;
+}
+
 TEST_F(Evaluator, ElidedResourceIsAnError) {
   const char *ir = R"(
     func.func @f() -> tensor<2xf32> {

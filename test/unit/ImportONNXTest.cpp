@@ -16,6 +16,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include "gtest/gtest.h"
 
@@ -132,6 +133,65 @@ g (float[2,3] x, int64[2] shape) => (float[3,2] y) {
   EXPECT_TRUE(failed(importText(model, options)));
   EXPECT_NE(errors.find("the constant for input 'shape'"), std::string::npos)
       << errors;
+}
+
+TEST_F(ImportONNXTest, NeededConstantInputsAreReported) {
+  // `shape` reaches the Reshape through an Abs computed at run time; the
+  // importer reports the graph input behind it.
+  constexpr StringLiteral model = R"(
+<ir_version: 8, opset_import: ["" : 13]>
+g (float[2,3] x, int64[2] shape, float[2] unused) => (float[3,2] y) {
+  s = Abs(shape)
+  y = Reshape(x, s)
+}
+)";
+  llvm::StringSet<> needed;
+  OnnxImportOptions options;
+  options.neededConstantInputs = &needed;
+  EXPECT_TRUE(failed(importText(model, options)));
+  EXPECT_EQ(needed.size(), 1u);
+  EXPECT_TRUE(needed.contains("shape"));
+  // With it as a constant the import succeeds.
+  options.constantInputs["shape"] =
+      Tensor::getInt(IntegerType::get(&ctx, 64), {2}, {3, 2});
+  needed.clear();
+  ASSERT_TRUE(succeeded(importText(model, options))) << errors;
+  EXPECT_TRUE(needed.empty());
+}
+
+TEST_F(ImportONNXTest, GraphInputs) {
+  SmallString<128> path;
+  ASSERT_FALSE(
+      llvm::sys::fs::createTemporaryFile("quantc-inputs", "onnxtxt", path));
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(path, ec);
+    ASSERT_FALSE(ec);
+    os << R"(
+<ir_version: 8, opset_import: ["" : 13]>
+g (float[N,4] x, int64[2] s, float[4] w) => (float[N,4] y)
+  <float[4] w = {1.0, 2.0, 3.0, 4.0}> {
+  y = Add(x, w)
+}
+)";
+  }
+  llvm::Expected<SmallVector<OnnxGraphInput>> inputs =
+      readOnnxGraphInputs(path);
+  llvm::sys::fs::remove(path);
+  ASSERT_TRUE(bool(inputs)) << llvm::toString(inputs.takeError());
+  // The initializer w is not a graph input.
+  ASSERT_EQ(inputs->size(), 2u);
+  EXPECT_EQ((*inputs)[0].name, "x");
+  EXPECT_EQ((*inputs)[0].dims, (SmallVector<int64_t>{-1, 4}));
+  EXPECT_FALSE((*inputs)[0].isStatic());
+  EXPECT_EQ((*inputs)[1].name, "s");
+  EXPECT_TRUE((*inputs)[1].isStatic());
+
+  llvm::Expected<SmallVector<OnnxGraphInput>> missing =
+      readOnnxGraphInputs("/nonexistent/model.onnx");
+  ASSERT_FALSE(bool(missing));
+  EXPECT_NE(llvm::toString(missing.takeError()).find("/nonexistent/model.onnx"),
+            std::string::npos);
 }
 
 //===----------------------------------------------------------------------===//
@@ -343,11 +403,11 @@ INSTANTIATE_TEST_SUITE_P(
         "test_batchnorm_epsilon", "test_quantizelinear_axis",
         "test_dequantizelinear_axis", "test_qlinearconv", "test_matmulinteger",
         "test_convinteger_with_padding", "test_dynamicquantizelinear",
+        "test_qlinearmatmul_2D", "test_qlinearmatmul_3D",
         "test_shape_start_1_end_negative_1",
         "test_range_int32_type_negative_delta*"));
-// Not yet: test_qlinearmatmul_2D, whose constant uint8 weight is an i8
-// (signless storage) constant with a quant.scast to a u8 type; the evaluator's
-// quant.scast copies the values instead of reinterpreting the bits (-104 must
-// become 152).
+// test_qlinearmatmul_*: the constant uint8 weight is an i8 (signless
+// storage) constant with a quant.scast to a u8 type, whose bits the evaluator
+// reinterprets (the bit pattern -104 is 152).
 
 } // namespace

@@ -2,8 +2,12 @@
 
 #include "QuantRun.h"
 
+#include "quantc/Analysis/TensorIO.h"
+#include "quantc/Import/ONNX/TensorProto.h"
+
 #include "mlir/Parser/Parser.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -12,15 +16,22 @@
 using namespace mlir;
 using namespace mlir::qc;
 
-OwningOpRef<ModuleOp> mlir::qc::run::loadModel(StringRef path,
-                                               llvm::SourceMgr &sourceMgr,
-                                               MLIRContext &ctx) {
-  if (llvm::sys::path::extension(path) == ".onnx") {
-    llvm::WithColor::error(llvm::errs(), "quant-run")
-        << path
-        << ": ONNX models are not supported yet; import the model to .mlir "
-           "first\n";
-    return nullptr;
+bool mlir::qc::run::isOnnxModel(StringRef path) {
+  StringRef ext = llvm::sys::path::extension(path);
+  return ext == ".onnx" || ext == ".onnxtxt";
+}
+
+OwningOpRef<ModuleOp>
+mlir::qc::run::loadModel(StringRef path, llvm::SourceMgr &sourceMgr,
+                         MLIRContext &ctx,
+                         const OnnxImportOptions &importOptions) {
+  if (isOnnxModel(path)) {
+    // Import errors name the file and the ONNX node.
+    FailureOr<OwningOpRef<ModuleOp>> module =
+        importOnnxModel(&ctx, path, importOptions);
+    if (failed(module))
+      return nullptr;
+    return std::move(*module);
   }
   auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/true);
   if (!buffer) {
@@ -32,6 +43,28 @@ OwningOpRef<ModuleOp> mlir::qc::run::loadModel(StringRef path,
   sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
   // Parse and verifier errors go to the context's diagnostic handler.
   return parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&ctx));
+}
+
+std::string mlir::qc::run::findInputFile(StringRef dir, StringRef name,
+                                         unsigned index) {
+  for (std::string file : {name.str() + ".npy", name.str() + ".pb",
+                           "input_" + std::to_string(index) + ".pb"}) {
+    SmallString<256> path(dir);
+    llvm::sys::path::append(path, file);
+    if (llvm::sys::fs::exists(path))
+      return path.str().str();
+  }
+  return "";
+}
+
+llvm::Expected<Tensor> mlir::qc::run::readInputFile(StringRef path,
+                                                    MLIRContext *ctx) {
+  if (llvm::sys::path::extension(path) != ".pb")
+    return readNpy(path, ctx);
+  llvm::Expected<NamedTensor> t = readTensorProtoFile(ctx, path);
+  if (!t)
+    return t.takeError();
+  return std::move(t->tensor);
 }
 
 FailureOr<func::FuncOp> mlir::qc::run::findEntryFunction(ModuleOp module,
@@ -56,8 +89,7 @@ FailureOr<func::FuncOp> mlir::qc::run::findEntryFunction(ModuleOp module,
   return candidates.front();
 }
 
-/// `raw` with every character outside [A-Za-z0-9._-] replaced by '_'.
-static std::string sanitize(StringRef raw) {
+std::string mlir::qc::run::sanitizeFileName(StringRef raw) {
   std::string s = raw.str();
   for (char &c : s)
     if (!llvm::isAlnum(c) && c != '.' && c != '_' && c != '-')
@@ -68,13 +100,13 @@ static std::string sanitize(StringRef raw) {
 std::string mlir::qc::run::getArgumentName(func::FuncOp func, unsigned index) {
   if (auto name = func.getArgAttrOfType<StringAttr>(index, "onnx.name"))
     if (!name.getValue().empty())
-      return sanitize(name.getValue());
+      return sanitizeFileName(name.getValue());
   return "arg" + std::to_string(index);
 }
 
 std::string mlir::qc::run::getResultName(func::FuncOp func, unsigned index) {
   if (auto name = func.getResultAttrOfType<StringAttr>(index, "onnx.name"))
     if (!name.getValue().empty())
-      return sanitize(name.getValue());
+      return sanitizeFileName(name.getValue());
   return "out" + std::to_string(index);
 }

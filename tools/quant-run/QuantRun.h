@@ -1,17 +1,22 @@
 //===- QuantRun.h - the pieces of quant-run ---------------------*- C++ -*-===//
 //
-// quant-run loads a model (loadModel), picks the function to run
-// (findEntryFunction), and hands the module to a mode: runReference today;
-// a --bench mode and compiled-model modes take the same loaded module.
+// quant-run loads a model (loadModel: .mlir parsed, .onnx imported), picks
+// the function to run (findEntryFunction), and hands the module to a mode:
+// runReference; compiled models (.so) go to runCompiled.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef QUANTC_TOOLS_QUANT_RUN_QUANTRUN_H
 #define QUANTC_TOOLS_QUANT_RUN_QUANTRUN_H
 
+#include "quantc/Analysis/Tensor.h"
+#include "quantc/Import/ONNX/Importer.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Error.h"
 #include "llvm/Support/SourceMgr.h"
 #include <string>
 
@@ -31,18 +36,41 @@ struct RunOptions {
   /// Compiled models: timed runs after two warm-up runs (0 = none); prints
   /// `median X ms` and `p90 Y ms`.
   unsigned benchIterations = 0;
+  /// Write outputs as ONNX TensorProto files `output_<i>.pb` (the layout of
+  /// ONNX's test data) instead of `<name>.npy`.
+  bool writeTensorProtos = false;
+  /// ONNX models: the index of each argument's graph input among the
+  /// model's inputs (by ONNX name), for `input_<index>.pb`; without an entry
+  /// the argument's position is used.
+  llvm::StringMap<unsigned> graphInputIndex;
 };
 
-/// Loads `path` (.mlir; .onnx once the importer is wired in) into `ctx`,
-/// which must have the qc, func, arith and quant dialects loaded; the file's
-/// buffer goes to `sourceMgr` for diagnostics. Errors are reported through
-/// the context's diagnostic handler or on stderr.
+/// The file holding argument `name` (graph input number `index`) in `dir`:
+/// `<name>.npy`, `<name>.pb`, or `input_<index>.pb` as in ONNX's test data;
+/// empty when none exists. `name` is already sanitized.
+std::string findInputFile(StringRef dir, StringRef name, unsigned index);
+
+/// Reads an input tensor from a .npy or TensorProto .pb file.
+llvm::Expected<Tensor> readInputFile(StringRef path, MLIRContext *ctx);
+
+/// Loads `path` into `ctx`, which must have the qc, func, arith and quant
+/// dialects loaded: a .mlir file is parsed (its buffer goes to `sourceMgr`
+/// for diagnostics), an .onnx or .onnxtxt model is imported with
+/// `importOptions`. Errors are reported through the context's diagnostic
+/// handler or on stderr.
 OwningOpRef<ModuleOp> loadModel(StringRef path, llvm::SourceMgr &sourceMgr,
-                                MLIRContext &ctx);
+                                MLIRContext &ctx,
+                                const OnnxImportOptions &importOptions = {});
+
+/// Whether `path` names an ONNX model (.onnx, .onnxtxt).
+bool isOnnxModel(StringRef path);
 
 /// The function named `name`, or the only/first public function with a body
 /// when `name` is empty; reports an error otherwise.
 FailureOr<func::FuncOp> findEntryFunction(ModuleOp module, StringRef name);
+
+/// `raw` with every character outside [A-Za-z0-9._-] replaced by '_'.
+std::string sanitizeFileName(StringRef raw);
 
 /// The file stem of argument `index` (its `onnx.name` attribute, or
 /// `arg<index>`) and of result `index` (`onnx.name`, or `out<index>`).
@@ -50,9 +78,9 @@ FailureOr<func::FuncOp> findEntryFunction(ModuleOp module, StringRef name);
 std::string getArgumentName(func::FuncOp func, unsigned index);
 std::string getResultName(func::FuncOp func, unsigned index);
 
-/// Reference mode: reads every input from `inputsDir`, runs the entry
-/// function with the reference evaluator and writes every output to
-/// `outputsDir`.
+/// Reference mode: reads every input from `inputsDir` (.npy or .pb, see
+/// findInputFile), runs the entry function with the reference evaluator and
+/// writes every output to `outputsDir`.
 LogicalResult runReference(ModuleOp module, const RunOptions &options);
 
 /// Compiled mode: opens a model shared library compiled by quantc with the

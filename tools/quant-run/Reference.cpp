@@ -5,6 +5,7 @@
 #include "qc/QCShapeUtils.h"
 #include "quantc/Analysis/Evaluator.h"
 #include "quantc/Analysis/TensorIO.h"
+#include "quantc/Import/ONNX/TensorProto.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "llvm/ADT/StringMap.h"
@@ -111,16 +112,25 @@ LogicalResult mlir::qc::run::runReference(ModuleOp module,
   SmallVector<Tensor> inputs;
   for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
     std::string name = getArgumentName(func, i);
-    SmallString<256> path(options.inputsDir);
-    llvm::sys::path::append(path, name + ".npy");
     auto tensorType = dyn_cast<RankedTensorType>(type);
     if (!tensorType)
       return error("expected argument #" + Twine(i) + " ('" + name +
                    "') to be a ranked tensor, found " + str(type));
-    if (!llvm::sys::fs::exists(path))
-      return error("missing input file '" + path + "' for argument #" +
+    unsigned index = i;
+    if (auto onnxName = func.getArgAttrOfType<StringAttr>(i, "onnx.name")) {
+      auto it = options.graphInputIndex.find(onnxName.getValue());
+      if (it != options.graphInputIndex.end())
+        index = it->second;
+    }
+    std::string path = findInputFile(options.inputsDir, name, index);
+    if (path.empty()) {
+      SmallString<256> npy(options.inputsDir);
+      llvm::sys::path::append(npy, name + ".npy");
+      return error("missing input file '" + npy + "' (or " + name +
+                   ".pb, input_" + Twine(index) + ".pb) for argument #" +
                    Twine(i) + " ('" + name + "') of type " + str(type));
-    llvm::Expected<Tensor> t = readNpy(path, ctx);
+    }
+    llvm::Expected<Tensor> t = readInputFile(path, ctx);
     if (!t)
       return error(llvm::toString(t.takeError()));
     FailureOr<Tensor> matched =
@@ -148,6 +158,15 @@ LogicalResult mlir::qc::run::runReference(ModuleOp module,
                  "': " + ec.message());
   for (auto [i, t] : llvm::enumerate(*results)) {
     SmallString<256> path(options.outputsDir);
+    if (options.writeTensorProtos) {
+      llvm::sys::path::append(path, "output_" + Twine(i) + ".pb");
+      std::string name;
+      if (auto attr = func.getResultAttrOfType<StringAttr>(i, "onnx.name"))
+        name = attr.getValue().str();
+      if (llvm::Error err = writeTensorProtoFile(t, path, name))
+        return error(llvm::toString(std::move(err)));
+      continue;
+    }
     llvm::sys::path::append(path, getResultName(func, i) + ".npy");
     if (llvm::Error err = writeNpy(t, path))
       return error(llvm::toString(std::move(err)));

@@ -32,7 +32,9 @@ public:
   static Tensor getZeros(RankedTensorType type);
 
   /// The value of a constant attribute (`dense` or `dense_resource`, f32,
-  /// integer or i1 elements); failure for other element types.
+  /// integer or i1 elements); failure for other element types. Sub-byte
+  /// integer blobs (i4, ui4, i2, ...) hold one element per byte in the low
+  /// bits (the upper bits are ignored), or are packed low bits first.
   static FailureOr<Tensor> fromAttr(ElementsAttr attr);
   /// A `dense` attribute for small tensors, a `dense_resource` blob for
   /// large ones (over `resourceThreshold` elements).

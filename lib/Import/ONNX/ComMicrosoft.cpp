@@ -49,8 +49,10 @@ static LogicalResult importMatMulNBits(OpBinder &b) {
 
   // B: uint8 [N, k_blocks, blob_size], packed low bits first.
   ElementsAttr bAttr = b.getConstantInput(1);
-  if (!bAttr)
+  if (!bAttr) {
+    b.noteNeedsConstant(1);
     return b.emitError() << "expected B to be a constant";
+  }
   std::optional<std::vector<int64_t>> packed = readIntElements(bAttr);
   if (!packed || (int64_t)packed->size() != n * kBlocks * blobSize)
     return b.emitError() << "expected B to hold " << n * kBlocks * blobSize
@@ -68,8 +70,10 @@ static LogicalResult importMatMulNBits(OpBinder &b) {
   SmallVector<int64_t> zps(n * kBlocks, defaultZp);
   if (b.hasInput(3)) {
     ElementsAttr zpAttr = b.getConstantInput(3);
-    if (!zpAttr)
+    if (!zpAttr) {
+      b.noteNeedsConstant(3);
       return b.emitError() << "expected zero_points to be a constant";
+    }
     if (zpAttr.getElementType().isF32()) {
       std::vector<float> f = *readF32Elements(zpAttr);
       if ((int64_t)f.size() != n * kBlocks)

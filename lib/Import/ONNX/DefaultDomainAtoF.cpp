@@ -163,6 +163,14 @@ static LogicalResult importBatchNormalization(OpBinder &b) {
   if (training)
     return b.emitError() << "training_mode = 1 is not supported; quantc "
                             "imports inference graphs";
+  // Opsets before 9 have `spatial` (statistics per channel by default).
+  int64_t spatial;
+  if (failed(b.intAttr(spatial, "spatial", 1)))
+    return failure();
+  if (spatial != 1)
+    return b.emitError() << "spatial = " << spatial
+                         << " is not supported; expected 1 (statistics per "
+                            "channel)";
   if (failed(b.rejectUsedOutputs(1, "the running and saved statistics are "
                                     "training outputs, which quantc does not "
                                     "support")))
@@ -175,6 +183,18 @@ static LogicalResult importBatchNormalization(OpBinder &b) {
   if (failed(y))
     return failure();
   return b.setResult(0, *y);
+}
+
+/// BatchNormalization before opset 7: `is_test` must be set (otherwise Y
+/// is normalized with the batch's statistics).
+static LogicalResult importLegacyBatchNormalization(OpBinder &b) {
+  int64_t isTest;
+  if (failed(b.intAttr(isTest, "is_test", 0)))
+    return failure();
+  if (!isTest)
+    return b.emitError() << "is_test = 0 (training) is not supported; quantc "
+                            "imports inference graphs";
+  return importBatchNormalization(b);
 }
 
 static LogicalResult importCast(OpBinder &b) {
@@ -506,12 +526,22 @@ static LogicalResult importDropout(OpBinder &b) {
     ElementsAttr training = b.getConstantInput(2);
     std::optional<std::vector<int64_t>> v =
         training ? readIntElements(training) : std::nullopt;
-    if (!v || v->size() != 1)
+    if (!v || v->size() != 1) {
+      b.noteNeedsConstant(2);
       return b.emitError() << "expected training_mode to be a constant "
                               "scalar";
-    if ((*v)[0])
-      return b.emitError() << "training_mode = true is not supported; "
-                              "quantc imports inference graphs";
+    }
+    // Training with ratio 0 drops nothing: the same as inference.
+    if ((*v)[0]) {
+      FailureOr<std::optional<SmallVector<float>>> ratio =
+          b.optionalConstantFloats(1, "ratio");
+      if (failed(ratio))
+        return failure();
+      if (!*ratio || (*ratio)->size() != 1 || (**ratio)[0] != 0.0f)
+        return b.emitError() << "training_mode = true is not supported "
+                                "(except with ratio 0); quantc imports "
+                                "inference graphs";
+    }
   }
   if (b.isOutputUsed(1)) {
     // In inference the mask keeps everything.
@@ -574,10 +604,12 @@ static LogicalResult importFlatten(OpBinder &b) {
 
 void mlir::qc::onnx_import::populateDefaultDomainAtoF(OnnxOpTable &t) {
   t.on("Abs", 6, importUnary<AbsOp>);
+  t.on("Add", 1, importLegacyBinary<AddOp>);
   t.on("Add", 7, importBinary<AddOp>);
   t.on("ArgMax", 1, importArgReduce<ArgMaxOp>);
   t.on("ArgMin", 1, importArgReduce<ArgMinOp>);
-  t.on("AveragePool", 7, importAveragePool);
+  t.on("AveragePool", 1, importAveragePool);
+  t.on("BatchNormalization", 1, importLegacyBatchNormalization);
   t.on("BatchNormalization", 7, importBatchNormalization);
   t.on("Cast", 6, importCast);
   t.on("Ceil", 6, importUnary<CeilOp>);
@@ -589,6 +621,7 @@ void mlir::qc::onnx_import::populateDefaultDomainAtoF(OnnxOpTable &t) {
   t.on("Conv", 1, importConv);
   t.on("ConvTranspose", 1, importConvTranspose);
   t.on("Cos", 7, importUnary<CosOp>);
+  t.on("Div", 1, importLegacyBinary<DivOp>);
   t.on("Div", 7, importBinary<DivOp>);
   t.on("Dropout", 7, importDropout);
   t.on("Elu", 6, importElu);

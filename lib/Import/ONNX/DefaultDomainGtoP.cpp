@@ -118,10 +118,6 @@ static LogicalResult importLayerNormalization(OpBinder &b) {
   if (stashType != 1)
     return b.emitError() << "expected stash_type 1 (float32), found "
                          << stashType;
-  if (failed(b.rejectUsedOutputs(
-          1, "quantc's layer_normalization only produces Y (the Mean and "
-             "InvStdDev outputs are not supported)")))
-    return failure();
   SmallVector<Value> operands = {*x, *scale};
   if (Value bias = b.optionalInput(2))
     operands.push_back(bias);
@@ -132,9 +128,47 @@ static LogicalResult importLayerNormalization(OpBinder &b) {
     attrs.push_back(b.f32Attr("epsilon", epsilon));
   FailureOr<Value> y = b.createTyped<LayerNormalizationOp>(OpBinder::typeOf(*x),
                                                            operands, attrs);
-  if (failed(y))
+  if (failed(y) || failed(b.setResult(0, *y)))
     return failure();
-  return b.setResult(0, *y);
+  if (!b.isOutputUsed(1) && !b.isOutputUsed(2))
+    return success();
+  // The statistics outputs, as ONNX defines them over the normalized axes
+  // (kept as 1): Mean = mean(X), InvStdDev = 1 / sqrt(mean((X - Mean)^2) +
+  // epsilon).
+  int64_t rank = OpBinder::typeOf(*x).getRank();
+  FailureOr<int64_t> a = normalizeAxisOrError(b, axis, rank);
+  if (failed(a))
+    return failure();
+  SmallVector<int64_t> axes;
+  for (int64_t d = *a; d < rank; ++d)
+    axes.push_back(d);
+  FailureOr<Value> mean =
+      b.createInferred<ReduceMeanOp>(*x, b.i64ArrayAttr("axes", axes));
+  if (failed(mean) || failed(b.setResult(1, *mean)))
+    return failure();
+  if (!b.isOutputUsed(2))
+    return success();
+  FailureOr<Value> diff = b.createInferred<SubOp>({*x, *mean});
+  if (failed(diff))
+    return failure();
+  FailureOr<Value> squared = b.createInferred<MulOp>({*diff, *diff});
+  if (failed(squared))
+    return failure();
+  FailureOr<Value> variance =
+      b.createInferred<ReduceMeanOp>(*squared, b.i64ArrayAttr("axes", axes));
+  if (failed(variance))
+    return failure();
+  FailureOr<Value> shifted =
+      b.createInferred<AddOp>({*variance, b.scalarF32(epsilon)});
+  if (failed(shifted))
+    return failure();
+  FailureOr<Value> stdDev = b.createUnary<SqrtOp>(*shifted);
+  if (failed(stdDev))
+    return failure();
+  FailureOr<Value> invStdDev = b.createUnary<ReciprocalOp>(*stdDev);
+  if (failed(invStdDev))
+    return failure();
+  return b.setResult(2, *invStdDev);
 }
 
 static LogicalResult importLeakyRelu(OpBinder &b) {
@@ -172,8 +206,21 @@ static LogicalResult importMaxPool(OpBinder &b) {
   window.appendTo(b, attrs);
   if (ceilMode)
     attrs.push_back(b.boolAttr("ceil_mode", true));
-  FailureOr<Value> y = b.createInferred<MaxPoolOp>(*x, attrs);
+  // qc.max_pool takes floats: int8 and uint8 inputs (opset 12) are pooled
+  // in f32, which holds them exactly, and cast back.
+  Type elem = OpBinder::typeOf(*x).getElementType();
+  auto intType = dyn_cast<IntegerType>(elem);
+  if (intType && intType.getWidth() != 8)
+    return b.emitError() << "expected a float32, int8 or uint8 input, found "
+                         << elem;
+  FailureOr<Value> in =
+      intType ? b.castTo(*x, b.getBuilder().getF32Type()) : *x;
+  if (failed(in))
+    return failure();
+  FailureOr<Value> y = b.createInferred<MaxPoolOp>(*in, attrs);
   if (failed(y))
+    return failure();
+  if (intType && failed(y = b.castTo(*y, elem)))
     return failure();
   return b.setResult(0, *y);
 }
@@ -268,10 +315,18 @@ static LogicalResult importPad(OpBinder &b) {
   return b.setResult(0, *y);
 }
 
-static LogicalResult importPow(OpBinder &b) {
+/// Pow; before opset 7 with legacy broadcasting (alignLegacyBroadcast).
+template <bool legacyBroadcast> static LogicalResult importPow(OpBinder &b) {
   FailureOr<Value> x = b.input(0), e = b.input(1);
   if (failed(x) || failed(e))
     return failure();
+  if (legacyBroadcast && failed(e = alignLegacyBroadcast(b, *x, *e)))
+    return failure();
+  Type base = OpBinder::typeOf(*x).getElementType();
+  if (!base.isF32())
+    return b.emitError() << "expected a float32 base, found " << base
+                         << " (qc.pow computes in float32; integer powers "
+                            "are not supported)";
   // ONNX allows an exponent of another type (e.g. int64); qc.pow takes one
   // element type.
   FailureOr<Value> exponent =
@@ -284,10 +339,22 @@ static LogicalResult importPow(OpBinder &b) {
   return b.setResult(0, *y);
 }
 
-static LogicalResult importPRelu(OpBinder &b) {
+/// PRelu; before opset 7 a 1-D slope holds one value per channel
+/// (dimension 1), which becomes a [C, 1, ...] slope.
+template <bool perChannelSlope> static LogicalResult importPRelu(OpBinder &b) {
   FailureOr<Value> x = b.input(0), slope = b.input(1);
   if (failed(x) || failed(slope))
     return failure();
+  RankedTensorType xType = OpBinder::typeOf(*x),
+                   slopeType = OpBinder::typeOf(*slope);
+  if (perChannelSlope && xType.getRank() > 2 && slopeType.getRank() == 1 &&
+      slopeType.getDimSize(0) > 1 &&
+      slopeType.getDimSize(0) == xType.getDimSize(1)) {
+    SmallVector<int64_t> shape(xType.getRank() - 1, 1);
+    shape[0] = slopeType.getDimSize(0);
+    if (failed(slope = b.reshape(*slope, shape)))
+      return failure();
+  }
   FailureOr<Value> y =
       b.createTyped<PReluOp>(OpBinder::typeOf(*x), {*x, *slope});
   if (failed(y))
@@ -298,7 +365,7 @@ static LogicalResult importPRelu(OpBinder &b) {
 void mlir::qc::onnx_import::populateDefaultDomainGtoP(OnnxOpTable &t) {
   t.on("Gather", 1, importGather);
   t.on("Gelu", 20, importGelu);
-  t.on("Gemm", 7, importGemm);
+  t.on("Gemm", 1, importGemm); // broadcast (before 7) is implied
   t.on("GlobalAveragePool", 1, importGlobalPool<GlobalAveragePoolOp>);
   t.on("GlobalMaxPool", 1, importGlobalPool<GlobalMaxPoolOp>);
   t.on("HardSigmoid", 6, importHardSigmoid);
@@ -309,13 +376,16 @@ void mlir::qc::onnx_import::populateDefaultDomainGtoP(OnnxOpTable &t) {
   t.on("Log", 6, importUnary<LogOp>);
   t.on("LogSoftmax", 1, importSoftmaxLike<LogSoftmaxOp>);
   t.on("MatMul", 1, importBinary<MatMulOp>);
-  t.on("Max", 8, importVariadicChain<MaxOp>);
-  t.on("MaxPool", 8, importMaxPool);
-  t.on("Mean", 8, importMean);
-  t.on("Min", 8, importVariadicChain<MinOp>);
+  t.on("Max", 1, importVariadicChain<MaxOp>); // before 8: same shapes
+  t.on("MaxPool", 1, importMaxPool);
+  t.on("Mean", 1, importMean);
+  t.on("Min", 1, importVariadicChain<MinOp>);
+  t.on("Mul", 1, importLegacyBinary<MulOp>);
   t.on("Mul", 7, importBinary<MulOp>);
   t.on("Neg", 6, importUnary<NegOp>);
   t.on("Pad", 2, importPad);
-  t.on("Pow", 7, importPow);
-  t.on("PRelu", 7, importPRelu);
+  t.on("Pow", 1, importPow</*legacyBroadcast=*/true>);
+  t.on("Pow", 7, importPow</*legacyBroadcast=*/false>);
+  t.on("PRelu", 1, importPRelu</*perChannelSlope=*/true>);
+  t.on("PRelu", 7, importPRelu</*perChannelSlope=*/false>);
 }

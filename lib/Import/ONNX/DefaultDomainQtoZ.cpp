@@ -17,9 +17,12 @@ using namespace mlir::qc::onnx_import;
 static LogicalResult importRange(OpBinder &b) {
   ElementsAttr start = b.getConstantInput(0), limit = b.getConstantInput(1),
                delta = b.getConstantInput(2);
-  if (!start || !limit || !delta)
+  if (!start || !limit || !delta) {
+    for (unsigned i = 0; i < 3; ++i)
+      b.noteNeedsConstant(i);
     return b.emitError() << "expected start, limit and delta to be "
                             "constants (quantc needs static shapes)";
+  }
   if (start.getNumElements() != 1 || limit.getNumElements() != 1 ||
       delta.getNumElements() != 1)
     return b.emitError() << "expected scalar start, limit and delta";
@@ -569,8 +572,9 @@ void mlir::qc::onnx_import::populateDefaultDomainQtoZ(OnnxOpTable &t) {
   t.on("Split", 2, importSplit);
   t.on("Sqrt", 6, importUnary<SqrtOp>);
   t.on("Squeeze", 1, importSqueezeLike<SqueezeOp, false>);
+  t.on("Sub", 1, importLegacyBinary<SubOp>);
   t.on("Sub", 7, importBinary<SubOp>);
-  t.on("Sum", 8, importVariadicChain<AddOp>);
+  t.on("Sum", 1, importVariadicChain<AddOp>); // before 8: same shapes
   t.on("Tanh", 6, importUnary<TanhOp>);
   t.on("Transpose", 1, importTranspose);
   t.on("Unsqueeze", 1, importSqueezeLike<UnsqueezeOp, true>);

@@ -347,6 +347,25 @@ std::optional<SmallVector<Value>> GraphImporter::tryFold(Operation *op) {
   return replacements;
 }
 
+void GraphImporter::noteNeedsConstant(Value v) {
+  if (!options.neededConstantInputs)
+    return;
+  SmallVector<Value> worklist = {v};
+  llvm::DenseSet<Value> seen;
+  while (!worklist.empty()) {
+    Value cur = worklist.pop_back_val();
+    if (!seen.insert(cur).second)
+      continue;
+    if (auto arg = dyn_cast<BlockArgument>(cur)) {
+      if (arg.getArgNumber() < inputs.size())
+        options.neededConstantInputs->insert(inputs[arg.getArgNumber()].first);
+      continue;
+    }
+    if (Operation *op = cur.getDefiningOp())
+      llvm::append_range(worklist, op->getOperands());
+  }
+}
+
 Location GraphImporter::getNodeLoc(const onnx::NodeProto &node,
                                    unsigned index) {
   std::string domain = canonicalDomain(node.domain());

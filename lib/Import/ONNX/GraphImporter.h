@@ -53,6 +53,11 @@ public:
   /// or nullopt (then `op` is left alone).
   std::optional<SmallVector<Value>> tryFold(Operation *op);
 
+  /// Records the graph inputs that `v` is computed from in
+  /// OnnxImportOptions::neededConstantInputs (when set): `v` had to be a
+  /// compile-time constant.
+  void noteNeedsConstant(Value v);
+
   /// A hint for resource names of constants built for the current node.
   StringRef getNameHint() const { return nameHint; }
 

@@ -216,3 +216,42 @@ mlir::qc::importOnnxModel(MLIRContext *ctx, StringRef path,
     return importOnnxModelFromText(ctx, (*buffer)->getBuffer(), options, path);
   return importOnnxModelFromBytes(ctx, (*buffer)->getBuffer(), options, path);
 }
+
+llvm::Expected<SmallVector<OnnxGraphInput>>
+mlir::qc::readOnnxGraphInputs(StringRef path) {
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                  /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    return llvm::createStringError(
+        buffer.getError(),
+        path + ": cannot open the ONNX model: " + buffer.getError().message());
+  onnx::ModelProto model;
+  if (path.ends_with(".onnxtxt")) {
+    llvm::StringMap<std::string> nodeNames;
+    std::string source = preprocessText((*buffer)->getBuffer(), nodeNames);
+    if (llvm::Error err = parseModelText(source, model))
+      return llvm::createStringError(path + ": " +
+                                     llvm::toString(std::move(err)));
+  } else if (llvm::Error err = parseModelBytes((*buffer)->getBuffer(), model)) {
+    return llvm::createStringError(path + ": " +
+                                   llvm::toString(std::move(err)));
+  }
+  llvm::StringSet<> initializers;
+  for (const onnx::TensorProto &init : model.graph().initializer())
+    initializers.insert(init.name());
+  SmallVector<OnnxGraphInput> inputs;
+  for (const onnx::ValueInfoProto &input : model.graph().input()) {
+    if (initializers.contains(input.name()))
+      continue;
+    OnnxGraphInput &in = inputs.emplace_back();
+    in.name = input.name();
+    if (input.type().has_tensor_type() &&
+        input.type().tensor_type().has_shape()) {
+      in.hasShape = true;
+      for (const auto &dim : input.type().tensor_type().shape().dim())
+        in.dims.push_back(dim.has_dim_value() ? dim.dim_value() : -1);
+    }
+  }
+  return inputs;
+}

@@ -110,6 +110,11 @@ ElementsAttr OpBinder::getConstantInput(unsigned i) {
   return {};
 }
 
+void OpBinder::noteNeedsConstant(unsigned i) {
+  if (Value v = optionalInput(i))
+    importer.noteNeedsConstant(v);
+}
+
 /// "input 1 ('shape')".
 static std::string describeInput(const onnx::NodeProto &node, unsigned i,
                                  StringRef what) {
@@ -125,10 +130,12 @@ FailureOr<SmallVector<int64_t>> OpBinder::constantInts(unsigned i,
     return emitError() << "expected " << describeInput(node, i, what)
                        << ", found none";
   ElementsAttr attr = getConstantInput(i);
-  if (!attr)
+  if (!attr) {
+    noteNeedsConstant(i);
     return emitError() << "expected " << describeInput(node, i, what)
                        << " to be a constant, found '" << node.input(i)
                        << "', which is computed at run time";
+  }
   std::optional<std::vector<int64_t>> values = readIntElements(attr);
   if (!values)
     return emitError() << "expected " << describeInput(node, i, what)
@@ -142,10 +149,12 @@ FailureOr<SmallVector<float>> OpBinder::constantFloats(unsigned i,
     return emitError() << "expected " << describeInput(node, i, what)
                        << ", found none";
   ElementsAttr attr = getConstantInput(i);
-  if (!attr)
+  if (!attr) {
+    noteNeedsConstant(i);
     return emitError() << "expected " << describeInput(node, i, what)
                        << " to be a constant, found '" << node.input(i)
                        << "', which is computed at run time";
+  }
   if (std::optional<std::vector<float>> values = readF32Elements(attr))
     return SmallVector<float>(values->begin(), values->end());
   if (std::optional<std::vector<int64_t>> ints = readIntElements(attr))
@@ -452,4 +461,43 @@ FailureOr<int64_t> mlir::qc::onnx_import::normalizeAxisOrError(OpBinder &b,
     return b.emitError() << "expected " << what << " in [" << -rank << ", "
                          << rank << "), found " << axis;
   return *normalized;
+}
+
+FailureOr<Value>
+mlir::qc::onnx_import::alignLegacyBroadcast(OpBinder &b, Value lhs, Value rhs) {
+  int64_t broadcast;
+  if (failed(b.intAttr(broadcast, "broadcast", 0)))
+    return failure();
+  RankedTensorType a = OpBinder::typeOf(lhs), r = OpBinder::typeOf(rhs);
+  if (!broadcast) {
+    if (a.getShape() != r.getShape())
+      return b.emitError() << "expected inputs of the same shape (opset "
+                           << b.getOpsetVersion()
+                           << " broadcasts only with broadcast = 1), found "
+                           << formatShape(a.getShape()) << " and "
+                           << formatShape(r.getShape());
+    return rhs;
+  }
+  int64_t axis = a.getRank() - r.getRank();
+  if (b.hasAttr("axis")) {
+    if (failed(b.intAttr(axis, "axis", 0)))
+      return failure();
+    FailureOr<int64_t> normalized =
+        normalizeAxisOrError(b, axis, std::max<int64_t>(a.getRank(), 1));
+    if (failed(normalized))
+      return failure();
+    axis = *normalized;
+  }
+  bool fits = axis >= 0 && axis + r.getRank() <= a.getRank();
+  for (int64_t i = 0; fits && i < r.getRank(); ++i)
+    fits = r.getDimSize(i) == 1 || r.getDimSize(i) == a.getDimSize(axis + i);
+  if (!fits)
+    return b.emitError() << "expected B of shape " << formatShape(r.getShape())
+                         << " to match A of shape " << formatShape(a.getShape())
+                         << " from axis " << axis
+                         << " (legacy broadcasting of opset "
+                         << b.getOpsetVersion() << ")";
+  SmallVector<int64_t> shape(r.getShape());
+  shape.append(a.getRank() - axis - r.getRank(), 1);
+  return b.reshape(rhs, shape);
 }

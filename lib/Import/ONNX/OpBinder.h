@@ -132,6 +132,10 @@ public:
   optionalConstantInts(unsigned i, StringRef what);
   FailureOr<std::optional<SmallVector<float>>>
   optionalConstantFloats(unsigned i, StringRef what);
+  /// Records that input `i` had to be a compile-time constant and is not
+  /// (see OnnxImportOptions::neededConstantInputs); call it next to the
+  /// "expected ... to be a constant" error.
+  void noteNeedsConstant(unsigned i);
 
   //===--------------------------------------------------------------------===//
   // Attributes. Each reads the attribute or uses the default, and reports an
@@ -379,6 +383,27 @@ template <typename OpTy> LogicalResult importUnary(OpBinder &b) {
   if (failed(x))
     return failure();
   FailureOr<Value> y = b.createUnary<OpTy>(*x);
+  if (failed(y))
+    return failure();
+  return b.setResult(0, *y);
+}
+
+/// Opsets before 7 broadcast with attributes: without `broadcast = 1` both
+/// inputs have the same shape; with it, B's dimensions match A's from
+/// `axis` on (the trailing ones when `axis` is absent). Returns `rhs`
+/// reshaped with trailing 1s so that numpy broadcasting means the same.
+FailureOr<Value> alignLegacyBroadcast(OpBinder &b, Value lhs, Value rhs);
+
+/// A two-input op of opset 1 to 6 (Add, Sub, Mul, Div) with legacy
+/// broadcasting (see alignLegacyBroadcast).
+template <typename OpTy> LogicalResult importLegacyBinary(OpBinder &b) {
+  FailureOr<Value> lhs = b.input(0), rhs = b.input(1);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  FailureOr<Value> aligned = alignLegacyBroadcast(b, *lhs, *rhs);
+  if (failed(aligned))
+    return failure();
+  FailureOr<Value> y = b.createInferred<OpTy>({*lhs, *aligned});
   if (failed(y))
     return failure();
   return b.setResult(0, *y);

@@ -98,12 +98,14 @@ readQuantType(OpBinder &b, ArrayRef<int64_t> shape, unsigned scaleIdx,
     return b.emitError() << "expected input " << scaleIdx << " (" << scaleName
                          << ")";
   ElementsAttr scaleAttr = b.getConstantInput(scaleIdx);
-  if (!scaleAttr)
+  if (!scaleAttr) {
+    b.noteNeedsConstant(scaleIdx);
     return b.emitError() << "expected " << scaleName
                          << " to be a constant (quantc needs quantization "
                             "parameters at compile time), found '"
                          << b.getNode().input(scaleIdx)
                          << "', which is computed at run time";
+  }
   if (!scaleAttr.getElementType().isF32())
     return b.emitError() << "expected a float32 " << scaleName << ", found "
                          << scaleAttr.getType();
@@ -116,13 +118,15 @@ readQuantType(OpBinder &b, ArrayRef<int64_t> shape, unsigned scaleIdx,
   SmallVector<int64_t> zeroPoints(scales.size(), 0);
   if (b.hasInput(zpIdx)) {
     ElementsAttr zpAttr = b.getConstantInput(zpIdx);
-    if (!zpAttr)
+    if (!zpAttr) {
+      b.noteNeedsConstant(zpIdx);
       return b.emitError() << "expected " << zpName
                            << " to be a constant (quantc needs "
                               "quantization parameters at compile time), "
                               "found '"
                            << b.getNode().input(zpIdx)
                            << "', which is computed at run time";
+    }
     dtype = getOnnxDataType(zpAttr.getElementType());
     std::optional<std::vector<int64_t>> zps = readIntElements(zpAttr);
     if (!zps)

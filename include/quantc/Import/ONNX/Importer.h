@@ -17,8 +17,10 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Error.h"
 #include <cstdint>
 #include <optional>
@@ -51,6 +53,11 @@ struct OnnxImportOptions {
   /// Constants with more elements than this become `dense_resource` blobs;
   /// smaller ones are plain `dense` attributes.
   int64_t resourceThreshold = 16;
+  /// When set, receives the names of the graph inputs that an op needed as
+  /// compile-time constants: the arguments behind every "expected ... to be
+  /// a constant" error. A caller that has their values (the conformance
+  /// runner) can import again with them in `constantInputs`.
+  llvm::StringSet<> *neededConstantInputs = nullptr;
 };
 
 /// Registers the dialects an imported module uses (qc, func, arith, quant).
@@ -77,6 +84,21 @@ FailureOr<OwningOpRef<ModuleOp>>
 importOnnxModelFromBytes(MLIRContext *ctx, StringRef bytes,
                          const OnnxImportOptions &options = {},
                          StringRef modelPath = "<memory>");
+
+/// A graph input as the model declares it.
+struct OnnxGraphInput {
+  std::string name;
+  /// Whether the model declares a shape; `dims` holds it, -1 for a dynamic
+  /// dimension.
+  bool hasShape = false;
+  SmallVector<int64_t> dims;
+
+  bool isStatic() const { return hasShape && !llvm::is_contained(dims, -1); }
+};
+
+/// The graph inputs of the model at `path` that are not initializers, in
+/// order (the order of `input_<i>.pb` in ONNX's test data).
+llvm::Expected<SmallVector<OnnxGraphInput>> readOnnxGraphInputs(StringRef path);
 
 /// Parses "name=1,3,48,320" into `options.inputShapes`.
 llvm::Error parseInputShapeOption(StringRef spec, OnnxImportOptions &options);
