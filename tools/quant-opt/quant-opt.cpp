@@ -6,6 +6,7 @@
 
 #include "qc/QCDialect.h"
 #include "quantc/Conversion/Passes.h"
+#include "quantc/Pipelines/Recipes.h"
 #include "quantc/Target/CPU/Passes.h"
 #include "quantc/Transforms/Passes.h"
 
@@ -22,6 +23,7 @@ int main(int argc, char **argv) {
   mlir::qc::registerQCConversionPasses();
   mlir::qc::registerQCCPUPasses();
   mlir::qc::registerCPUPipelines();
+  mlir::qc::registerRecipePipelines();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

@@ -1,15 +1,19 @@
 //===- Compile.cpp - quantc's compile mode: model -> shared library -------===//
 //
 //   quantc MODEL.onnx|MODEL.mlir -o model.so [--input-shape x=1,3,48,320]
-//          [--emit=so|mlir|llvm] [--header model.h] [--cpu NAME] [-v]
+//          [--emit=so|mlir|quantized|llvm|onnx-qdq] [--header model.h] [--cpu NAME] [-v]
+//          [--recipe w8a8|w4a16|w4a8 --calib DIR [--report FILE]]
 //
-// Imports (or parses) the model, runs the CPU code generation pipeline and
-// links a shared library that the runtime (libqrt) loads.
+// Imports (or parses) the model, quantizes it with a recipe when asked
+// (Quantize.cpp), runs the CPU code generation pipeline and links a shared
+// library that the runtime (libqrt) loads.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Driver.h"
+#include "Quantize.h"
 
+#include "quantc/Export/ONNX/Exporter.h"
 #include "quantc/Import/ONNX/Importer.h"
 #include "quantc/Target/CPU/Compile.h"
 #include "quantc/Target/CPU/Passes.h"
@@ -29,7 +33,7 @@ using namespace mlir;
 namespace cl = llvm::cl;
 
 namespace {
-enum class Emit { SharedLibrary, QCMLIR, LLVMDialect };
+enum class Emit { SharedLibrary, QCMLIR, Quantized, LLVMDialect, OnnxQDQ };
 } // namespace
 
 /// Imports an .onnx/.onnxtxt model or parses a .mlir file.
@@ -71,8 +75,15 @@ int quantc::runCompile(int argc, char **argv) {
                             "a model shared library for the runtime"),
                  clEnumValN(Emit::QCMLIR, "mlir",
                             "the qc graph that would be compiled"),
+                 clEnumValN(Emit::Quantized, "quantized",
+                            "the quantized qc graph (same as mlir; with "
+                            "--recipe)"),
                  clEnumValN(Emit::LLVMDialect, "llvm",
-                            "the model lowered to the LLVM dialect")),
+                            "the model lowered to the LLVM dialect"),
+                 clEnumValN(Emit::OnnxQDQ, "onnx-qdq",
+                            "the (quantized) qc graph as an ONNX model with "
+                            "QuantizeLinear/DequantizeLinear "
+                            "(docs/exporting-onnx.md)")),
       cl::cat(category));
   cl::opt<std::string> target("target",
                               cl::desc("Code generation target (cpu)"),
@@ -95,10 +106,55 @@ int quantc::runCompile(int argc, char **argv) {
       cl::desc("Lower contractions to plain loops instead of packed tiles "
                "and microkernels (for debugging and comparison)"),
       cl::init(false), cl::cat(category));
+  cl::opt<std::string> recipe(
+      "recipe",
+      cl::desc("Quantize with a recipe first: w8a8 (int8 per-channel "
+               "weights, u8 activations), w4a16 (int4 group-128 GPTQ "
+               "weights), w4a8 (both), mixed"),
+      cl::value_desc("name"), cl::init(""), cl::cat(category));
+  cl::opt<std::string> calib(
+      "calib",
+      cl::desc("Calibration set for --recipe: one subdirectory per sample "
+               "holding <input>.npy"),
+      cl::value_desc("dir"), cl::init(""), cl::cat(category));
+  cl::opt<unsigned> calibSamples(
+      "calib-samples", cl::desc("Use at most this many samples (0: all)"),
+      cl::init(0), cl::cat(category));
+  cl::opt<std::string> actMethod(
+      "act-method",
+      cl::desc("Override the recipe's activation range method: minmax, "
+               "percentile, entropy, mse"),
+      cl::init(""), cl::cat(category));
+  cl::opt<std::string> algorithm(
+      "algorithm",
+      cl::desc("Override the recipe's weight algorithm: rtn, gptq"),
+      cl::init(""), cl::cat(category));
+  cl::opt<std::string> report(
+      "report",
+      cl::desc("With --recipe: write a per-layer report to FILE.md and "
+               "FILE.json (the SQNR of each layer against f32 on the "
+               "calibration set)"),
+      cl::value_desc("file"), cl::init(""), cl::cat(category));
   cl::opt<bool> noThreads("no-threads",
                           cl::desc("Do not split the model into tasks for "
                                    "the runtime's thread pool"),
                           cl::init(false), cl::cat(category));
+
+  cl::opt<int64_t> onnxOpset(
+      "onnx-opset",
+      cl::desc("With --emit=onnx-qdq: the ONNX opset to write, 17 to 23 (0: "
+               "the lowest that expresses the graph)"),
+      cl::init(0), cl::cat(category));
+  cl::opt<bool> onnxFloatBias(
+      "onnx-float-bias",
+      cl::desc("With --emit=onnx-qdq: keep the biases of quantized Conv/Gemm "
+               "in f32 instead of int32 behind DequantizeLinear"),
+      cl::init(false), cl::cat(category));
+  cl::opt<std::string> onnxExternalData(
+      "onnx-external-data",
+      cl::desc("With --emit=onnx-qdq: store the weights in FILE (relative to "
+               "the output's directory) as ONNX external data"),
+      cl::value_desc("file"), cl::init(""), cl::cat(category));
 
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
@@ -145,8 +201,30 @@ int quantc::runCompile(int argc, char **argv) {
     out->keep();
     return 0;
   };
-  if (emit == Emit::QCMLIR)
+  if (!recipe.empty()) {
+    quantc::QuantizeOptions q;
+    q.recipe = recipe;
+    q.calib = calib;
+    q.samples = calibSamples;
+    q.actMethod = actMethod;
+    q.algorithm = algorithm;
+    q.report = report;
+    q.verbose = verbose;
+    if (failed(quantc::quantizeModule(*module, q)))
+      return 1;
+  } else if (!report.empty() || !calib.empty()) {
+    llvm::errs() << "quantc: error: --calib and --report need --recipe\n";
+    return 1;
+  }
+  if (emit == Emit::QCMLIR || emit == Emit::Quantized)
     return writeModule();
+  if (emit == Emit::OnnxQDQ) {
+    qc::OnnxExportOptions onnx;
+    onnx.opset = onnxOpset;
+    onnx.quantizeBias = !onnxFloatBias;
+    onnx.externalDataFile = onnxExternalData;
+    return failed(qc::exportOnnxModelToFile(*module, outputFile, onnx)) ? 1 : 0;
+  }
 
   FailureOr<qc::ModelInterface> interface = qc::getModelInterface(*module);
   if (failed(interface))

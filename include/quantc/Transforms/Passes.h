@@ -4,7 +4,10 @@
 #ifndef QUANTC_TRANSFORMS_PASSES_H
 #define QUANTC_TRANSFORMS_PASSES_H
 
+#include "quantc/Transforms/Quantize.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/Pass.h"
 

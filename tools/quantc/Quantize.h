@@ -1,0 +1,34 @@
+//===- Quantize.h - quantc's recipes and per-layer reports ---------*- C++ -*-===//
+
+#ifndef QUANTC_TOOLS_QUANTC_QUANTIZE_H
+#define QUANTC_TOOLS_QUANTC_QUANTIZE_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include <string>
+
+namespace quantc {
+
+/// What `quantc MODEL --recipe ...` was asked to do.
+struct QuantizeOptions {
+  /// w8a8, w4a16, w4a8 or mixed.
+  std::string recipe;
+  /// Calibration directory.
+  std::string calib;
+  /// Calibration samples to use (0: all).
+  unsigned samples = 0;
+  /// Overrides of the recipe's defaults ("" keeps them).
+  std::string actMethod, algorithm;
+  /// Report path: FILE.md (or FILE when it ends in .md) and FILE.json.
+  std::string report;
+  bool verbose = false;
+};
+
+/// Runs the recipe's clean-ups and quantization on `module` and, when
+/// asked, writes the per-layer report (SQNR of every contraction's output
+/// against the f32 graph on the calibration set). Errors are printed.
+mlir::LogicalResult quantizeModule(mlir::ModuleOp module,
+                                   const QuantizeOptions &options);
+
+} // namespace quantc
+
+#endif // QUANTC_TOOLS_QUANTC_QUANTIZE_H
