@@ -62,6 +62,46 @@ mlir::qc::readFloatElements(ElementsAttr attr) {
   return std::nullopt;
 }
 
+std::optional<std::vector<int64_t>> mlir::qc::readIntElements(ElementsAttr attr,
+                                                              bool isUnsigned) {
+  auto intType = dyn_cast<IntegerType>(attr.getElementType());
+  if (!intType || intType.getWidth() > 64)
+    return std::nullopt;
+  unsigned width = intType.getWidth();
+  int64_t n = attr.getNumElements();
+  std::vector<int64_t> out;
+  out.reserve(n);
+  auto extend = [&](uint64_t bits) -> int64_t {
+    if (width == 64)
+      return (int64_t)bits;
+    bits &= (uint64_t(1) << width) - 1;
+    if (!isUnsigned && (bits >> (width - 1)) & 1)
+      return (int64_t)(bits | ~((uint64_t(1) << width) - 1));
+    return (int64_t)bits;
+  };
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    for (APInt v : dense.getValues<APInt>())
+      out.push_back(extend(v.getZExtValue()));
+    return out;
+  }
+  if (auto res = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = res.getRawHandle().getBlob();
+    if (!blob)
+      return std::nullopt;
+    ArrayRef<char> data = blob->getData();
+    size_t bytes = std::max<unsigned>(1, (width + 7) / 8);
+    if (data.size() != n * bytes)
+      return std::nullopt;
+    for (int64_t i = 0; i < n; ++i) {
+      uint64_t bits = 0;
+      std::memcpy(&bits, data.data() + i * bytes, bytes);
+      out.push_back(extend(bits));
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::vector<float>> mlir::qc::readFloatConstant(Value value) {
   auto cst = value.getDefiningOp<arith::ConstantOp>();
   if (!cst)

@@ -26,6 +26,12 @@ std::optional<std::vector<float>> readFloatElements(ElementsAttr attr);
 /// is not a float constant.
 std::optional<std::vector<float>> readFloatConstant(Value value);
 
+/// The elements of an integer constant (`dense` or `dense_resource`, any
+/// width up to 64; sub-byte widths stored one element per byte) as int64,
+/// sign-extended unless `isUnsigned`; nullopt for other kinds.
+std::optional<std::vector<int64_t>> readIntElements(ElementsAttr attr,
+                                                    bool isUnsigned);
+
 /// A `dense_resource` attribute of `type` holding `data` (f32 elements) in a
 /// fresh blob whose key is derived from `nameHint`.
 DenseResourceElementsAttr makeF32Resource(RankedTensorType type,

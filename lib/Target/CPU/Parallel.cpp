@@ -27,15 +27,25 @@ static std::optional<int64_t> constantIndex(Value v) {
 }
 
 /// Static trip count of every loop nested in `op` multiplied together (an
-/// estimate of the work of one iteration); 1 for unknown bounds.
+/// estimate of the work of one iteration). Loops with bounds unknown at
+/// compile time (partial tiles) count as 64 iterations.
 static int64_t innerWork(Operation *op) {
   int64_t work = 1;
-  op->walk([&](scf::ForOp f) {
-    auto lb = constantIndex(f.getLowerBound());
-    auto ub = constantIndex(f.getUpperBound());
-    auto st = constantIndex(f.getStep());
-    if (lb && ub && st && *st > 0)
-      work *= std::max<int64_t>(1, (*ub - *lb + *st - 1) / *st);
+  auto trip = [](Value lb, Value ub, Value step) -> int64_t {
+    auto l = constantIndex(lb), u = constantIndex(ub), s = constantIndex(step);
+    if (l && u && s && *s > 0)
+      return std::max<int64_t>(1, (*u - *l + *s - 1) / *s);
+    return 64;
+  };
+  op->walk([&](Operation *nested) {
+    if (nested == op)
+      return;
+    if (auto f = dyn_cast<scf::ForOp>(nested))
+      work *= trip(f.getLowerBound(), f.getUpperBound(), f.getStep());
+    else if (auto p = dyn_cast<scf::ParallelOp>(nested))
+      for (auto [l, u, s] :
+           llvm::zip(p.getLowerBound(), p.getUpperBound(), p.getStep()))
+        work *= trip(l, u, s);
   });
   return work;
 }
@@ -90,22 +100,33 @@ struct QCOutlineParallelLoopsPass
     int64_t grain =
         std::max<int64_t>(1, (minWork / 4) / std::max<int64_t>(work, 1));
 
-    // Values the loop body uses from outside. Constants are cloned in.
+    // Values the loop body uses from outside. Constants and views (of the
+    // arena, inputs, outputs and globals) are re-created inside the task, so
+    // LLVM sees every buffer as a constant offset from one of a few base
+    // pointers and can prove tiles independent (vectorization without alias
+    // checks); only the roots are passed.
     llvm::SetVector<Value> captures;
     getUsedValuesDefinedAbove(loop.getRegion(), captures);
-    SmallVector<Value> passed;
-    SmallVector<Operation *> cloned;
-    for (Value v : captures) {
+    llvm::SetVector<Value> passed;
+    llvm::SetVector<Operation *> cloned;
+    std::function<void(Value)> capture = [&](Value v) {
       Operation *def = v.getDefiningOp();
-      if (def && def->hasTrait<OpTrait::ConstantLike>())
-        cloned.push_back(def);
-      else
-        passed.push_back(v);
-    }
-    for (Value v : passed)
-      if (!isa<MemRefType, IndexType, IntegerType, FloatType>(v.getType()))
-        return success(); // keep serial: nothing we can pass through
-
+      if (def &&
+          (def->hasTrait<OpTrait::ConstantLike>() ||
+           isa<memref::ViewOp, memref::SubViewOp, memref::CollapseShapeOp,
+               memref::ExpandShapeOp, memref::ReinterpretCastOp, memref::CastOp,
+               memref::GetGlobalOp>(def))) {
+        if (cloned.contains(def))
+          return;
+        for (Value operand : def->getOperands())
+          capture(operand);
+        cloned.insert(def);
+        return;
+      }
+      passed.insert(v);
+    };
+    for (Value v : captures)
+      capture(v);
     MLIRContext *c = &getContext();
     OpBuilder b(c);
     ModuleOp module = getOperation();
@@ -126,10 +147,10 @@ struct QCOutlineParallelLoopsPass
     Block *body = task.addEntryBlock();
     b.setInsertionPointToStart(body);
     IRMapping map;
-    for (Operation *op : cloned)
-      map.map(op->getResult(0), b.clone(*op)->getResult(0));
     for (auto [v, a] : llvm::zip(passed, body->getArguments()))
       map.map(v, a);
+    for (Operation *op : cloned)
+      b.clone(*op, map);
     Value begin = body->getArgument(passed.size());
     Value end = body->getArgument(passed.size() + 1);
     Value one = arith::ConstantIndexOp::create(b, loc, 1);

@@ -26,17 +26,19 @@ struct QCTileAndDistributePass
     func::FuncOp f = getOperation();
     if (f.isExternal())
       return;
-    SmallVector<linalg::GenericOp> ops;
-    for (auto g : f.getBody().front().getOps<linalg::GenericOp>())
-      if (g.hasPureTensorSemantics() && g->getNumResults() == 1)
-        ops.push_back(g);
+    SmallVector<linalg::LinalgOp> ops;
+    for (Operation &op : f.getBody().front())
+      if (auto l = dyn_cast<linalg::LinalgOp>(&op))
+        if (isa<linalg::GenericOp, linalg::FillOp>(op) &&
+            l.hasPureTensorSemantics() && op.getNumResults() == 1)
+          ops.push_back(l);
     IRRewriter rewriter(&getContext());
-    for (linalg::GenericOp op : ops)
+    for (linalg::LinalgOp op : ops)
       if (failed(tile(rewriter, op)))
         return signalPassFailure();
   }
 
-  LogicalResult tile(IRRewriter &rewriter, linalg::GenericOp op) {
+  LogicalResult tile(IRRewriter &rewriter, linalg::LinalgOp op) {
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
     if (!resultType.hasStaticShape() ||
         resultType.getNumElements() < minElements)
