@@ -96,11 +96,14 @@ struct QCLowerToUkernelsPass
         for (Operation *u : v.getUsers()) {
           if (u == fill.getOperation())
             continue;
+          // Views only matter through their uses.
+          if (auto sv = dyn_cast<memref::SubViewOp>(u)) {
+            worklist.push_back(sv.getResult());
+            continue;
+          }
           Operation *top = block->findAncestorOpInBlock(*u);
           if (!top || (top != first && top->isBeforeInBlock(first)))
             onlyGemms = false;
-          if (auto sv = dyn_cast<memref::SubViewOp>(u))
-            worklist.push_back(sv.getResult());
         }
       }
       overwrite[root] = onlyGemms;
