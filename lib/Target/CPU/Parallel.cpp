@@ -28,7 +28,8 @@ static std::optional<int64_t> constantIndex(Value v) {
 
 /// Static trip count of every loop nested in `op` multiplied together (an
 /// estimate of the work of one iteration). Loops with bounds unknown at
-/// compile time (partial tiles) count as 64 iterations.
+/// compile time (partial tiles) count as 64 iterations; a call inside (a
+/// microkernel) counts as 2^20.
 static int64_t innerWork(Operation *op) {
   int64_t work = 1;
   auto trip = [](Value lb, Value ub, Value step) -> int64_t {
@@ -47,7 +48,29 @@ static int64_t innerWork(Operation *op) {
            llvm::zip(p.getLowerBound(), p.getUpperBound(), p.getStep()))
         work *= trip(l, u, s);
   });
-  return work;
+  // A call (a microkernel on a whole tile) is a lot of work.
+  bool calls = false;
+  op->walk([&](func::CallOp) { calls = true; });
+  return calls ? std::max<int64_t>(work, 1 << 20) : work;
+}
+
+/// A symbol-safe fragment naming the op a loop came from (the first name in
+/// its location, e.g. the ONNX node name), for profiles; empty if none.
+static std::string locationTag(Location loc) {
+  std::string tag;
+  loc->walk([&](Location l) {
+    if (auto name = dyn_cast<NameLoc>(l)) {
+      tag = name.getName().str();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  for (char &c : tag)
+    if (!isalnum((unsigned char)c))
+      c = '_';
+  if (tag.size() > 48)
+    tag.resize(48);
+  return tag;
 }
 
 namespace {
@@ -131,7 +154,9 @@ struct QCOutlineParallelLoopsPass
     OpBuilder b(c);
     ModuleOp module = getOperation();
     int id = counter++;
-    std::string taskName = "qc_task_" + std::to_string(id);
+    std::string tag = locationTag(loop.getLoc());
+    std::string taskName =
+        "qc_task_" + std::to_string(id) + (tag.empty() ? "" : "_" + tag);
     std::string callName = "qc_parallel_" + std::to_string(id);
     Location loc = loop.getLoc();
 
@@ -232,12 +257,14 @@ struct QCLowerParallelCallsPass
       // Trampoline: void(ptr args, i64 begin, i64 end, i32 thread).
       std::string trampName =
           ("qc_trampoline_" + taskRef.getValue().drop_front(8)).str();
+      // (qc_task_<id>[_<op>] -> qc_trampoline_<id>[_<op>])
       b.setInsertionPointToEnd(module.getBody());
       auto tramp = LLVM::LLVMFuncOp::create(
           b, loc, trampName,
           LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(c),
                                       {ptr, i64, i64, i32}),
-          LLVM::Linkage::Internal);
+          // External (not internal) so profiles can name it (dladdr).
+          LLVM::Linkage::External);
       Block *tb = tramp.addEntryBlock(b);
       b.setInsertionPointToStart(tb);
       SmallVector<Value> taskArgs;

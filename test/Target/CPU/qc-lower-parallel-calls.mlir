@@ -15,7 +15,7 @@
 // CHECK:         %[[T:.*]] = llvm.mlir.addressof @qc_trampoline_0
 // CHECK:         llvm.call %[[FN]](%[[POOL]], %{{.*}}, %{{.*}}, %[[T]], %[[ARGS]])
 // CHECK-NOT:     @qc_parallel_0
-// CHECK:       llvm.func internal @qc_trampoline_0(%[[A:.*]]: !llvm.ptr, %[[B:.*]]: i64, %[[E:.*]]: i64, %{{.*}}: i32)
+// CHECK:       llvm.func @qc_trampoline_0(%[[A:.*]]: !llvm.ptr, %[[B:.*]]: i64, %[[E:.*]]: i64, %{{.*}}: i32)
 // CHECK:         llvm.load
 // CHECK:         llvm.load
 // CHECK:         llvm.call @qc_task_0(%{{.*}}, %{{.*}}, %[[B]], %[[E]])
