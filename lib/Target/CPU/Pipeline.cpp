@@ -58,6 +58,7 @@ void mlir::qc::buildCPUCodegenPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createQCLowerLinalgToLoops());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createQCOutlineParallelLoops());
+  pm.addPass(createQCApproximateMath());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createCanonicalizerPass());
