@@ -133,31 +133,44 @@ static AffineMap unpackMap(MLIRContext *ctx, bool transposed) {
       2, 0, {r.floorDiv(kTile), c.floorDiv(kTile), r % kTile, c % kTile}, ctx);
 }
 
-/// out[r][c] = OUT[..] (+ bias[r] or bias[c]) for f32 tiles.
+/// out[r][c] = OUT[..] (+ bias[r] or bias[c]) for f32 tiles. When `cols` is
+/// a multiple of 16 the generic iterates (r, c1, c0) and writes a 3-D tensor
+/// that collapses (for free) to [rows][cols]: its inner loop then reads 16
+/// contiguous floats of a tile row, which LLVM vectorizes, instead of
+/// dividing every index.
 static Value unpack(OpBuilder &b, Location loc, Value c, int64_t rows,
                     int64_t cols, Value bias, bool biasPerRow) {
   MLIRContext *ctx = b.getContext();
   Type f32 = b.getF32Type();
-  auto type = RankedTensorType::get({rows, cols}, f32);
   auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-  SmallVector<AffineMap> maps = {unpackMap(ctx, false)};
+  bool blocked = cols % kTile == 0;
+  int64_t rank = blocked ? 3 : 2;
+  auto type = blocked ? RankedTensorType::get({rows, cols / kTile, kTile}, f32)
+                      : RankedTensorType::get({rows, cols}, f32);
+  SmallVector<AffineMap> maps = {
+      blocked ? AffineMap::get(3, 0,
+                               {d(0).floorDiv(kTile), d(1), d(0) % kTile, d(2)},
+                               ctx)
+              : unpackMap(ctx, false)};
   SmallVector<Value> inputs = {c};
   if (bias) {
     inputs.push_back(bias);
-    maps.push_back(AffineMap::get(2, 0, {biasPerRow ? d(0) : d(1)}, ctx));
+    AffineExpr col = blocked ? d(1) * kTile + d(2) : d(1);
+    maps.push_back(AffineMap::get(rank, 0, {biasPerRow ? d(0) : col}, ctx));
   }
-  maps.push_back(AffineMap::getMultiDimIdentityMap(2, ctx));
-  SmallVector<utils::IteratorType> iters(2, utils::IteratorType::parallel);
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{type}, inputs,
-             ValueRange{createEmpty(b, loc, type)}, maps, iters,
-             [](OpBuilder &nb, Location l, ValueRange a) {
-               Value v = a[0];
-               if (a.size() > 2)
-                 v = arith::AddFOp::create(nb, l, v, a[1]);
-               linalg::YieldOp::create(nb, l, v);
-             })
-      .getResult(0);
+  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  Value out = linalg::GenericOp::create(
+                  b, loc, TypeRange{type}, inputs,
+                  ValueRange{createEmpty(b, loc, type)}, maps, iters,
+                  [](OpBuilder &nb, Location l, ValueRange a) {
+                    Value v = a[0];
+                    if (a.size() > 2)
+                      v = arith::AddFOp::create(nb, l, v, a[1]);
+                    linalg::YieldOp::create(nb, l, v);
+                  })
+                  .getResult(0);
+  return createReshape(b, loc, out, RankedTensorType::get({rows, cols}, f32));
 }
 
 /// Requantizing unpack of u8 x s8 tiles into an f32 [rows][cols] result
@@ -440,22 +453,23 @@ struct DataTiledConvTranspose : OpConversionPattern<ConvTransposeOp> {
     Value rhs = packRows(rewriter, loc, x, /*transposed=*/true, 1,
                          createScalar(rewriter, loc, f32, 0));
     Value acc = buildMmt4d(rewriter, loc, lhs, rhs, /*u8s8=*/false);
-    // y[m][oh][ow] = OUT[r][q], r = m*kh*kw + (oh % kh)*kw + ow % kw,
-    // q = (oh / kh) * W + ow / kw.
+    // y[m][ih][kh][iw][kw] = OUT[r][q] with r = (m*KH + kh)*KW + kw and
+    // q = ih*W + iw, all linear in the loops (so tiles stay aligned), then a
+    // free collapse to [M][OH][OW] (oh = ih*KH + kh, ow = iw*KW + kw).
     auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-    AffineExpr r = d(0) * (kh * kw) + (d(1) % kh) * kw + d(2) % kw;
-    AffineExpr q = d(1).floorDiv(kh) * wd + d(2).floorDiv(kw);
+    AffineExpr r = (d(0) * kh + d(2)) * kw + d(4);
+    AffineExpr q = d(1) * wd + d(3);
     SmallVector<AffineMap> maps = {AffineMap::get(
-        3, 0, {r.floorDiv(kTile), q.floorDiv(kTile), r % kTile, q % kTile},
+        5, 0, {r.floorDiv(kTile), q.floorDiv(kTile), r % kTile, q % kTile},
         ctx)};
     SmallVector<Value> inputs = {acc};
     if (Value b = adaptor.getB()) {
       inputs.push_back(b);
-      maps.push_back(AffineMap::get(3, 0, d(0), ctx));
+      maps.push_back(AffineMap::get(5, 0, d(0), ctx));
     }
-    maps.push_back(AffineMap::getMultiDimIdentityMap(3, ctx));
-    auto outType = RankedTensorType::get(yt.getShape().drop_front(), f32);
-    SmallVector<utils::IteratorType> iters(3, utils::IteratorType::parallel);
+    maps.push_back(AffineMap::getMultiDimIdentityMap(5, ctx));
+    auto outType = RankedTensorType::get({m, h, kh, wd, kw}, f32);
+    SmallVector<utils::IteratorType> iters(5, utils::IteratorType::parallel);
     Value y = linalg::GenericOp::create(
                   rewriter, loc, TypeRange{outType}, inputs,
                   ValueRange{createEmpty(rewriter, loc, outType)}, maps, iters,
