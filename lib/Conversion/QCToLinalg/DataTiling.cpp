@@ -212,6 +212,62 @@ static Value unpackRequant(OpBuilder &b, Location loc, Value acc, int64_t rows,
       .getResult(0);
 }
 
+/// The f32 values of a constant weight: an f32 constant, or the
+/// dequantization of a quantized constant (qc.dequantize(quant.scast(
+/// arith.constant))) of any granularity — weight-only recipes (W4A16) then
+/// run on the f32 microkernels with weights dequantized at compile time.
+static std::optional<std::vector<float>> constantWeights(Value w) {
+  if (auto f = readFloatConstant(w))
+    return f;
+  auto dq = w.getDefiningOp<DequantizeOp>();
+  auto scast = dq ? dq.getX().getDefiningOp<quant::StorageCastOp>() : nullptr;
+  auto cst =
+      scast ? scast.getInput().getDefiningOp<arith::ConstantOp>() : nullptr;
+  if (!cst)
+    return std::nullopt;
+  auto qt = cast<quant::QuantizedType>(dq.getX().getType().getElementType());
+  auto q = readIntElements(cast<ElementsAttr>(cst.getValue()), !qt.isSigned());
+  if (!q)
+    return std::nullopt;
+  ArrayRef<int64_t> shape = dq.getType().getShape();
+  int64_t rank = shape.size(), n = q->size();
+  SmallVector<int64_t> strides(rank, 1);
+  for (int64_t i = rank - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * shape[i + 1];
+  std::vector<float> out(n);
+  auto coord = [&](int64_t flat, int64_t dim) {
+    return (flat / strides[dim]) % shape[dim];
+  };
+  for (int64_t e = 0; e < n; ++e) {
+    double scale, zp;
+    if (auto u = dyn_cast<quant::UniformQuantizedType>(qt)) {
+      scale = u.getScale();
+      zp = u.getZeroPoint();
+    } else if (auto a = dyn_cast<quant::UniformQuantizedPerAxisType>(qt)) {
+      int64_t c = coord(e, a.getQuantizedDimension());
+      scale = a.getScales()[c];
+      zp = a.getZeroPoints()[c];
+    } else if (auto sc = dyn_cast<quant::UniformQuantizedSubChannelType>(qt)) {
+      SmallVector<int64_t> blocks(shape.begin(), shape.end());
+      for (auto [dim, size] : sc.getBlockSizeInfo())
+        blocks[dim] = size;
+      DenseElementsAttr scales = sc.getScales(), zps = sc.getZeroPoints();
+      ArrayRef<int64_t> st = scales.getType().getShape();
+      int64_t idx = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        idx = idx * st[d] + coord(e, d) / blocks[d];
+      scale = (*(scales.getValues<APFloat>().begin() + idx)).convertToDouble();
+      APInt z = *(zps.getValues<APInt>().begin() + idx);
+      zp = qt.isSigned() ? (double)z.getSExtValue() : (double)z.getZExtValue();
+    } else {
+      return std::nullopt;
+    }
+    // As the reference evaluator: (q - zp) * scale in f32.
+    out[e] = (float)((*q)[e] - (int64_t)zp) * (float)scale;
+  }
+  return out;
+}
+
 namespace {
 
 /// qc.conv (2-D, group 1, batch 1, f32, constant weights) as
@@ -228,7 +284,7 @@ struct DataTiledConv : OpConversionPattern<ConvOp> {
     if (xt.getRank() != 4 || op.getGroup() != 1 || xt.getDimSize(0) != 1 ||
         !xt.getElementType().isF32())
       return failure();
-    std::optional<std::vector<float>> w = readFloatConstant(op.getW());
+    std::optional<std::vector<float>> w = constantWeights(op.getW());
     if (!w)
       return failure();
     Location loc = op.getLoc();
@@ -306,7 +362,7 @@ struct DataTiledMatMul : OpConversionPattern<MatMulOp> {
     auto bt = op.getRhs().getType();
     if (at.getRank() < 2 || bt.getRank() != 2 || !at.getElementType().isF32())
       return failure();
-    std::optional<std::vector<float>> w = readFloatConstant(op.getRhs());
+    std::optional<std::vector<float>> w = constantWeights(op.getRhs());
     if (!w)
       return failure();
     Location loc = op.getLoc();
@@ -431,7 +487,7 @@ struct DataTiledConvTranspose : OpConversionPattern<ConvTransposeOp> {
         !is(op.getDilations(), {1, 1}) || !isZero(op.getPads()) ||
         !isZero(op.getOutputPadding()))
       return failure();
-    std::optional<std::vector<float>> w = readFloatConstant(op.getW());
+    std::optional<std::vector<float>> w = constantWeights(op.getW());
     if (!w)
       return failure();
     Location loc = op.getLoc();
