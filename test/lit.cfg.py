@@ -32,6 +32,11 @@ config.substitutions.append(
     ("%onnxdump", '"%s" "%s"' % (sys.executable, os.path.join(
         config.quantc_src_root, "test", "utils", "onnxdump.py"))))
 
+# %randnpy writes reproducible random f32 inputs (test/utils/randnpy.py).
+config.substitutions.append(
+    ("%randnpy", '"%s" "%s"' % (sys.executable, os.path.join(
+        config.quantc_src_root, "test", "utils", "randnpy.py"))))
+
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 # `not` at the start of a RUN line is found on PATH (as in MLIR's own tests).

@@ -16,11 +16,16 @@
 #include <string>
 #include <vector>
 
+namespace qrt {
+class Profiler;
+} // namespace qrt
+
 struct qrt_model {
   std::string path;
   void *handle = nullptr; // dlopen handle
   const qrt_model_desc *desc = nullptr;
   std::unique_ptr<qrt::ThreadPool> pool;
+  std::unique_ptr<qrt::Profiler> profiler; // QRT_PROFILE=1 only
   uint8_t *arena = nullptr;   // aligned, zeroed at open; NULL when empty
   uint8_t *scratch = nullptr; // num_threads slices of ctx.scratch_size
   qrt_exec_ctx ctx = {};

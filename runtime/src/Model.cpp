@@ -1,6 +1,7 @@
 //===- Model.cpp - the qrt C API: open, query, run, close -----------------===//
 
 #include "Internal.h"
+#include "Profiler.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -178,6 +179,12 @@ qrt_status openModel(const char *path, const qrt_options *options,
 
   model->ctx.parallel_for = &ThreadPool::parallelForEntry;
   model->ctx.pool = model->pool.get();
+  if (const char *profile = std::getenv("QRT_PROFILE");
+      profile && *profile && std::string(profile) != "0") {
+    model->profiler = std::make_unique<Profiler>(model->pool.get());
+    model->ctx.parallel_for = &Profiler::parallelForEntry;
+    model->ctx.pool = model->profiler.get();
+  }
   model->ctx.num_threads = numThreads;
   model->ctx.scratch = model->scratch;
   model->ctx.scratch_size = stride;
@@ -316,7 +323,11 @@ qrt_status qrt_model_open(const char *path, const qrt_options *options,
   return status;
 }
 
-void qrt_model_close(qrt_model *model) { destroy(model); }
+void qrt_model_close(qrt_model *model) {
+  if (model && model->profiler)
+    model->profiler->report(model->path.c_str());
+  destroy(model);
+}
 
 int32_t qrt_model_num_inputs(const qrt_model *model) {
   return model ? model->desc->num_inputs : 0;
@@ -425,7 +436,11 @@ qrt_status qrt_model_run(qrt_model *model, const qrt_tensor *inputs,
     return QRT_ERROR_BUSY;
   qrt_status status;
   try {
+    if (model->profiler)
+      model->profiler->beginRun();
     status = runModel(model, inputs, outputs);
+    if (model->profiler)
+      model->profiler->endRun();
   } catch (const std::bad_alloc &) {
     status = QRT_ERROR_OUT_OF_MEMORY;
     model->lastError = "out of memory"; // Short enough not to allocate.

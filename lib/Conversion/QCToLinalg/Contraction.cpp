@@ -276,22 +276,27 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
                                  .getResult(0));
       return success();
     }
-    // Loops: the result dims (batch..., m?, n?) then k.
+    // Loops: the result dims (batch..., m?) then k, then n when there is
+    // one: n innermost keeps the contiguous dimension of rhs and of the
+    // result in the inner loop, which LLVM vectorizes.
     int64_t r = resultType.getRank();
     int64_t numLoops = r + 1;
     bool aVec = as.size() == 1, bVec = bs.size() == 1;
     int64_t batchRank = r - (aVec ? 0 : 1) - (bVec ? 0 : 1);
+    // Loop position of result dimension i, and of k.
+    auto resultLoop = [&](int64_t i) { return (!bVec && i == r - 1) ? r : i; };
+    int64_t kLoop = bVec ? r : r - 1;
     int64_t mDim = aVec ? -1 : batchRank;
     int64_t nDim = bVec ? -1 : batchRank + (aVec ? 0 : 1);
-    AffineExpr k = getAffineDimExpr(r, ctx);
+    AffineExpr k = getAffineDimExpr(kLoop, ctx);
     auto batchExprs = [&](ArrayRef<int64_t> shape) {
       SmallVector<AffineExpr> e;
       int64_t own = shape.size() - 2;
       for (int64_t i = 0; i < own; ++i) {
-        int64_t loop = batchRank - own + i;
-        e.push_back(shape[i] == 1 && resultType.getDimSize(loop) != 1
+        int64_t dim = batchRank - own + i;
+        e.push_back(shape[i] == 1 && resultType.getDimSize(dim) != 1
                         ? getAffineConstantExpr(0, ctx)
-                        : getAffineDimExpr(loop, ctx));
+                        : getAffineDimExpr(resultLoop(dim), ctx));
       }
       return e;
     };
@@ -300,7 +305,7 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
       ae.push_back(k);
     } else {
       ae = batchExprs(as);
-      ae.push_back(getAffineDimExpr(mDim, ctx));
+      ae.push_back(getAffineDimExpr(resultLoop(mDim), ctx));
       ae.push_back(k);
     }
     if (bVec) {
@@ -308,15 +313,16 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
     } else {
       be = batchExprs(bs);
       be.push_back(k);
-      be.push_back(getAffineDimExpr(nDim, ctx));
+      be.push_back(getAffineDimExpr(resultLoop(nDim), ctx));
     }
     for (int64_t i = 0; i < r; ++i)
-      oe.push_back(getAffineDimExpr(i, ctx));
+      oe.push_back(getAffineDimExpr(resultLoop(i), ctx));
     SmallVector<AffineMap> maps = {AffineMap::get(numLoops, 0, ae, ctx),
                                    AffineMap::get(numLoops, 0, be, ctx),
                                    AffineMap::get(numLoops, 0, oe, ctx)};
-    SmallVector<utils::IteratorType> iters(r, utils::IteratorType::parallel);
-    iters.push_back(utils::IteratorType::reduction);
+    SmallVector<utils::IteratorType> iters(numLoops,
+                                           utils::IteratorType::parallel);
+    iters[kLoop] = utils::IteratorType::reduction;
     (void)isUnsigned;
     Value result =
         linalg::GenericOp::create(

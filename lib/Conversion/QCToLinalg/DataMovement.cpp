@@ -301,6 +301,76 @@ struct ExpandLowering : OpConversionPattern<ExpandOp> {
 
 /// qc.resize in nearest and linear modes: each output element reads its
 /// source coordinates (ONNX coordinate transformation) with tensor.extract.
+/// The source index of output index `o` of dimension `i` in nearest mode,
+/// computed in f32 exactly as the generated code (and the evaluator) do.
+static int64_t nearestSource(ResizeOp op, int64_t i, int64_t o) {
+  float in = op.getX().getType().getDimSize(i);
+  float out = op.getType().getDimSize(i);
+  float s = op.getScales()[i];
+  float xf = (float)o, x;
+  switch (op.getCoordinateTransformationMode()) {
+  case CoordinateTransform::asymmetric:
+    x = xf * (float)(1.0 / s);
+    break;
+  case CoordinateTransform::align_corners:
+    x = out == 1 ? 0.0f : xf * (float)((in - 1.0) / (out - 1.0));
+    break;
+  case CoordinateTransform::pytorch_half_pixel:
+    if (out == 1) {
+      x = 0;
+      break;
+    }
+    [[fallthrough]];
+  case CoordinateTransform::half_pixel:
+    x = (xf + 0.5f) * (float)(1.0 / s) - 0.5f;
+    break;
+  case CoordinateTransform::half_pixel_symmetric: {
+    double adj = out / (in * s), offset = (in / 2) * (1 - adj);
+    x = (xf + 0.5f) * (float)(1.0 / s) + (float)(offset - 0.5);
+    break;
+  }
+  default:
+    x = 0;
+  }
+  float r;
+  switch (op.getNearestMode()) {
+  case NearestMode::round_prefer_floor:
+    r = std::ceil(x - 0.5f);
+    break;
+  case NearestMode::round_prefer_ceil:
+    r = std::floor(x + 0.5f);
+    break;
+  case NearestMode::floor:
+    r = std::floor(x);
+    break;
+  case NearestMode::ceil:
+    r = std::ceil(x);
+    break;
+  }
+  return std::clamp<int64_t>((int64_t)r, 0, (int64_t)in - 1);
+}
+
+/// The affine input map of a nearest resize whose every dimension reads
+/// `o floordiv k` (or `o`), if it is one.
+static std::optional<AffineMap> nearestAffineMap(ResizeOp op,
+                                                 MLIRContext *ctx) {
+  int64_t rank = op.getType().getRank();
+  SmallVector<AffineExpr> exprs;
+  for (int64_t i = 0; i < rank; ++i) {
+    int64_t in = op.getX().getType().getDimSize(i);
+    int64_t out = op.getType().getDimSize(i);
+    if (out % in != 0)
+      return std::nullopt;
+    int64_t k = out / in;
+    for (int64_t o = 0; o < out; ++o)
+      if (nearestSource(op, i, o) != o / k)
+        return std::nullopt;
+    AffineExpr d = getAffineDimExpr(i, ctx);
+    exprs.push_back(k == 1 ? d : d.floorDiv(k));
+  }
+  return AffineMap::get(rank, 0, exprs, ctx);
+}
+
 struct ResizeLowering : OpConversionPattern<ResizeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -320,6 +390,29 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
     NearestMode nm = op.getNearestMode();
     bool linear = op.getMode() == ResizeMode::linear;
     Value x = adaptor.getX();
+
+    // Nearest mode: when every output index reads input index o floordiv k
+    // (integer upsampling) or o, the resize is a plain generic with an
+    // affine input map: no per-element float arithmetic, and it fuses with
+    // its neighbours like any elementwise op.
+    if (!linear) {
+      if (auto map = nearestAffineMap(op, rewriter.getContext())) {
+        SmallVector<AffineMap> maps = {
+            *map, AffineMap::getMultiDimIdentityMap(rank, getContext())};
+        SmallVector<utils::IteratorType> iters(rank,
+                                               utils::IteratorType::parallel);
+        Value y = linalg::GenericOp::create(
+                      rewriter, loc, TypeRange{type}, ValueRange{x},
+                      ValueRange{createEmpty(rewriter, loc, type)}, maps,
+                      iters,
+                      [](OpBuilder &nb, Location l, ValueRange a) {
+                        linalg::YieldOp::create(nb, l, a[0]);
+                      })
+                      .getResult(0);
+        rewriter.replaceOp(op, y);
+        return success();
+      }
+    }
 
     // Dimensions whose mapping is the identity need no arithmetic.
     SmallVector<bool> active;

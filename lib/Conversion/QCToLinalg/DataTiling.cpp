@@ -21,48 +21,55 @@
 #include "qc/QCShapeUtils.h"
 #include "quantc/Support/Constants.h"
 
+#include "mlir/Dialect/Quant/IR/Quant.h"
+
 using namespace mlir;
 using namespace mlir::qc;
 using namespace mlir::qc::lowering;
 
-static constexpr int64_t kTile = 16; // M0 = N0 of the f32 microkernel
+static constexpr int64_t kTile = 16; // M0 = N0 of the microkernels
 
-/// Packs a constant row-major [rows][K] matrix into [ceil(rows/16)][K][16][1].
-static Value packConstantRows(OpBuilder &b, Location loc, ArrayRef<float> data,
+/// Packs a constant row-major [rows][K] matrix (or [K][rows] when
+/// `transposed`) into [ceil(rows/16)][ceil(K/k0)][16][k0], zero-padded.
+/// `T` is float (f32 tiles) or int8_t (s8 tiles).
+template <typename T, typename Src>
+static Value packConstantRows(OpBuilder &b, Location loc, ArrayRef<Src> data,
                               int64_t rows, int64_t k, bool transposed,
-                              StringRef name) {
-  int64_t r1 = (rows + kTile - 1) / kTile;
-  std::vector<float> packed(r1 * k * kTile, 0.0f);
+                              int64_t k0, Type elem, StringRef name) {
+  int64_t r1 = (rows + kTile - 1) / kTile, k1 = (k + k0 - 1) / k0;
+  std::vector<T> packed(r1 * k1 * kTile * k0, T(0));
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t kk = 0; kk < k; ++kk)
-      packed[((r / kTile) * k + kk) * kTile + r % kTile] =
-          transposed ? data[kk * rows + r] : data[r * k + kk];
-  auto type = RankedTensorType::get({r1, k, kTile, 1}, b.getF32Type());
-  return arith::ConstantOp::create(b, loc, makeF32Resource(type, name, packed));
+      packed[(((r / kTile) * k1 + kk / k0) * kTile + r % kTile) * k0 +
+             kk % k0] =
+          (T)(transposed ? data[kk * rows + r] : data[r * k + kk]);
+  auto type = RankedTensorType::get({r1, k1, kTile, k0}, elem);
+  ArrayRef<char> bytes(reinterpret_cast<const char *>(packed.data()),
+                       packed.size() * sizeof(T));
+  return arith::ConstantOp::create(b, loc, makeRawResource(type, name, bytes));
 }
 
-/// Packs a tensor into [ceil(rows/16)][K][16][1] at run time. `src` is
-/// [rows][K] (`transposed` = false) or [K][rows] (true); partial tiles read
-/// zeros from a padded copy.
-static Value packRows(OpBuilder &b, Location loc, Value src, bool transposed) {
+/// Packs a tensor into [ceil(rows/16)][ceil(K/k0)][16][k0] at run time.
+/// `src` is [rows][K] (`transposed` = false) or [K][rows] (true); partial
+/// tiles read `padValue` from a padded copy.
+static Value packRows(OpBuilder &b, Location loc, Value src, bool transposed,
+                      int64_t k0, Value padValue) {
   MLIRContext *ctx = b.getContext();
   auto st = cast<RankedTensorType>(src.getType());
   int64_t rows = st.getDimSize(transposed ? 1 : 0);
   int64_t k = st.getDimSize(transposed ? 0 : 1);
-  int64_t r1 = (rows + kTile - 1) / kTile;
-  Type f32 = st.getElementType();
-  int64_t pad = r1 * kTile - rows;
-  if (pad) {
-    SmallVector<int64_t> lo = {0, 0}, hi = {0, 0};
-    hi[transposed ? 1 : 0] = pad;
-    src = createPad(b, loc, src, lo, hi, createScalar(b, loc, f32, 0));
-  }
-  auto type = RankedTensorType::get({r1, k, kTile, 1}, f32);
+  int64_t r1 = (rows + kTile - 1) / kTile, k1 = (k + k0 - 1) / k0;
+  Type elem = st.getElementType();
+  SmallVector<int64_t> lo = {0, 0}, hi = {0, 0};
+  hi[transposed ? 1 : 0] = r1 * kTile - rows;
+  hi[transposed ? 0 : 1] = k1 * k0 - k;
+  src = createPad(b, loc, src, lo, hi, padValue);
+  auto type = RankedTensorType::get({r1, k1, kTile, k0}, elem);
   auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-  AffineExpr row = d(0) * kTile + d(2);
+  AffineExpr row = d(0) * kTile + d(2), col = d(1) * k0 + d(3);
   AffineMap in = AffineMap::get(4, 0,
-                                transposed ? ArrayRef<AffineExpr>{d(1), row}
-                                           : ArrayRef<AffineExpr>{row, d(1)},
+                                transposed ? ArrayRef<AffineExpr>{col, row}
+                                           : ArrayRef<AffineExpr>{row, col},
                                 ctx);
   SmallVector<AffineMap> maps = {in, AffineMap::getMultiDimIdentityMap(4, ctx)};
   SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
@@ -75,15 +82,17 @@ static Value packRows(OpBuilder &b, Location loc, Value src, bool transposed) {
       .getResult(0);
 }
 
-/// OUT[M1][N1][16][16] = sum_k LHS[M1][k][16][0] * RHS[N1][k][16][0], as a
-/// generic tagged for the microkernel.
-static Value buildMmt4d(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+/// OUT[M1][N1][16][16] = sum LHS[M1][K1][16][k0] * RHS[N1][K1][16][k0], a
+/// generic in linalg.mmt4d's layout tagged for the microkernel: f32, or u8
+/// (LHS, zero-extended) x s8 (RHS) accumulating in i32.
+static Value buildMmt4d(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                        bool u8s8) {
   MLIRContext *ctx = b.getContext();
   auto lt = cast<RankedTensorType>(lhs.getType());
   auto rt = cast<RankedTensorType>(rhs.getType());
-  Type f32 = lt.getElementType();
+  Type acc = u8s8 ? b.getI32Type() : lt.getElementType();
   auto outType = RankedTensorType::get(
-      {lt.getDimSize(0), rt.getDimSize(0), kTile, kTile}, f32);
+      {lt.getDimSize(0), rt.getDimSize(0), kTile, kTile}, acc);
   // Loops: m1, n1, k1, m0, n0, k0.
   auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
   SmallVector<AffineMap> maps = {
@@ -93,46 +102,170 @@ static Value buildMmt4d(OpBuilder &b, Location loc, Value lhs, Value rhs) {
   using IT = utils::IteratorType;
   SmallVector<IT> iters = {IT::parallel, IT::parallel, IT::reduction,
                            IT::parallel, IT::parallel, IT::reduction};
-  Value init = createFilled(b, loc, outType, createScalar(b, loc, f32, 0));
+  Value init = createFilled(b, loc, outType, createScalar(b, loc, acc, 0));
   auto op = linalg::GenericOp::create(
       b, loc, TypeRange{outType}, ValueRange{lhs, rhs}, ValueRange{init}, maps,
-      iters, [](OpBuilder &nb, Location l, ValueRange a) {
-        Value p = arith::MulFOp::create(nb, l, a[0], a[1]);
-        linalg::YieldOp::create(nb, l,
-                                Value(arith::AddFOp::create(nb, l, a[2], p)));
+      iters, [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value r;
+        if (u8s8) {
+          Value x = arith::ExtUIOp::create(nb, l, acc, a[0]);
+          Value w = arith::ExtSIOp::create(nb, l, acc, a[1]);
+          r = arith::AddIOp::create(nb, l, a[2],
+                                    arith::MulIOp::create(nb, l, x, w));
+        } else {
+          r = arith::AddFOp::create(nb, l, a[2],
+                                    arith::MulFOp::create(nb, l, a[0], a[1]));
+        }
+        linalg::YieldOp::create(nb, l, r);
       });
-  op->setAttr("qc.ukernel", b.getStringAttr("mmt4d_f32"));
+  op->setAttr("qc.ukernel",
+              b.getStringAttr(u8s8 ? "mmt4d_u8s8s32" : "mmt4d_f32"));
   return op.getResult(0);
 }
 
-/// out[r][c] = OUT[r/16][c/16][r%16][c%16] (+ bias[r] or bias[c]).
+/// The indexing map reading OUT[M1][N1][16][16] at (r, c) of the unpacked
+/// [rows][cols] matrix, or at (c, r) when `transposed` (the GEMM computed
+/// the transpose of the wanted [rows][cols] result).
+static AffineMap unpackMap(MLIRContext *ctx, bool transposed) {
+  AffineExpr r = getAffineDimExpr(transposed ? 1 : 0, ctx);
+  AffineExpr c = getAffineDimExpr(transposed ? 0 : 1, ctx);
+  return AffineMap::get(
+      2, 0, {r.floorDiv(kTile), c.floorDiv(kTile), r % kTile, c % kTile}, ctx);
+}
+
+/// out[r][c] = OUT[..] (+ bias[r] or bias[c]) for f32 tiles. When `cols` is
+/// a multiple of 16 the generic iterates (r, c1, c0) and writes a 3-D tensor
+/// that collapses (for free) to [rows][cols]: its inner loop then reads 16
+/// contiguous floats of a tile row, which LLVM vectorizes, instead of
+/// dividing every index.
 static Value unpack(OpBuilder &b, Location loc, Value c, int64_t rows,
                     int64_t cols, Value bias, bool biasPerRow) {
   MLIRContext *ctx = b.getContext();
-  Type f32 = cast<RankedTensorType>(c.getType()).getElementType();
-  auto type = RankedTensorType::get({rows, cols}, f32);
+  Type f32 = b.getF32Type();
   auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-  SmallVector<AffineMap> maps = {AffineMap::get(
-      2, 0,
-      {d(0).floorDiv(kTile), d(1).floorDiv(kTile), d(0) % kTile, d(1) % kTile},
-      ctx)};
+  bool blocked = cols % kTile == 0;
+  int64_t rank = blocked ? 3 : 2;
+  auto type = blocked ? RankedTensorType::get({rows, cols / kTile, kTile}, f32)
+                      : RankedTensorType::get({rows, cols}, f32);
+  SmallVector<AffineMap> maps = {
+      blocked ? AffineMap::get(3, 0,
+                               {d(0).floorDiv(kTile), d(1), d(0) % kTile, d(2)},
+                               ctx)
+              : unpackMap(ctx, false)};
   SmallVector<Value> inputs = {c};
   if (bias) {
     inputs.push_back(bias);
-    maps.push_back(AffineMap::get(2, 0, {biasPerRow ? d(0) : d(1)}, ctx));
+    AffineExpr col = blocked ? d(1) * kTile + d(2) : d(1);
+    maps.push_back(AffineMap::get(rank, 0, {biasPerRow ? d(0) : col}, ctx));
   }
-  maps.push_back(AffineMap::getMultiDimIdentityMap(2, ctx));
+  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  Value out = linalg::GenericOp::create(
+                  b, loc, TypeRange{type}, inputs,
+                  ValueRange{createEmpty(b, loc, type)}, maps, iters,
+                  [](OpBuilder &nb, Location l, ValueRange a) {
+                    Value v = a[0];
+                    if (a.size() > 2)
+                      v = arith::AddFOp::create(nb, l, v, a[1]);
+                    linalg::YieldOp::create(nb, l, v);
+                  })
+                  .getResult(0);
+  return createReshape(b, loc, out, RankedTensorType::get({rows, cols}, f32));
+}
+
+/// Requantizing unpack of u8 x s8 tiles into an f32 [rows][cols] result
+/// whose channel (weight row n) is `channelIsRow` ? r : c:
+///   out = fma(float(acc - zpX * colsum[n]), scaleX * scaleW[n], bias[n])
+/// with the per-channel constants given as vectors.
+static Value unpackRequant(OpBuilder &b, Location loc, Value acc, int64_t rows,
+                           int64_t cols, bool transposed, bool channelIsRow,
+                           int64_t zpX, ArrayRef<int32_t> colsum,
+                           ArrayRef<float> scale, ArrayRef<float> bias) {
+  MLIRContext *ctx = b.getContext();
+  Type f32 = b.getF32Type(), i32 = b.getI32Type();
+  auto type = RankedTensorType::get({rows, cols}, f32);
+  int64_t n = colsum.size();
+  std::vector<int32_t> corr(n);
+  for (int64_t i = 0; i < n; ++i)
+    corr[i] = (int32_t)(zpX * (int64_t)colsum[i]);
+  auto vec = [&](auto data, Type t) -> Value {
+    return arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(RankedTensorType::get({n}, t), ArrayRef(data)));
+  };
+  AffineMap ch =
+      AffineMap::get(2, 0, getAffineDimExpr(channelIsRow ? 0 : 1, ctx), ctx);
+  SmallVector<Value> inputs = {acc, vec(ArrayRef<int32_t>(corr), i32),
+                               vec(scale, f32), vec(bias, f32)};
+  SmallVector<AffineMap> maps = {unpackMap(ctx, transposed), ch, ch, ch,
+                                 AffineMap::getMultiDimIdentityMap(2, ctx)};
   SmallVector<utils::IteratorType> iters(2, utils::IteratorType::parallel);
   return linalg::GenericOp::create(
              b, loc, TypeRange{type}, inputs,
              ValueRange{createEmpty(b, loc, type)}, maps, iters,
-             [](OpBuilder &nb, Location l, ValueRange a) {
-               Value v = a[0];
-               if (a.size() > 2)
-                 v = arith::AddFOp::create(nb, l, v, a[1]);
-               linalg::YieldOp::create(nb, l, v);
+             [&](OpBuilder &nb, Location l, ValueRange a) {
+               Value t = arith::SubIOp::create(nb, l, a[0], a[1]);
+               Value f = arith::SIToFPOp::create(nb, l, f32, t);
+               linalg::YieldOp::create(
+                   nb, l, Value(math::FmaOp::create(nb, l, f, a[2], a[3])));
              })
       .getResult(0);
+}
+
+/// The f32 values of a constant weight: an f32 constant, or the
+/// dequantization of a quantized constant (qc.dequantize(quant.scast(
+/// arith.constant))) of any granularity — weight-only recipes (W4A16) then
+/// run on the f32 microkernels with weights dequantized at compile time.
+static std::optional<std::vector<float>> constantWeights(Value w) {
+  if (auto f = readFloatConstant(w))
+    return f;
+  auto dq = w.getDefiningOp<DequantizeOp>();
+  auto scast = dq ? dq.getX().getDefiningOp<quant::StorageCastOp>() : nullptr;
+  auto cst =
+      scast ? scast.getInput().getDefiningOp<arith::ConstantOp>() : nullptr;
+  if (!cst)
+    return std::nullopt;
+  auto qt = cast<quant::QuantizedType>(dq.getX().getType().getElementType());
+  auto q = readIntElements(cast<ElementsAttr>(cst.getValue()), !qt.isSigned());
+  if (!q)
+    return std::nullopt;
+  ArrayRef<int64_t> shape = dq.getType().getShape();
+  int64_t rank = shape.size(), n = q->size();
+  SmallVector<int64_t> strides(rank, 1);
+  for (int64_t i = rank - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * shape[i + 1];
+  std::vector<float> out(n);
+  auto coord = [&](int64_t flat, int64_t dim) {
+    return (flat / strides[dim]) % shape[dim];
+  };
+  for (int64_t e = 0; e < n; ++e) {
+    double scale, zp;
+    if (auto u = dyn_cast<quant::UniformQuantizedType>(qt)) {
+      scale = u.getScale();
+      zp = u.getZeroPoint();
+    } else if (auto a = dyn_cast<quant::UniformQuantizedPerAxisType>(qt)) {
+      int64_t c = coord(e, a.getQuantizedDimension());
+      scale = a.getScales()[c];
+      zp = a.getZeroPoints()[c];
+    } else if (auto sc = dyn_cast<quant::UniformQuantizedSubChannelType>(qt)) {
+      SmallVector<int64_t> blocks(shape.begin(), shape.end());
+      for (auto [dim, size] : sc.getBlockSizeInfo())
+        blocks[dim] = size;
+      DenseElementsAttr scales = sc.getScales(), zps = sc.getZeroPoints();
+      ArrayRef<int64_t> st = scales.getType().getShape();
+      int64_t idx = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        idx = idx * st[d] + coord(e, d) / blocks[d];
+      scale = (*(scales.getValues<APFloat>().begin() + idx)).convertToDouble();
+      APInt z = *(zps.getValues<APInt>().begin() + idx);
+      zp = qt.isSigned() ? (double)z.getSExtValue() : (double)z.getZExtValue();
+    } else {
+      return std::nullopt;
+    }
+    // As the reference evaluator: (q - zp) * scale in f32.
+    out[e] = (float)((*q)[e] - (int64_t)zp) * (float)scale;
+  }
+  return out;
 }
 
 namespace {
@@ -151,7 +284,7 @@ struct DataTiledConv : OpConversionPattern<ConvOp> {
     if (xt.getRank() != 4 || op.getGroup() != 1 || xt.getDimSize(0) != 1 ||
         !xt.getElementType().isF32())
       return failure();
-    std::optional<std::vector<float>> w = readFloatConstant(op.getW());
+    std::optional<std::vector<float>> w = constantWeights(op.getW());
     if (!w)
       return failure();
     Location loc = op.getLoc();
@@ -204,10 +337,12 @@ struct DataTiledConv : OpConversionPattern<ConvOp> {
       col = createReshape(rewriter, loc, col5,
                           RankedTensorType::get({k, p}, f32));
     }
-    Value lhs = packConstantRows(rewriter, loc, *w, cout, k,
-                                 /*transposed=*/false, "conv_weight_packed");
-    Value rhs = packRows(rewriter, loc, col, /*transposed=*/true);
-    Value out = buildMmt4d(rewriter, loc, lhs, rhs);
+    Value lhs = packConstantRows<float>(rewriter, loc, ArrayRef<float>(*w),
+                                        cout, k, /*transposed=*/false, 1, f32,
+                                        "conv_weight_packed");
+    Value rhs = packRows(rewriter, loc, col, /*transposed=*/true, 1,
+                         createScalar(rewriter, loc, f32, 0));
+    Value out = buildMmt4d(rewriter, loc, lhs, rhs, /*u8s8=*/false);
     Value y = unpack(rewriter, loc, out, cout, p, adaptor.getB(),
                      /*biasPerRow=*/true);
     rewriter.replaceOp(op, createReshape(rewriter, loc, y, yt));
@@ -227,7 +362,7 @@ struct DataTiledMatMul : OpConversionPattern<MatMulOp> {
     auto bt = op.getRhs().getType();
     if (at.getRank() < 2 || bt.getRank() != 2 || !at.getElementType().isF32())
       return failure();
-    std::optional<std::vector<float>> w = readFloatConstant(op.getRhs());
+    std::optional<std::vector<float>> w = constantWeights(op.getRhs());
     if (!w)
       return failure();
     Location loc = op.getLoc();
@@ -236,10 +371,12 @@ struct DataTiledMatMul : OpConversionPattern<MatMulOp> {
     int64_t m = at.getNumElements() / k;
     Value x = createReshape(rewriter, loc, adaptor.getLhs(),
                             RankedTensorType::get({m, k}, f32));
-    Value lhs = packRows(rewriter, loc, x, /*transposed=*/false);
-    Value rhs = packConstantRows(rewriter, loc, *w, n, k, /*transposed=*/true,
-                                 "matmul_weight_packed");
-    Value out = buildMmt4d(rewriter, loc, lhs, rhs);
+    Value lhs = packRows(rewriter, loc, x, /*transposed=*/false, 1,
+                         createScalar(rewriter, loc, f32, 0));
+    Value rhs = packConstantRows<float>(rewriter, loc, ArrayRef<float>(*w), n,
+                                        k, /*transposed=*/true, 1, f32,
+                                        "matmul_weight_packed");
+    Value out = buildMmt4d(rewriter, loc, lhs, rhs, /*u8s8=*/false);
     Value y = unpack(rewriter, loc, out, m, n, Value(), false);
     rewriter.replaceOp(op, createReshape(rewriter, loc, y, op.getType()));
     return success();
@@ -323,10 +460,313 @@ struct DepthwiseConv : OpConversionPattern<ConvOp> {
   }
 };
 
+/// qc.conv_transpose with stride == kernel (no overlapping windows), no
+/// padding or dilation, group 1, batch 1: each input pixel scatters a
+/// KHxKW patch, so OUT[(m, kh, kw)][p] = W'[(m, kh, kw)][C] * X[C][p] is
+/// one GEMM and the unpack interleaves the patches.
+struct DataTiledConvTranspose : OpConversionPattern<ConvTransposeOp> {
+  DataTiledConvTranspose(const TypeConverter &tc, MLIRContext *ctx)
+      : OpConversionPattern(tc, ctx, /*benefit=*/2) {}
+  LogicalResult
+  matchAndRewrite(ConvTransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto xt = op.getX().getType();
+    auto wt = op.getW().getType();
+    auto yt = op.getType();
+    if (xt.getRank() != 4 || xt.getDimSize(0) != 1 || op.getGroup() != 1 ||
+        !xt.getElementType().isF32())
+      return failure();
+    int64_t kh = wt.getDimSize(2), kw = wt.getDimSize(3);
+    auto is = [](std::optional<ArrayRef<int64_t>> a, ArrayRef<int64_t> v) {
+      return !a || llvm::equal(*a, v);
+    };
+    auto isZero = [](std::optional<ArrayRef<int64_t>> a) {
+      return !a || llvm::all_of(*a, [](int64_t v) { return v == 0; });
+    };
+    if (!op.getStrides() || !is(op.getStrides(), {kh, kw}) ||
+        !is(op.getDilations(), {1, 1}) || !isZero(op.getPads()) ||
+        !isZero(op.getOutputPadding()))
+      return failure();
+    std::optional<std::vector<float>> w = constantWeights(op.getW());
+    if (!w)
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Type f32 = rewriter.getF32Type();
+    int64_t c = xt.getDimSize(1), m = wt.getDimSize(1);
+    int64_t h = xt.getDimSize(2), wd = xt.getDimSize(3), p = h * wd;
+    int64_t rows = m * kh * kw;
+    // W'[(m, kh, kw)][c] = W[c][m][kh][kw].
+    std::vector<float> wr(rows * c);
+    for (int64_t ci = 0; ci < c; ++ci)
+      for (int64_t r = 0; r < rows; ++r)
+        wr[r * c + ci] = (*w)[ci * rows + r];
+    Value lhs = packConstantRows<float>(rewriter, loc, ArrayRef<float>(wr),
+                                        rows, c, /*transposed=*/false, 1, f32,
+                                        "conv_transpose_weight_packed");
+    Value x = createReshape(rewriter, loc, adaptor.getX(),
+                            RankedTensorType::get({c, p}, f32));
+    Value rhs = packRows(rewriter, loc, x, /*transposed=*/true, 1,
+                         createScalar(rewriter, loc, f32, 0));
+    Value acc = buildMmt4d(rewriter, loc, lhs, rhs, /*u8s8=*/false);
+    // y[m][ih][kh][iw][kw] = OUT[r][q] with r = (m*KH + kh)*KW + kw and
+    // q = ih*W + iw, all linear in the loops (so tiles stay aligned), then a
+    // free collapse to [M][OH][OW] (oh = ih*KH + kh, ow = iw*KW + kw).
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    AffineExpr r = (d(0) * kh + d(2)) * kw + d(4);
+    AffineExpr q = d(1) * wd + d(3);
+    SmallVector<AffineMap> maps = {AffineMap::get(
+        5, 0, {r.floorDiv(kTile), q.floorDiv(kTile), r % kTile, q % kTile},
+        ctx)};
+    SmallVector<Value> inputs = {acc};
+    if (Value b = adaptor.getB()) {
+      inputs.push_back(b);
+      maps.push_back(AffineMap::get(5, 0, d(0), ctx));
+    }
+    maps.push_back(AffineMap::getMultiDimIdentityMap(5, ctx));
+    auto outType = RankedTensorType::get({m, h, kh, wd, kw}, f32);
+    SmallVector<utils::IteratorType> iters(5, utils::IteratorType::parallel);
+    Value y = linalg::GenericOp::create(
+                  rewriter, loc, TypeRange{outType}, inputs,
+                  ValueRange{createEmpty(rewriter, loc, outType)}, maps, iters,
+                  [](OpBuilder &nb, Location l, ValueRange a) {
+                    Value v = a[0];
+                    if (a.size() > 2)
+                      v = arith::AddFOp::create(nb, l, v, a[1]);
+                    linalg::YieldOp::create(nb, l, v);
+                  })
+                  .getResult(0);
+    rewriter.replaceOp(op, createReshape(rewriter, loc, y, yt));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// u8 x s8 contractions (W8A8).
+//===----------------------------------------------------------------------===//
+
+/// A u8 per-tensor quantized activation read through qc.dequantize.
+struct QuantActivation {
+  Value storage; // converted (signless i8 holding u8 bits)
+  int64_t zeroPoint;
+  double scale;
+};
+
+static std::optional<QuantActivation>
+matchQuantActivation(Value x, ConversionPatternRewriter &rewriter) {
+  auto dq = x.getDefiningOp<DequantizeOp>();
+  if (!dq)
+    return std::nullopt;
+  auto qt = dyn_cast<quant::UniformQuantizedType>(
+      dq.getX().getType().getElementType());
+  if (!qt || qt.isSigned() || qt.getStorageTypeIntegralWidth() != 8 ||
+      !qt.getExpressedType().isF32())
+    return std::nullopt;
+  Value storage = rewriter.getRemappedValue(dq.getX());
+  if (!storage)
+    return std::nullopt;
+  return QuantActivation{storage, qt.getZeroPoint(), qt.getScale()};
+}
+
+/// A constant symmetric s8 weight, per tensor or per axis `channelAxis`,
+/// read through qc.dequantize(quant.scast(arith.constant)).
+struct QuantWeight {
+  std::vector<int64_t> values;
+  std::vector<double> scales; // one per channel (repeated for per-tensor)
+};
+
+static std::optional<QuantWeight> matchQuantWeight(Value w,
+                                                   int64_t channelAxis) {
+  auto dq = w.getDefiningOp<DequantizeOp>();
+  if (!dq)
+    return std::nullopt;
+  auto scast = dq.getX().getDefiningOp<quant::StorageCastOp>();
+  if (!scast)
+    return std::nullopt;
+  auto cst = scast.getInput().getDefiningOp<arith::ConstantOp>();
+  if (!cst)
+    return std::nullopt;
+  RankedTensorType wt = dq.getType();
+  Type elem = dq.getX().getType().getElementType();
+  auto q = cast<quant::QuantizedType>(elem);
+  if (!q.isSigned() || q.getStorageTypeIntegralWidth() != 8 ||
+      !q.getExpressedType().isF32())
+    return std::nullopt;
+  QuantWeight result;
+  int64_t channels = wt.getDimSize(channelAxis);
+  if (auto u = dyn_cast<quant::UniformQuantizedType>(elem)) {
+    if (u.getZeroPoint() != 0)
+      return std::nullopt;
+    result.scales.assign(channels, u.getScale());
+  } else if (auto a = dyn_cast<quant::UniformQuantizedPerAxisType>(elem)) {
+    if (a.getQuantizedDimension() != channelAxis ||
+        llvm::any_of(a.getZeroPoints(), [](int64_t z) { return z != 0; }))
+      return std::nullopt;
+    result.scales.assign(a.getScales().begin(), a.getScales().end());
+  } else {
+    return std::nullopt;
+  }
+  auto values =
+      readIntElements(cast<ElementsAttr>(cst.getValue()), /*isUnsigned=*/false);
+  if (!values)
+    return std::nullopt;
+  result.values = std::move(*values);
+  return result;
+}
+
+/// The constant f32 values of an optional bias (zeros when absent); nullopt
+/// when it is not constant.
+static std::optional<std::vector<float>> constantBias(Value bias, int64_t n) {
+  if (!bias)
+    return std::vector<float>(n, 0.0f);
+  return readFloatConstant(bias);
+}
+
+/// Per-channel requantization constants: f32(scaleX) * f32(scaleW[n]),
+/// and the weight sums over the reduction (rows of `values`, `k` each).
+static void requantConstants(const QuantActivation &x, const QuantWeight &w,
+                             int64_t n, int64_t k, bool channelMajor,
+                             std::vector<float> &scale,
+                             std::vector<int32_t> &colsum) {
+  scale.resize(n);
+  colsum.assign(n, 0);
+  for (int64_t c = 0; c < n; ++c) {
+    scale[c] = (float)x.scale * (float)w.scales[c];
+    for (int64_t kk = 0; kk < k; ++kk)
+      colsum[c] +=
+          (int32_t)(channelMajor ? w.values[c * k + kk] : w.values[kk * n + c]);
+  }
+}
+
+/// qc.conv(dequantize(u8 x), dequantize(s8 w)) (2-D, group 1, batch 1) on
+/// the u8 x s8 microkernel: OUT[P][Cout] = Col^T[P][K] * W^T, requantized
+/// with one f32 multiply-add per output element.
+struct QuantizedConv : OpConversionPattern<ConvOp> {
+  QuantizedConv(const TypeConverter &tc, MLIRContext *ctx)
+      : OpConversionPattern(tc, ctx, /*benefit=*/3) {}
+  LogicalResult
+  matchAndRewrite(ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto xt = op.getX().getType();
+    auto wt = op.getW().getType();
+    auto yt = op.getType();
+    if (xt.getRank() != 4 || op.getGroup() != 1 || xt.getDimSize(0) != 1)
+      return failure();
+    std::optional<QuantActivation> x =
+        matchQuantActivation(op.getX(), rewriter);
+    std::optional<QuantWeight> w = matchQuantWeight(op.getW(), 0);
+    int64_t cout = wt.getDimSize(0);
+    std::optional<std::vector<float>> bias = constantBias(op.getB(), cout);
+    if (!x || !w || !bias)
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    WindowParams wp;
+    if (failed(getWindowParams(loc, op.getOperationName(), 2, op.getStrides(),
+                               op.getPads(), op.getDilations(), wp)))
+      return failure();
+    int64_t c = xt.getDimSize(1), kh = wt.getDimSize(2), kw = wt.getDimSize(3);
+    int64_t oh = yt.getDimSize(2), ow = yt.getDimSize(3);
+    int64_t k = c * kh * kw, p = oh * ow;
+    Type i8 = rewriter.getI8Type();
+    // Padding holds the zero point: real value 0.
+    Value zp = createScalar(rewriter, loc, i8, (int8_t)(uint8_t)x->zeroPoint);
+    Value col;
+    bool pointwise =
+        kh == 1 && kw == 1 &&
+        llvm::all_of(wp.strides, [](int64_t v) { return v == 1; }) &&
+        llvm::all_of(wp.padsBegin, [](int64_t v) { return !v; }) &&
+        llvm::all_of(wp.padsEnd, [](int64_t v) { return !v; });
+    if (pointwise) {
+      col = createReshape(rewriter, loc, x->storage,
+                          RankedTensorType::get({k, p}, i8));
+    } else {
+      Value xp = createPad(rewriter, loc, x->storage,
+                           {0, 0, wp.padsBegin[0], wp.padsBegin[1]},
+                           {0, 0, wp.padsEnd[0], wp.padsEnd[1]}, zp);
+      auto colType = RankedTensorType::get({c, kh, kw, oh, ow}, i8);
+      auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+      AffineMap in =
+          AffineMap::get(5, 0,
+                         {getAffineConstantExpr(0, ctx), d(0),
+                          d(3) * wp.strides[0] + d(1) * wp.dilations[0],
+                          d(4) * wp.strides[1] + d(2) * wp.dilations[1]},
+                         ctx);
+      SmallVector<AffineMap> maps = {in,
+                                     AffineMap::getMultiDimIdentityMap(5, ctx)};
+      SmallVector<utils::IteratorType> iters(5, utils::IteratorType::parallel);
+      Value col5 =
+          linalg::GenericOp::create(
+              rewriter, loc, TypeRange{colType}, ValueRange{xp},
+              ValueRange{createEmpty(rewriter, loc, colType)}, maps, iters,
+              [](OpBuilder &nb, Location l, ValueRange a) {
+                linalg::YieldOp::create(nb, l, a[0]);
+              })
+              .getResult(0);
+      col =
+          createReshape(rewriter, loc, col5, RankedTensorType::get({k, p}, i8));
+    }
+    Value lhs = packRows(rewriter, loc, col, /*transposed=*/true, 4,
+                         createScalar(rewriter, loc, i8, 0));
+    Value rhs = packConstantRows<int8_t>(
+        rewriter, loc, ArrayRef<int64_t>(w->values), cout, k,
+        /*transposed=*/false, 4, i8, "conv_weight_s8_packed");
+    Value acc = buildMmt4d(rewriter, loc, lhs, rhs, /*u8s8=*/true);
+    std::vector<float> scale;
+    std::vector<int32_t> colsum;
+    requantConstants(*x, *w, cout, k, /*channelMajor=*/true, scale, colsum);
+    Value y = unpackRequant(rewriter, loc, acc, cout, p, /*transposed=*/true,
+                            /*channelIsRow=*/true, x->zeroPoint, colsum, scale,
+                            *bias);
+    rewriter.replaceOp(op, createReshape(rewriter, loc, y, yt));
+    return success();
+  }
+};
+
+/// qc.matmul(dequantize(u8 X[..., K]), dequantize(s8 W[K, N])).
+struct QuantizedMatMul : OpConversionPattern<MatMulOp> {
+  QuantizedMatMul(const TypeConverter &tc, MLIRContext *ctx)
+      : OpConversionPattern(tc, ctx, /*benefit=*/3) {}
+  LogicalResult
+  matchAndRewrite(MatMulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto at = op.getLhs().getType();
+    auto bt = op.getRhs().getType();
+    if (at.getRank() < 2 || bt.getRank() != 2)
+      return failure();
+    std::optional<QuantActivation> x =
+        matchQuantActivation(op.getLhs(), rewriter);
+    std::optional<QuantWeight> w = matchQuantWeight(op.getRhs(), 1);
+    if (!x || !w)
+      return failure();
+    Location loc = op.getLoc();
+    Type i8 = rewriter.getI8Type();
+    int64_t k = bt.getDimSize(0), n = bt.getDimSize(1);
+    int64_t m = at.getNumElements() / k;
+    Value xs = createReshape(rewriter, loc, x->storage,
+                             RankedTensorType::get({m, k}, i8));
+    Value lhs = packRows(rewriter, loc, xs, /*transposed=*/false, 4,
+                         createScalar(rewriter, loc, i8, 0));
+    Value rhs = packConstantRows<int8_t>(
+        rewriter, loc, ArrayRef<int64_t>(w->values), n, k,
+        /*transposed=*/true, 4, i8, "matmul_weight_s8_packed");
+    Value acc = buildMmt4d(rewriter, loc, lhs, rhs, /*u8s8=*/true);
+    std::vector<float> scale;
+    std::vector<int32_t> colsum;
+    requantConstants(*x, *w, n, k, /*channelMajor=*/false, scale, colsum);
+    Value y = unpackRequant(rewriter, loc, acc, m, n, /*transposed=*/false,
+                            /*channelIsRow=*/false, x->zeroPoint, colsum, scale,
+                            std::vector<float>(n, 0.0f));
+    rewriter.replaceOp(op, createReshape(rewriter, loc, y, op.getType()));
+    return success();
+  }
+};
+
 } // namespace
 
 void lowering::populateDataTilingPatterns(const TypeConverter &converter,
                                           RewritePatternSet &patterns) {
-  patterns.add<DataTiledConv, DataTiledMatMul, DepthwiseConv>(
+  patterns.add<DataTiledConv, DataTiledMatMul, DataTiledConvTranspose,
+               DepthwiseConv, QuantizedConv, QuantizedMatMul>(
       converter, patterns.getContext());
 }

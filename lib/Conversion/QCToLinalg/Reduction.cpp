@@ -42,7 +42,17 @@ static Value buildReduce(OpBuilder &b, Location loc, Value input,
              b, loc, TypeRange{resultType}, ValueRange{input},
              ValueRange{filled}, maps, iters,
              [&](OpBuilder &nb, Location l, ValueRange a) {
-               linalg::YieldOp::create(nb, l, combine(nb, l, a[1], a[0]));
+               Value r = combine(nb, l, a[1], a[0]);
+               // Float reductions may be reassociated (and assume no NaNs
+               // for max/min), so LLVM vectorizes them.
+               if (auto fm = r.getDefiningOp<arith::ArithFastMathInterface>())
+                 fm->setAttr(fm.getFastMathAttrName(),
+                             arith::FastMathFlagsAttr::get(
+                                 nb.getContext(),
+                                 arith::FastMathFlags::reassoc |
+                                     arith::FastMathFlags::nnan |
+                                     arith::FastMathFlags::nsz));
+               linalg::YieldOp::create(nb, l, r);
              })
       .getResult(0);
 }

@@ -23,8 +23,18 @@ struct QCFuseElementwisePass
     linalg::ControlFusionFn control = [](OpOperand *operand) {
       Operation *producer = operand->get().getDefiningOp();
       Operation *consumer = operand->getOwner();
-      return !(producer && producer->hasAttr("qc.ukernel")) &&
-             !consumer->hasAttr("qc.ukernel");
+      if ((producer && producer->hasAttr("qc.ukernel")) ||
+          consumer->hasAttr("qc.ukernel"))
+        return false;
+      // Into a reduction, only when each produced element is read once:
+      // otherwise the producer's work (an exp, a division) would be redone
+      // for every iteration of the loops its operand map does not use.
+      if (auto g = dyn_cast<linalg::GenericOp>(consumer))
+        if (g.getNumReductionLoops() > 0 &&
+            g.getMatchingIndexingMap(operand).getNumResults() <
+                (unsigned)g.getNumLoops())
+          return false;
+      return true;
     };
     linalg::populateElementwiseOpsFusionPatterns(patterns, control);
     // tensor.pad -> fill + insert_slice, so that empty-tensor elimination

@@ -27,17 +27,50 @@ static std::optional<int64_t> constantIndex(Value v) {
 }
 
 /// Static trip count of every loop nested in `op` multiplied together (an
-/// estimate of the work of one iteration); 1 for unknown bounds.
+/// estimate of the work of one iteration). Loops with bounds unknown at
+/// compile time (partial tiles) count as 64 iterations; a call inside (a
+/// microkernel) counts as 2^20.
 static int64_t innerWork(Operation *op) {
   int64_t work = 1;
-  op->walk([&](scf::ForOp f) {
-    auto lb = constantIndex(f.getLowerBound());
-    auto ub = constantIndex(f.getUpperBound());
-    auto st = constantIndex(f.getStep());
-    if (lb && ub && st && *st > 0)
-      work *= std::max<int64_t>(1, (*ub - *lb + *st - 1) / *st);
+  auto trip = [](Value lb, Value ub, Value step) -> int64_t {
+    auto l = constantIndex(lb), u = constantIndex(ub), s = constantIndex(step);
+    if (l && u && s && *s > 0)
+      return std::max<int64_t>(1, (*u - *l + *s - 1) / *s);
+    return 64;
+  };
+  op->walk([&](Operation *nested) {
+    if (nested == op)
+      return;
+    if (auto f = dyn_cast<scf::ForOp>(nested))
+      work *= trip(f.getLowerBound(), f.getUpperBound(), f.getStep());
+    else if (auto p = dyn_cast<scf::ParallelOp>(nested))
+      for (auto [l, u, s] :
+           llvm::zip(p.getLowerBound(), p.getUpperBound(), p.getStep()))
+        work *= trip(l, u, s);
   });
-  return work;
+  // A call (a microkernel on a whole tile) is a lot of work.
+  bool calls = false;
+  op->walk([&](func::CallOp) { calls = true; });
+  return calls ? std::max<int64_t>(work, 1 << 20) : work;
+}
+
+/// A symbol-safe fragment naming the op a loop came from (the first name in
+/// its location, e.g. the ONNX node name), for profiles; empty if none.
+static std::string locationTag(Location loc) {
+  std::string tag;
+  loc->walk([&](Location l) {
+    if (auto name = dyn_cast<NameLoc>(l)) {
+      tag = name.getName().str();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  for (char &c : tag)
+    if (!isalnum((unsigned char)c))
+      c = '_';
+  if (tag.size() > 48)
+    tag.resize(48);
+  return tag;
 }
 
 namespace {
@@ -90,27 +123,40 @@ struct QCOutlineParallelLoopsPass
     int64_t grain =
         std::max<int64_t>(1, (minWork / 4) / std::max<int64_t>(work, 1));
 
-    // Values the loop body uses from outside. Constants are cloned in.
+    // Values the loop body uses from outside. Constants and views (of the
+    // arena, inputs, outputs and globals) are re-created inside the task, so
+    // LLVM sees every buffer as a constant offset from one of a few base
+    // pointers and can prove tiles independent (vectorization without alias
+    // checks); only the roots are passed.
     llvm::SetVector<Value> captures;
     getUsedValuesDefinedAbove(loop.getRegion(), captures);
-    SmallVector<Value> passed;
-    SmallVector<Operation *> cloned;
-    for (Value v : captures) {
+    llvm::SetVector<Value> passed;
+    llvm::SetVector<Operation *> cloned;
+    std::function<void(Value)> capture = [&](Value v) {
       Operation *def = v.getDefiningOp();
-      if (def && def->hasTrait<OpTrait::ConstantLike>())
-        cloned.push_back(def);
-      else
-        passed.push_back(v);
-    }
-    for (Value v : passed)
-      if (!isa<MemRefType, IndexType, IntegerType, FloatType>(v.getType()))
-        return success(); // keep serial: nothing we can pass through
-
+      if (def &&
+          (def->hasTrait<OpTrait::ConstantLike>() ||
+           isa<memref::ViewOp, memref::SubViewOp, memref::CollapseShapeOp,
+               memref::ExpandShapeOp, memref::ReinterpretCastOp, memref::CastOp,
+               memref::GetGlobalOp>(def))) {
+        if (cloned.contains(def))
+          return;
+        for (Value operand : def->getOperands())
+          capture(operand);
+        cloned.insert(def);
+        return;
+      }
+      passed.insert(v);
+    };
+    for (Value v : captures)
+      capture(v);
     MLIRContext *c = &getContext();
     OpBuilder b(c);
     ModuleOp module = getOperation();
     int id = counter++;
-    std::string taskName = "qc_task_" + std::to_string(id);
+    std::string tag = locationTag(loop.getLoc());
+    std::string taskName =
+        "qc_task_" + std::to_string(id) + (tag.empty() ? "" : "_" + tag);
     std::string callName = "qc_parallel_" + std::to_string(id);
     Location loc = loop.getLoc();
 
@@ -126,10 +172,10 @@ struct QCOutlineParallelLoopsPass
     Block *body = task.addEntryBlock();
     b.setInsertionPointToStart(body);
     IRMapping map;
-    for (Operation *op : cloned)
-      map.map(op->getResult(0), b.clone(*op)->getResult(0));
     for (auto [v, a] : llvm::zip(passed, body->getArguments()))
       map.map(v, a);
+    for (Operation *op : cloned)
+      b.clone(*op, map);
     Value begin = body->getArgument(passed.size());
     Value end = body->getArgument(passed.size() + 1);
     Value one = arith::ConstantIndexOp::create(b, loc, 1);
@@ -211,12 +257,14 @@ struct QCLowerParallelCallsPass
       // Trampoline: void(ptr args, i64 begin, i64 end, i32 thread).
       std::string trampName =
           ("qc_trampoline_" + taskRef.getValue().drop_front(8)).str();
+      // (qc_task_<id>[_<op>] -> qc_trampoline_<id>[_<op>])
       b.setInsertionPointToEnd(module.getBody());
       auto tramp = LLVM::LLVMFuncOp::create(
           b, loc, trampName,
           LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(c),
                                       {ptr, i64, i64, i32}),
-          LLVM::Linkage::Internal);
+          // External (not internal) so profiles can name it (dladdr).
+          LLVM::Linkage::External);
       Block *tb = tramp.addEntryBlock(b);
       b.setInsertionPointToStart(tb);
       SmallVector<Value> taskArgs;

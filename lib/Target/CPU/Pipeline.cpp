@@ -28,6 +28,9 @@ void mlir::qc::buildCPUCodegenPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createQCFuseElementwise());
   pm.addPass(createCanonicalizerPass());
+  // Before tiling: producers of padded values get the padded buffer's
+  // interior as their destination (forall results are not traced).
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
   if (options.threads)
     pm.addNestedPass<func::FuncOp>(createQCTileAndDistribute());
   pm.addPass(createQCPrepareEntry());
@@ -55,6 +58,7 @@ void mlir::qc::buildCPUCodegenPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createQCLowerLinalgToLoops());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createQCOutlineParallelLoops());
+  pm.addPass(createQCApproximateMath());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createCanonicalizerPass());

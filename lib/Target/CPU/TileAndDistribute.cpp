@@ -26,17 +26,19 @@ struct QCTileAndDistributePass
     func::FuncOp f = getOperation();
     if (f.isExternal())
       return;
-    SmallVector<linalg::GenericOp> ops;
-    for (auto g : f.getBody().front().getOps<linalg::GenericOp>())
-      if (g.hasPureTensorSemantics() && g->getNumResults() == 1)
-        ops.push_back(g);
+    SmallVector<linalg::LinalgOp> ops;
+    for (Operation &op : f.getBody().front())
+      if (auto l = dyn_cast<linalg::LinalgOp>(&op))
+        if (isa<linalg::GenericOp, linalg::FillOp>(op) &&
+            l.hasPureTensorSemantics() && op.getNumResults() == 1)
+          ops.push_back(l);
     IRRewriter rewriter(&getContext());
-    for (linalg::GenericOp op : ops)
+    for (linalg::LinalgOp op : ops)
       if (failed(tile(rewriter, op)))
         return signalPassFailure();
   }
 
-  LogicalResult tile(IRRewriter &rewriter, linalg::GenericOp op) {
+  LogicalResult tile(IRRewriter &rewriter, linalg::LinalgOp op) {
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
     if (!resultType.hasStaticShape() ||
         resultType.getNumElements() < minElements)
@@ -58,28 +60,67 @@ struct QCTileAndDistributePass
     if (dim < 0 || ranges[dim] < 2)
       return success();
     // Tiles must start where the operands' index expressions stay valid on
-    // tile-local coordinates: `d floordiv c` and `d mod c` need tile sizes
-    // (hence offsets) that are multiples of c; other non-linear uses of the
-    // dimension are not tiled.
+    // tile-local coordinates: in `e floordiv c` or `e mod c` with e linear
+    // in the loops, moving the dimension by a tile (coefficient a, size t)
+    // moves e by a * t, which must be a multiple of c; other non-linear uses
+    // of the dimension are not tiled.
     int64_t multiple = 1;
     bool tileable = true;
+    auto coefficientOf = [&](AffineExpr e) -> std::optional<int64_t> {
+      // e must be a sum of dim * constant and constants.
+      SmallVector<int64_t> flat;
+      if (!e.isPureAffine())
+        return std::nullopt;
+      int64_t coef = 0;
+      bool linear = true;
+      std::function<void(AffineExpr, int64_t)> walk = [&](AffineExpr x,
+                                                          int64_t scale) {
+        if (auto dimE = dyn_cast<AffineDimExpr>(x)) {
+          if ((int64_t)dimE.getPosition() == dim)
+            coef += scale;
+          return;
+        }
+        if (isa<AffineConstantExpr>(x))
+          return;
+        auto bin = dyn_cast<AffineBinaryOpExpr>(x);
+        if (!bin) {
+          linear = false;
+          return;
+        }
+        if (x.getKind() == AffineExprKind::Add) {
+          walk(bin.getLHS(), scale);
+          walk(bin.getRHS(), scale);
+        } else if (x.getKind() == AffineExprKind::Mul &&
+                   isa<AffineConstantExpr>(bin.getRHS())) {
+          walk(bin.getLHS(),
+               scale * cast<AffineConstantExpr>(bin.getRHS()).getValue());
+        } else {
+          linear = false;
+        }
+      };
+      walk(e, 1);
+      if (!linear)
+        return std::nullopt;
+      return coef;
+    };
     for (AffineMap map : op.getIndexingMapsArray())
       for (AffineExpr e : map.getResults())
         e.walk([&](AffineExpr sub) {
-          auto bin = dyn_cast<AffineBinaryOpExpr>(sub);
-          if (!bin || (sub.getKind() != AffineExprKind::FloorDiv &&
-                       sub.getKind() != AffineExprKind::Mod &&
-                       sub.getKind() != AffineExprKind::CeilDiv))
+          if (sub.getKind() != AffineExprKind::FloorDiv &&
+              sub.getKind() != AffineExprKind::Mod &&
+              sub.getKind() != AffineExprKind::CeilDiv)
             return;
+          auto bin = cast<AffineBinaryOpExpr>(sub);
           if (!bin.getLHS().isFunctionOfDim(dim))
             return;
           auto c = dyn_cast<AffineConstantExpr>(bin.getRHS());
-          if (!c || sub.getKind() == AffineExprKind::CeilDiv ||
-              !isa<AffineDimExpr>(bin.getLHS())) {
+          std::optional<int64_t> coef = coefficientOf(bin.getLHS());
+          if (!c || !coef || sub.getKind() == AffineExprKind::CeilDiv) {
             tileable = false;
             return;
           }
-          multiple = std::lcm(multiple, c.getValue());
+          int64_t cv = c.getValue();
+          multiple = std::lcm(multiple, cv / std::gcd(std::abs(*coef), cv));
         });
     if (!tileable)
       return success();

@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
 
 namespace mlir::qc {
 #define GEN_PASS_DEF_QCLOWERTOUKERNELS
@@ -33,6 +34,28 @@ static std::pair<Value, Value> pointerAndStride(OpBuilder &b, Location loc,
   return {ptr, stride};
 }
 
+/// The buffer a (chain of) subview(s) views.
+static Value rootBuffer(Value v) {
+  while (auto sv = v.getDefiningOp<memref::SubViewOp>())
+    v = sv.getSource();
+  return v;
+}
+
+/// If `root` is zero-filled by a linalg.fill that only initializes the
+/// accumulators of microkernel GEMMs, that fill.
+static linalg::FillOp zeroFillOf(Value root) {
+  for (Operation *user : root.getUsers())
+    if (auto fill = dyn_cast<linalg::FillOp>(user))
+      if (fill.getOutputs()[0] == root) {
+        Attribute v;
+        if (matchPattern(fill.getInputs()[0], m_Constant(&v)) &&
+            ((isa<FloatAttr>(v) && cast<FloatAttr>(v).getValue().isZero()) ||
+             (isa<IntegerAttr>(v) && cast<IntegerAttr>(v).getValue().isZero())))
+          return fill;
+      }
+  return {};
+}
+
 static Value dimAsI64(OpBuilder &b, Location loc, Value memref, int64_t d) {
   Value v = memref::DimOp::create(b, loc, memref, d);
   return arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
@@ -51,12 +74,51 @@ struct QCLowerToUkernelsPass
     });
     if (ops.empty())
       return;
+    // Microkernel GEMMs compute whole reductions, so each output element is
+    // written by exactly one call: a zero fill of their accumulator buffer
+    // is redundant when the calls overwrite instead of accumulating.
+    llvm::SmallPtrSet<Operation *, 8> redundantFills;
+    llvm::DenseMap<Value, bool> overwrite;
+    for (linalg::GenericOp op : ops) {
+      Value root = rootBuffer(op.getDpsInits()[0]);
+      if (overwrite.count(root))
+        continue;
+      linalg::FillOp fill = zeroFillOf(root);
+      // Safe when the fill comes first and nothing reads the buffer before
+      // the GEMMs: every other use is in or after the first GEMM's
+      // top-level op.
+      Block *block = fill ? fill->getBlock() : nullptr;
+      Operation *first = block ? block->findAncestorOpInBlock(*op) : nullptr;
+      bool onlyGemms = first && fill->isBeforeInBlock(first);
+      SmallVector<Value> worklist = {root};
+      while (onlyGemms && !worklist.empty()) {
+        Value v = worklist.pop_back_val();
+        for (Operation *u : v.getUsers()) {
+          if (u == fill.getOperation())
+            continue;
+          // Views only matter through their uses.
+          if (auto sv = dyn_cast<memref::SubViewOp>(u)) {
+            worklist.push_back(sv.getResult());
+            continue;
+          }
+          Operation *top = block->findAncestorOpInBlock(*u);
+          if (!top || (top != first && top->isBeforeInBlock(first)))
+            onlyGemms = false;
+        }
+      }
+      overwrite[root] = onlyGemms;
+      if (onlyGemms)
+        redundantFills.insert(fill);
+    }
+    for (Operation *fill : redundantFills)
+      fill->erase();
+
     OpBuilder b(ctx);
     auto ptr = LLVM::LLVMPointerType::get(ctx);
     auto i64 = b.getI64Type(), i32 = b.getI32Type();
     for (linalg::GenericOp op : ops) {
       StringRef kind = op->getAttrOfType<StringAttr>("qc.ukernel").getValue();
-      if (kind != "mmt4d_f32") {
+      if (kind != "mmt4d_f32" && kind != "mmt4d_u8s8s32") {
         op.emitError("unknown microkernel '") << kind << "'";
         return signalPassFailure();
       }
@@ -94,7 +156,9 @@ struct QCLowerToUkernelsPass
                                  c32(lt.getDimSize(2)),
                                  c32(rt.getDimSize(2)),
                                  c32(lt.getDimSize(3)),
-                                 c32(1 /*QRT_UKERNEL_FLAG_ACCUMULATE*/)};
+                                 c32(overwrite.lookup(rootBuffer(out))
+                                         ? 0
+                                         : 1 /*QRT_UKERNEL_FLAG_ACCUMULATE*/)};
       func::CallOp::create(b, loc, decl, args);
       op.erase();
     }

@@ -11,12 +11,6 @@
 
 namespace qrt::kernels {
 
-template <typename T>
-void packTiles(const T *src, int64_t srcStride, int64_t rows, int64_t cols,
-               T *dst, int64_t dstStride0, int r0, int c0, bool transpose);
-template <typename T>
-void unpackTiles(const T *src, int64_t srcStride0, T *dst, int64_t dstStride,
-                 int64_t rows, int64_t cols, int m0, int n0);
 void rowSumS8(const int8_t *w, int64_t wStride, int64_t n, int64_t k,
               int32_t *sums);
 void packW4(void *dst, const uint8_t *w, const float *scales,
@@ -48,6 +42,17 @@ bool validW4Group(int64_t g) {
   return g == 16 || g == 32 || g == 64 || (g > 0 && g % 128 == 0);
 }
 
+/// Checks a convolution geometry (see kernels.h) and fills `g`.
+bool validConv(int64_t c, int64_t h, int64_t w, int32_t kh, int32_t kw,
+               int64_t oh, int64_t ow, int32_t sh, int32_t sw, int32_t dh,
+               int32_t dw, int32_t pt, int32_t pl, ConvGeom &g) {
+  if (c < 0 || h < 0 || w < 0 || kh < 1 || kw < 1 || oh < 0 || ow < 0 ||
+      sh < 1 || sw < 1 || dh < 1 || dw < 1 || pt < 0 || pl < 0)
+    return false;
+  g = ConvGeom{c, h, w, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl};
+  return true;
+}
+
 } // namespace
 
 #define QRT_DISPATCH(FN, ...)                                                  \
@@ -68,6 +73,23 @@ int qrt_ukernel_mmt4d_u8s8s32(const uint8_t *lhs, int64_t lhs_stride0,
   if (!out || (K1 > 0 && (!lhs || !rhs)))
     return QRT_UKERNEL_INVALID_ARGUMENT;
   QRT_DISPATCH(mmt4dU8S8S32, lhs, lhs_stride0, rhs, rhs_stride0, out,
+               out_stride0, M1, N1, K1, M0, flags);
+  return QRT_UKERNEL_OK;
+}
+
+int qrt_ukernel_mmt4d_s8u8s32(const int8_t *lhs, int64_t lhs_stride0,
+                              const uint8_t *rhs, int64_t rhs_stride0,
+                              int32_t *out, int64_t out_stride0, int64_t M1,
+                              int64_t N1, int64_t K1, int32_t M0, int32_t N0,
+                              int32_t K0, uint32_t flags) {
+  if (!validM0(M0) || N0 != QRT_UKERNEL_S8U8S32_N0 ||
+      K0 != QRT_UKERNEL_S8U8S32_K0 || M1 < 0 || N1 < 0 || K1 < 0)
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  if (M1 == 0 || N1 == 0)
+    return QRT_UKERNEL_OK;
+  if (!out || (K1 > 0 && (!lhs || !rhs)))
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  QRT_DISPATCH(mmt4dS8U8S32, lhs, lhs_stride0, rhs, rhs_stride0, out,
                out_stride0, M1, N1, K1, M0, flags);
   return QRT_UKERNEL_OK;
 }
@@ -95,6 +117,13 @@ int qrt_ukernel_pack_x8(const void *src, int64_t src_stride, int64_t rows,
   if (rows < 0 || cols < 0 || R0 <= 0 || C0 <= 0 ||
       ((rows > 0 && cols > 0) && (!src || !dst)))
     return QRT_UKERNEL_INVALID_ARGUMENT;
+  if ((flags & QRT_UKERNEL_PACK_TRANSPOSE) && R0 == 16 && C0 == 4) {
+    // The RHS of the u8 GEMMs from [K][N] (e.g. NCHW activations).
+    QRT_DISPATCH(packX8Transposed16x4, static_cast<const uint8_t *>(src),
+                 src_stride, rows, cols, static_cast<uint8_t *>(dst),
+                 dst_stride0);
+    return QRT_UKERNEL_OK;
+  }
   packTiles(static_cast<const uint8_t *>(src), src_stride, rows, cols,
             static_cast<uint8_t *>(dst), dst_stride0, R0, C0,
             flags & QRT_UKERNEL_PACK_TRANSPOSE);
@@ -137,6 +166,188 @@ int qrt_ukernel_rowsum_s8(const int8_t *w, int64_t w_stride, int64_t N,
   if (N < 0 || K < 0 || (N > 0 && (!colsum || (K > 0 && !w))))
     return QRT_UKERNEL_INVALID_ARGUMENT;
   rowSumS8(w, w_stride, N, K, colsum);
+  return QRT_UKERNEL_OK;
+}
+
+int qrt_ukernel_pack_im2col_u8(const uint8_t *x, int64_t C, int64_t H,
+                               int64_t W, int32_t KH, int32_t KW, int64_t OH,
+                               int64_t OW, int32_t stride_h, int32_t stride_w,
+                               int32_t dilation_h, int32_t dilation_w,
+                               int32_t pad_top, int32_t pad_left,
+                               int32_t zero_point, int64_t p_begin,
+                               int64_t p_end, uint8_t *dst,
+                               int64_t dst_stride0, int32_t N0, int32_t K0) {
+  ConvGeom g;
+  if (!validConv(C, H, W, KH, KW, OH, OW, stride_h, stride_w, dilation_h,
+                 dilation_w, pad_top, pad_left, g) ||
+      N0 != QRT_UKERNEL_S8U8S32_N0 || K0 != QRT_UKERNEL_S8U8S32_K0 ||
+      zero_point < 0 || zero_point > 255 || p_begin < 0 || p_end < p_begin ||
+      p_end > OH * OW)
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  if (p_begin == p_end || C == 0)
+    return QRT_UKERNEL_OK;
+  if (!x || !dst)
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  QRT_DISPATCH(packIm2colU8, x, g, static_cast<uint8_t>(zero_point), p_begin,
+               p_end, dst, dst_stride0);
+  return QRT_UKERNEL_OK;
+}
+
+int qrt_ukernel_pack_im2col_f32(const float *x, int64_t C, int64_t H,
+                                int64_t W, int32_t KH, int32_t KW, int64_t OH,
+                                int64_t OW, int32_t stride_h, int32_t stride_w,
+                                int32_t dilation_h, int32_t dilation_w,
+                                int32_t pad_top, int32_t pad_left,
+                                float pad_value, int64_t p_begin, int64_t p_end,
+                                float *dst, int64_t dst_stride0, int32_t N0,
+                                int32_t K0) {
+  ConvGeom g;
+  if (!validConv(C, H, W, KH, KW, OH, OW, stride_h, stride_w, dilation_h,
+                 dilation_w, pad_top, pad_left, g) ||
+      N0 != QRT_UKERNEL_F32_N0 || K0 != QRT_UKERNEL_F32_K0 || p_begin < 0 ||
+      p_end < p_begin || p_end > OH * OW)
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  if (p_begin == p_end || C == 0)
+    return QRT_UKERNEL_OK;
+  if (!x || !dst)
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  QRT_DISPATCH(packIm2colF32, x, g, pad_value, p_begin, p_end, dst,
+               dst_stride0);
+  return QRT_UKERNEL_OK;
+}
+
+int qrt_ukernel_unpack_requant_s32_f32(const int32_t *acc, int64_t acc_stride0,
+                                       float *out, int64_t out_stride,
+                                       int64_t M, int64_t N, int32_t M0,
+                                       int32_t N0, int32_t zp_a,
+                                       const int32_t *wsum, float scale_a,
+                                       const float *scale_w,
+                                       const float *bias) {
+  if (M < 0 || N < 0 || !validM0(M0) || N0 != 16)
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  if (M == 0 || N == 0)
+    return QRT_UKERNEL_OK;
+  if (!acc || !out || !scale_w)
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  QRT_DISPATCH(unpackRequantS32F32, acc, acc_stride0, out, out_stride, M, N,
+               M0, zp_a, wsum, scale_a, scale_w, bias);
+  return QRT_UKERNEL_OK;
+}
+
+int qrt_ukernel_unpack_requant_s32_u8(const int32_t *acc, int64_t acc_stride0,
+                                      uint8_t *out, int64_t out_stride,
+                                      int64_t M, int64_t N, int32_t M0,
+                                      int32_t N0, int32_t zp_a,
+                                      const int32_t *wsum, float scale_a,
+                                      const float *scale_w, const float *bias,
+                                      float scale_y, int32_t zp_y) {
+  if (M < 0 || N < 0 || !validM0(M0) || N0 != 16)
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  if (M == 0 || N == 0)
+    return QRT_UKERNEL_OK;
+  if (!acc || !out || !scale_w)
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  QRT_DISPATCH(unpackRequantS32U8, acc, acc_stride0, out, out_stride, M, N, M0,
+               zp_a, wsum, scale_a, scale_w, bias, scale_y, zp_y);
+  return QRT_UKERNEL_OK;
+}
+
+int qrt_ukernel_unpack_requant_s32_s8(const int32_t *acc, int64_t acc_stride0,
+                                      int8_t *out, int64_t out_stride,
+                                      int64_t M, int64_t N, int32_t M0,
+                                      int32_t N0, int32_t zp_a,
+                                      const int32_t *wsum, float scale_a,
+                                      const float *scale_w, const float *bias,
+                                      float scale_y, int32_t zp_y) {
+  if (M < 0 || N < 0 || !validM0(M0) || N0 != 16)
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  if (M == 0 || N == 0)
+    return QRT_UKERNEL_OK;
+  if (!acc || !out || !scale_w)
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  QRT_DISPATCH(unpackRequantS32S8, acc, acc_stride0, out, out_stride, M, N, M0,
+               zp_a, wsum, scale_a, scale_w, bias, scale_y, zp_y);
+  return QRT_UKERNEL_OK;
+}
+
+int qrt_ukernel_unpack_bias_f32(const float *acc, int64_t acc_stride0,
+                                float *out, int64_t out_stride, int64_t M,
+                                int64_t N, int32_t M0, int32_t N0,
+                                const float *bias) {
+  if (M < 0 || N < 0 || !validM0(M0) || N0 != 16)
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  if (M == 0 || N == 0)
+    return QRT_UKERNEL_OK;
+  if (!acc || !out)
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  QRT_DISPATCH(unpackBiasF32, acc, acc_stride0, out, out_stride, M, N, M0,
+               bias);
+  return QRT_UKERNEL_OK;
+}
+
+int qrt_ukernel_dwconv2d_f32(const float *x, int64_t H, int64_t W,
+                             const float *w, int32_t KH, int32_t KW,
+                             const float *bias, float *out, int64_t OH,
+                             int64_t OW, int32_t stride_h, int32_t stride_w,
+                             int32_t dilation_h, int32_t dilation_w,
+                             int32_t pad_top, int32_t pad_left, int64_t c_begin,
+                             int64_t c_end) {
+  ConvGeom g;
+  if (!validConv(0, H, W, KH, KW, OH, OW, stride_h, stride_w, dilation_h,
+                 dilation_w, pad_top, pad_left, g) ||
+      c_begin < 0 || c_end < c_begin)
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  if (c_begin == c_end || OH == 0 || OW == 0)
+    return QRT_UKERNEL_OK;
+  if (!out || !w || (H > 0 && W > 0 && !x))
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  QRT_DISPATCH(dwconvF32, x, w, bias, out, g, c_begin, c_end);
+  return QRT_UKERNEL_OK;
+}
+
+int qrt_ukernel_dwconv2d_u8s8_f32(const uint8_t *x, int64_t H, int64_t W,
+                                  int32_t zp_x, const int8_t *w, int32_t KH,
+                                  int32_t KW, float *out, int64_t OH,
+                                  int64_t OW, int32_t stride_h,
+                                  int32_t stride_w, int32_t dilation_h,
+                                  int32_t dilation_w, int32_t pad_top,
+                                  int32_t pad_left, int64_t c_begin,
+                                  int64_t c_end, float scale_x,
+                                  const float *scale_w, const float *bias) {
+  ConvGeom g;
+  if (!validConv(0, H, W, KH, KW, OH, OW, stride_h, stride_w, dilation_h,
+                 dilation_w, pad_top, pad_left, g) ||
+      c_begin < 0 || c_end < c_begin || zp_x < 0 || zp_x > 255)
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  if (c_begin == c_end || OH == 0 || OW == 0)
+    return QRT_UKERNEL_OK;
+  if (!out || !w || !scale_w || (H > 0 && W > 0 && !x))
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  QRT_DISPATCH(dwconvU8S8F32, x, zp_x, w, out, g, c_begin, c_end, scale_x,
+               scale_w, bias);
+  return QRT_UKERNEL_OK;
+}
+
+int qrt_ukernel_dwconv2d_u8s8_u8(const uint8_t *x, int64_t H, int64_t W,
+                                 int32_t zp_x, const int8_t *w, int32_t KH,
+                                 int32_t KW, uint8_t *out, int64_t OH,
+                                 int64_t OW, int32_t stride_h, int32_t stride_w,
+                                 int32_t dilation_h, int32_t dilation_w,
+                                 int32_t pad_top, int32_t pad_left,
+                                 int64_t c_begin, int64_t c_end, float scale_x,
+                                 const float *scale_w, const float *bias,
+                                 float scale_y, int32_t zp_y) {
+  ConvGeom g;
+  if (!validConv(0, H, W, KH, KW, OH, OW, stride_h, stride_w, dilation_h,
+                 dilation_w, pad_top, pad_left, g) ||
+      c_begin < 0 || c_end < c_begin || zp_x < 0 || zp_x > 255)
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  if (c_begin == c_end || OH == 0 || OW == 0)
+    return QRT_UKERNEL_OK;
+  if (!out || !w || !scale_w || (H > 0 && W > 0 && !x))
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  QRT_DISPATCH(dwconvU8S8U8, x, zp_x, w, out, g, c_begin, c_end, scale_x,
+               scale_w, bias, scale_y, zp_y);
   return QRT_UKERNEL_OK;
 }
 

@@ -58,6 +58,15 @@ struct W4Layout {
   }
 };
 
+/// Geometry of a 2-D convolution on NCHW (see kernels.h). c is the number
+/// of input channels (im2col; unused by the depthwise kernels).
+struct ConvGeom {
+  int64_t c, h, w, oh, ow;
+  int kh, kw, sh, sw, dh, dw, pt, pl;
+  int64_t kTotal() const { return c * kh * kw; } // GEMM K of the im2col
+  int64_t pixels() const { return oh * ow; }      // GEMM N of the im2col
+};
+
 #define QRT_KERNELS_DECLARE(NS)                                                \
   namespace NS {                                                               \
   void mmt4dU8S8S32(const uint8_t *lhs, int64_t lhsStride0, const int8_t *rhs, \
@@ -67,6 +76,48 @@ struct W4Layout {
   void mmt4dF32(const float *lhs, int64_t lhsStride0, const float *rhs,        \
                 int64_t rhsStride0, float *out, int64_t outStride0,            \
                 int64_t m1, int64_t n1, int64_t k1, int m0, uint32_t flags);   \
+  void mmt4dS8U8S32(const int8_t *lhs, int64_t lhsStride0, const uint8_t *rhs, \
+                    int64_t rhsStride0, int32_t *out, int64_t outStride0,      \
+                    int64_t m1, int64_t n1, int64_t k1, int m0,                \
+                    uint32_t flags);                                           \
+  /* pack_x8 with (R0, C0) = (16, 4) from a source stored [cols][rows]. */     \
+  void packX8Transposed16x4(const uint8_t *src, int64_t srcStride,             \
+                            int64_t rows, int64_t cols, uint8_t *dst,          \
+                            int64_t dstStride0);                               \
+  void packIm2colU8(const uint8_t *x, const ConvGeom &g, uint8_t zp,           \
+                    int64_t pBegin, int64_t pEnd, uint8_t *dst,                \
+                    int64_t dstStride0);                                       \
+  void packIm2colF32(const float *x, const ConvGeom &g, float padValue,        \
+                     int64_t pBegin, int64_t pEnd, float *dst,                 \
+                     int64_t dstStride0);                                      \
+  void unpackRequantS32F32(const int32_t *acc, int64_t accStride0,             \
+                           float *out, int64_t outStride, int64_t m,           \
+                           int64_t n, int m0, int32_t zpA,                     \
+                           const int32_t *wsum, float scaleA,                  \
+                           const float *scaleW, const float *bias);            \
+  void unpackRequantS32U8(const int32_t *acc, int64_t accStride0,              \
+                          uint8_t *out, int64_t outStride, int64_t m,          \
+                          int64_t n, int m0, int32_t zpA, const int32_t *wsum, \
+                          float scaleA, const float *scaleW,                   \
+                          const float *bias, float scaleY, int32_t zpY);       \
+  void unpackRequantS32S8(const int32_t *acc, int64_t accStride0, int8_t *out, \
+                          int64_t outStride, int64_t m, int64_t n, int m0,     \
+                          int32_t zpA, const int32_t *wsum, float scaleA,      \
+                          const float *scaleW, const float *bias,              \
+                          float scaleY, int32_t zpY);                          \
+  void unpackBiasF32(const float *acc, int64_t accStride0, float *out,         \
+                     int64_t outStride, int64_t m, int64_t n, int m0,          \
+                     const float *bias);                                       \
+  void dwconvF32(const float *x, const float *w, const float *bias,            \
+                 float *out, const ConvGeom &g, int64_t cBegin, int64_t cEnd); \
+  void dwconvU8S8F32(const uint8_t *x, int32_t zpX, const int8_t *w,           \
+                     float *out, const ConvGeom &g, int64_t cBegin,            \
+                     int64_t cEnd, float scaleX, const float *scaleW,          \
+                     const float *bias);                                       \
+  void dwconvU8S8U8(const uint8_t *x, int32_t zpX, const int8_t *w,            \
+                    uint8_t *out, const ConvGeom &g, int64_t cBegin,           \
+                    int64_t cEnd, float scaleX, const float *scaleW,           \
+                    const float *bias, float scaleY, int32_t zpY);             \
   void requantS32F32(const int32_t *acc, int64_t accStride, float *out,        \
                      int64_t outStride, int64_t m, int64_t n, int32_t zpA,     \
                      const int32_t *colsumW, float scaleA,                     \
@@ -95,8 +146,21 @@ QRT_KERNELS_DECLARE(scalar)
 QRT_KERNELS_DECLARE(avx512)
 #undef QRT_KERNELS_DECLARE
 
+/// Portable packing (pack.cpp), also the reference of the fast packs.
+template <typename T>
+void packTiles(const T *src, int64_t srcStride, int64_t rows, int64_t cols,
+               T *dst, int64_t dstStride0, int r0, int c0, bool transpose);
+template <typename T>
+void unpackTiles(const T *src, int64_t srcStride0, T *dst, int64_t dstStride,
+                 int64_t rows, int64_t cols, int m0, int n0);
+
 /// True when the CPU runs the avx512 implementations.
 bool hasAvx512();
+
+/// The requantization of one accumulator (both implementations):
+/// fmaf((float)(acc - zpA * wsum), scaleA * scaleW, bias), int32 wrapping.
+float requantOne(int32_t acc, int32_t zpA, int32_t wsum, float scaleA,
+                 float scaleW, float bias);
 
 /// Reference rounding of the quantizers: nearbyint(x / scale) + zp clamped
 /// to [qmin, qmax], NaN -> clamp(zp).

@@ -73,6 +73,45 @@ void tileU8S8S32(const uint8_t *lhs, const int8_t *rhs, int32_t *out,
   }
 }
 
+/// s8 LHS (weights) x u8 RHS (activations): the RHS tile is vpdpbusd's u8
+/// vector operand and each 4-byte LHS group its s8 second operand, which
+/// the compiler folds into an embedded {1to16} memory broadcast. Otherwise
+/// the same as tileU8S8S32.
+template <int M0>
+void tileS8U8S32(const int8_t *lhs, const uint8_t *rhs, int32_t *out,
+                 int64_t k1, bool accumulate) {
+  constexpr int kSets = M0 >= 8 ? 1 : 8 / M0;
+  __m512i acc[kSets][M0];
+  for (int s = 0; s < kSets; ++s)
+    for (int m = 0; m < M0; ++m)
+      acc[s][m] = _mm512_setzero_si512();
+  if (accumulate)
+    for (int m = 0; m < M0; ++m)
+      acc[0][m] = _mm512_loadu_si512(out + 16 * m);
+  int64_t k = 0;
+  for (; k + kSets <= k1; k += kSets)
+    for (int s = 0; s < kSets; ++s) {
+      prefetchRhs(rhs + (k + s) * 64);
+      __m512i b = _mm512_loadu_si512(rhs + (k + s) * 64);
+      const uint8_t *a = reinterpret_cast<const uint8_t *>(lhs) + (k + s) * M0 * 4;
+      for (int m = 0; m < M0; ++m)
+        acc[s][m] = _mm512_dpbusd_epi32(
+            acc[s][m], b, _mm512_set1_epi32(loadU32(a + 4 * m)));
+    }
+  for (; k < k1; ++k) {
+    __m512i b = _mm512_loadu_si512(rhs + k * 64);
+    const uint8_t *a = reinterpret_cast<const uint8_t *>(lhs) + k * M0 * 4;
+    for (int m = 0; m < M0; ++m)
+      acc[0][m] = _mm512_dpbusd_epi32(acc[0][m], b,
+                                      _mm512_set1_epi32(loadU32(a + 4 * m)));
+  }
+  for (int m = 0; m < M0; ++m) {
+    for (int s = 1; s < kSets; ++s)
+      acc[0][m] = _mm512_add_epi32(acc[0][m], acc[s][m]);
+    _mm512_storeu_si512(out + 16 * m, acc[0][m]);
+  }
+}
+
 template <int M0>
 void tileF32(const float *lhs, const float *rhs, float *out, int64_t k1,
              bool accumulate) {
@@ -134,6 +173,23 @@ void mmt4dU8S8S32(const uint8_t *lhs, int64_t lhsStride0, const int8_t *rhs,
   case M0:                                                                     \
     return loops(lhs, lhsStride0, rhs, rhsStride0, out, outStride0, m1, n1,    \
                  k1, M0 * 16, flags, tileU8S8S32<M0>);
+  switch (m0) {
+    QRT_CASE(1)
+    QRT_CASE(2)
+    QRT_CASE(4)
+    QRT_CASE(8)
+    QRT_CASE(16)
+  }
+#undef QRT_CASE
+}
+
+void mmt4dS8U8S32(const int8_t *lhs, int64_t lhsStride0, const uint8_t *rhs,
+                  int64_t rhsStride0, int32_t *out, int64_t outStride0,
+                  int64_t m1, int64_t n1, int64_t k1, int m0, uint32_t flags) {
+#define QRT_CASE(M0)                                                           \
+  case M0:                                                                     \
+    return loops(lhs, lhsStride0, rhs, rhsStride0, out, outStride0, m1, n1,    \
+                 k1, M0 * 16, flags, tileS8U8S32<M0>);
   switch (m0) {
     QRT_CASE(1)
     QRT_CASE(2)

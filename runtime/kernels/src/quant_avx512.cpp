@@ -10,6 +10,7 @@
 
 #include "kernels_impl.h"
 
+#include <algorithm>
 #include <immintrin.h>
 
 namespace qrt::kernels::avx512 {
@@ -92,7 +93,93 @@ void requantImpl(const int32_t *acc, int64_t accStride, int64_t m, int64_t n,
     }
 }
 
+/// Unpack + requantize of [M1][N1][M0][16] tiles with per-row parameters:
+/// calls store(row, col, mask, value) for every 16-lane chunk, in tile order
+/// (the accumulators are read sequentially, the rows written as M0
+/// streams).
+template <typename Store>
+void unpackRequantImpl(const int32_t *acc, int64_t accStride0, int64_t m,
+                       int64_t n, int m0, int32_t zpA, const int32_t *wsum,
+                       float scaleA, const float *scaleW, const float *bias,
+                       Store store) {
+  int64_t n1 = (n + 15) / 16;
+  for (int64_t i0 = 0; i0 < m; i0 += m0) {
+    const int32_t *tile = acc + (i0 / m0) * accStride0;
+    int rows = static_cast<int>(std::min<int64_t>(m0, m - i0));
+    for (int64_t j = 0; j < n1; ++j) {
+      __mmask16 mask = tailMask(n - j * 16);
+      for (int r = 0; r < rows; ++r) {
+        int64_t i = i0 + r;
+        // Wrapping zpA * wsum, as the scalar code.
+        uint32_t corr = wsum ? static_cast<uint32_t>(zpA) *
+                                   static_cast<uint32_t>(wsum[i])
+                             : 0;
+        __m512i t = _mm512_sub_epi32(
+            _mm512_loadu_si512(tile + (j * m0 + r) * 16),
+            _mm512_set1_epi32(static_cast<int32_t>(corr)));
+        __m512 v = _mm512_fmadd_ps(_mm512_cvtepi32_ps(t),
+                                   _mm512_set1_ps(scaleA * scaleW[i]),
+                                   _mm512_set1_ps(bias ? bias[i] : 0.0f));
+        store(i, j * 16, mask, v);
+      }
+    }
+  }
+}
+
 } // namespace
+
+void unpackRequantS32F32(const int32_t *acc, int64_t accStride0, float *out,
+                         int64_t outStride, int64_t m, int64_t n, int m0,
+                         int32_t zpA, const int32_t *wsum, float scaleA,
+                         const float *scaleW, const float *bias) {
+  unpackRequantImpl(acc, accStride0, m, n, m0, zpA, wsum, scaleA, scaleW, bias,
+                    [&](int64_t i, int64_t j, __mmask16 mask, __m512 v) {
+                      _mm512_mask_storeu_ps(out + i * outStride + j, mask, v);
+                    });
+}
+
+void unpackRequantS32U8(const int32_t *acc, int64_t accStride0, uint8_t *out,
+                        int64_t outStride, int64_t m, int64_t n, int m0,
+                        int32_t zpA, const int32_t *wsum, float scaleA,
+                        const float *scaleW, const float *bias, float scaleY,
+                        int32_t zpY) {
+  Quantizer q(scaleY, zpY, 0, 255);
+  unpackRequantImpl(acc, accStride0, m, n, m0, zpA, wsum, scaleA, scaleW, bias,
+                    [&](int64_t i, int64_t j, __mmask16 mask, __m512 v) {
+                      store8(out + i * outStride + j, q(v), mask);
+                    });
+}
+
+void unpackRequantS32S8(const int32_t *acc, int64_t accStride0, int8_t *out,
+                        int64_t outStride, int64_t m, int64_t n, int m0,
+                        int32_t zpA, const int32_t *wsum, float scaleA,
+                        const float *scaleW, const float *bias, float scaleY,
+                        int32_t zpY) {
+  Quantizer q(scaleY, zpY, -128, 127);
+  unpackRequantImpl(acc, accStride0, m, n, m0, zpA, wsum, scaleA, scaleW, bias,
+                    [&](int64_t i, int64_t j, __mmask16 mask, __m512 v) {
+                      store8(out + i * outStride + j, q(v), mask);
+                    });
+}
+
+void unpackBiasF32(const float *acc, int64_t accStride0, float *out,
+                   int64_t outStride, int64_t m, int64_t n, int m0,
+                   const float *bias) {
+  int64_t n1 = (n + 15) / 16;
+  for (int64_t i0 = 0; i0 < m; i0 += m0) {
+    const float *tile = acc + (i0 / m0) * accStride0;
+    int rows = static_cast<int>(std::min<int64_t>(m0, m - i0));
+    for (int64_t j = 0; j < n1; ++j) {
+      __mmask16 mask = tailMask(n - j * 16);
+      for (int r = 0; r < rows; ++r) {
+        __m512 v = _mm512_loadu_ps(tile + (j * m0 + r) * 16);
+        if (bias)
+          v = _mm512_add_ps(v, _mm512_set1_ps(bias[i0 + r]));
+        _mm512_mask_storeu_ps(out + (i0 + r) * outStride + j * 16, mask, v);
+      }
+    }
+  }
+}
 
 void requantS32F32(const int32_t *acc, int64_t accStride, float *out,
                    int64_t outStride, int64_t m, int64_t n, int32_t zpA,

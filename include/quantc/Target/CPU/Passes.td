@@ -183,7 +183,10 @@ def QCFuseElementwise : Pass<"qc-cpu-fuse-elementwise", "func::FuncOp"> {
     Upstream's elementwise fusion (producer into consumer, and reshape
     propagation) with one restriction: an op tagged `qc.ukernel` is neither
     fused into its consumers nor has producers fused into it, so its
-    operands keep the packed layout the microkernel expects. `tensor.pad`
+    operands keep the packed layout the microkernel expects, and a producer
+    is fused into a reduction only when the reduction reads each of its
+    elements once (no recomputation, e.g. of a softmax's exponentials inside
+    the following matmul). `tensor.pad`
     is decomposed into `linalg.fill` + `tensor.insert_slice`, so that
     empty-tensor elimination can make the padded value's producer write
     into the padded buffer directly.
@@ -225,6 +228,28 @@ def QCLowerLinalgToLoops : Pass<"qc-cpu-lower-linalg-to-loops", "func::FuncOp"> 
   let dependentDialects = ["::mlir::scf::SCFDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::affine::AffineDialect"];
+}
+
+def QCApproximateMath : Pass<"qc-cpu-approximate-math"> {
+  let summary = "Replace transcendental math ops by vectorizable polynomials";
+  let description = [{
+    `math.exp`, `math.log`, `math.tanh`, `math.erf`, `math.sin`, ... lower to
+    libm calls, which LLVM cannot vectorize. This pass rewrites them with
+    upstream's polynomial approximations (a few ulp of error in f32) into
+    plain `arith` operations that vectorize with the surrounding loop.
+
+    Before:
+    ```mlir
+    %y = math.exp %x : f32
+    ```
+    After:
+    ```mlir
+    %y = ... arith.mulf / arith.addf / arith.select ... : f32  (no math.exp)
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def QCLowerToUkernels : Pass<"qc-cpu-lower-to-ukernels", "ModuleOp"> {

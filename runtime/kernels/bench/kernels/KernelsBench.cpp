@@ -128,6 +128,27 @@ void BM_mmt4d_u8s8s32(benchmark::State &state) {
   });
 }
 
+/// s8 weights (LHS) x u8 activations (RHS): the NCHW convolution GEMM
+/// OUT[Cout][P] = W[Cout][K] * Col[K][P].
+void BM_mmt4d_s8u8s32(benchmark::State &state) {
+  const int64_t m = state.range(0), n = state.range(1), k = state.range(2);
+  const int m0 = static_cast<int>(state.range(3));
+  const int n0 = QRT_UKERNEL_S8U8S32_N0, k0 = QRT_UKERNEL_S8U8S32_K0;
+  int64_t m1 = (m + m0 - 1) / m0, n1 = (n + n0 - 1) / n0,
+          k1 = (k + k0 - 1) / k0;
+  AlignedBuffer<int8_t> lhs(m1 * k1 * m0 * k0);
+  AlignedBuffer<uint8_t> rhs(n1 * k1 * n0 * k0);
+  AlignedBuffer<int32_t> out(m1 * n1 * m0 * n0);
+  fillRandom(lhs.get(), m1 * k1 * m0 * k0, -128, 127);
+  fillRandom(rhs.get(), n1 * k1 * n0 * k0, 0, 255);
+  timed(state, 2.0 * m * n * k, peaks().vnni, "GOPS", 1e-9, [&] {
+    qrt_ukernel_mmt4d_s8u8s32(lhs.get(), k1 * m0 * k0, rhs.get(), k1 * n0 * k0,
+                              out.get(), n1 * m0 * n0, m1, n1, k1, m0, n0, k0,
+                              0);
+    benchmark::DoNotOptimize(out.get());
+  });
+}
+
 //===--- f32 GEMM
 //----------------------------------------------------------===//
 
@@ -248,6 +269,15 @@ void gemmShapes(benchmark::internal::Benchmark *b) {
     b->Args({m0, 4096, 4096, m0});
 }
 
+/// The sweep over convolution-like shapes (Cout x pixels x C*KH*KW).
+void convGemmSweep(benchmark::internal::Benchmark *b) {
+  b->ArgNames({"M", "N", "K", "M0"});
+  for (int64_t m : {16, 32, 64, 96, 128, 256, 480})
+    for (int64_t n : {960, 1600, 3840, 6400, 25600})
+      for (int64_t k : {16, 48, 96, 144, 288, 480})
+        b->Args({m, n, k, 16});
+}
+
 void gemvShapes(benchmark::internal::Benchmark *b) {
   b->ArgNames({"N", "K", "M", "threads", "G", "zp"});
   for (auto [n, k] : {std::pair<int64_t, int64_t>{4096, 4096}, {11008, 4096}})
@@ -263,6 +293,25 @@ void gemvShapes(benchmark::internal::Benchmark *b) {
 
 BENCHMARK(BM_mmt4d_u8s8s32)
     ->Apply(gemmShapes)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_mmt4d_s8u8s32)
+    ->ArgNames({"M", "N", "K", "M0"})
+    ->Args({1024, 1024, 1024, 16})
+    ->Args({256, 4096, 4096, 16})
+    ->Args({16, 25600, 16, 16})
+    ->Args({16, 25600, 144, 16})
+    ->Args({64, 6400, 96, 16})
+    ->Args({96, 6400, 288, 16})
+    ->Args({128, 1600, 480, 16})
+    ->Args({256, 1600, 144, 16})
+    ->Args({480, 960, 480, 16})
+    ->Args({32, 3840, 48, 16})
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_mmt4d_s8u8s32)
+    ->Name("sweep/BM_mmt4d_s8u8s32")
+    ->Apply(convGemmSweep)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_mmt4d_f32)

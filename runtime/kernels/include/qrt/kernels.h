@@ -55,6 +55,11 @@ enum {
   QRT_UKERNEL_F32_M0 = 16,
   QRT_UKERNEL_F32_N0 = 16,
   QRT_UKERNEL_F32_K0 = 1,
+  /* s8 (LHS, weights) x u8 (RHS, activations): output rows are weight rows
+   * (output channels), columns are pixels (NCHW). */
+  QRT_UKERNEL_S8U8S32_M0 = 16,
+  QRT_UKERNEL_S8U8S32_N0 = 16,
+  QRT_UKERNEL_S8U8S32_K0 = 4,
 };
 
 /*===--- GEMM tile loops
@@ -67,6 +72,20 @@ enum {
  * activation zero point; see qrt_ukernel_requant_s32_f32. */
 int qrt_ukernel_mmt4d_u8s8s32(const uint8_t *lhs, int64_t lhs_stride0,
                               const int8_t *rhs, int64_t rhs_stride0,
+                              int32_t *out, int64_t out_stride0, int64_t M1,
+                              int64_t N1, int64_t K1, int32_t M0, int32_t N0,
+                              int32_t K0, uint32_t flags);
+
+/* int8 GEMM with the operands swapped: s8 LHS (weights W[M][K], M = output
+ * channels) x u8 RHS (activations / im2col columns Col[K][N], N = pixels)
+ * -> s32, with vpdpbusd (the RHS tile is the u8 vector operand, each 4-byte
+ * group of LHS the broadcast s8 operand). OUT[M][N] = W * Col is the NCHW
+ * result: unpack it with qrt_ukernel_unpack_requant_s32_f32 / _u8 / _s8.
+ * Same tile loop, layouts, flags and exactness as qrt_ukernel_mmt4d_u8s8s32;
+ * N0 = 16, K0 = 4, M0 in {1, 2, 4, 8, 16} (16 for convolutions). s8
+ * activations: xor 0x80 when packing, zero point + 128. */
+int qrt_ukernel_mmt4d_s8u8s32(const int8_t *lhs, int64_t lhs_stride0,
+                              const uint8_t *rhs, int64_t rhs_stride0,
                               int32_t *out, int64_t out_stride0, int64_t M1,
                               int64_t N1, int64_t K1, int32_t M0, int32_t N0,
                               int32_t K0, uint32_t flags);
@@ -113,9 +132,59 @@ int qrt_ukernel_unpack_f32(const float *src, int64_t src_stride0, float *dst,
                            int32_t M0, int32_t N0);
 
 /* colsum[n] = sum_k W[n][k] for an s8 weight W[N][K] (row stride
- * w_stride), the zero-point correction of qrt_ukernel_requant_*. */
+ * w_stride), the zero-point correction of qrt_ukernel_requant_* (and, for
+ * W[M][K] as the LHS of qrt_ukernel_mmt4d_s8u8s32, the wsum[m] of
+ * qrt_ukernel_unpack_requant_*). */
 int qrt_ukernel_rowsum_s8(const int8_t *w, int64_t w_stride, int64_t N,
                           int64_t K, int32_t *colsum);
+
+/*===--- Convolutions as GEMMs on NCHW (im2col packing)
+ * ---------------------===*
+ *
+ * Convolution geometry, shared by the im2col packs and the depthwise
+ * kernels: input x[C][H][W] (dense, channel c at x + c*H*W), kernel
+ * KH x KW, output OH x OW, strides (stride_h, stride_w) >= 1, dilations
+ * (dilation_h, dilation_w) >= 1, top / left padding pad_top, pad_left >= 0
+ * (the bottom / right padding follows from OH, OW). Output pixel
+ * p = oh * OW + ow reads input (ih, iw) = (oh*stride_h - pad_top +
+ * kh*dilation_h, ow*stride_w - pad_left + kw*dilation_w); positions outside
+ * [0, H) x [0, W) read the padding value.
+ *
+ * The GEMM of a KHxKW convolution: OUT[Cout][P] = W[Cout][K] * Col[K][P],
+ * K = C*KH*KW with k = (c*KH + kh)*KW + kw (the order of ONNX weights
+ * [Cout][C][KH][KW]), P = OH*OW. */
+
+/* Packs the im2col matrix Col[K][P] of an u8 NCHW input straight into the
+ * RHS layout of qrt_ukernel_mmt4d_s8u8s32, [N1][K1][N0][K0] with
+ * (N0, K0) = (16, 4), without materializing Col: the same bytes as
+ * qrt_ukernel_pack_x8(Col, P, P, K, ..., 16, 4, QRT_UKERNEL_PACK_TRANSPOSE)
+ * restricted to pixels [p_begin, p_end). Padding positions read zero_point
+ * (0..255, the activation zero point, so they contribute nothing after the
+ * epilogue's correction); rows k >= K and columns p >= p_end of partial
+ * tiles are 0. dst receives ceil((p_end - p_begin) / 16) tiles, tile j
+ * (pixels p_begin + 16j ...) at dst + j * dst_stride0; dense dst_stride0 =
+ * K1*64. p_begin may be any pixel: threads or L2-sized chunks pack their
+ * own column range. N0, K0 must be 16, 4. */
+int qrt_ukernel_pack_im2col_u8(const uint8_t *x, int64_t C, int64_t H,
+                               int64_t W, int32_t KH, int32_t KW, int64_t OH,
+                               int64_t OW, int32_t stride_h, int32_t stride_w,
+                               int32_t dilation_h, int32_t dilation_w,
+                               int32_t pad_top, int32_t pad_left,
+                               int32_t zero_point, int64_t p_begin,
+                               int64_t p_end, uint8_t *dst,
+                               int64_t dst_stride0, int32_t N0, int32_t K0);
+
+/* The same for f32 (the RHS of qrt_ukernel_mmt4d_f32): [N1][K][16], padding
+ * value pad_value (normally 0), columns p >= p_end 0; dense dst_stride0 =
+ * K*16. N0, K0 must be 16, 1. */
+int qrt_ukernel_pack_im2col_f32(const float *x, int64_t C, int64_t H,
+                                int64_t W, int32_t KH, int32_t KW, int64_t OH,
+                                int64_t OW, int32_t stride_h, int32_t stride_w,
+                                int32_t dilation_h, int32_t dilation_w,
+                                int32_t pad_top, int32_t pad_left,
+                                float pad_value, int64_t p_begin, int64_t p_end,
+                                float *dst, int64_t dst_stride0, int32_t N0,
+                                int32_t K0);
 
 /*===--- Quantization epilogues
  * ---------------------------------------------===*/
@@ -145,6 +214,95 @@ int qrt_ukernel_requant_s32_s8(const int32_t *acc, int64_t acc_stride,
                                int64_t N, int32_t zp_a, const int32_t *colsum_w,
                                float scale_a, const float *scale_w,
                                const float *bias, float scale_y, int32_t zp_y);
+
+/* Unpack + requantize for qrt_ukernel_mmt4d_s8u8s32 (output rows = output
+ * channels, per-row parameters): acc[M1][N1][M0][N0] (acc_stride0 between
+ * m1 tiles) into the row-major M x N out (out_stride per row, e.g. an NCHW
+ * output with N = OH*OW), dropping the padding:
+ *   t = acc[m][n] - zp_a * wsum[m]                      (int32, wrapping)
+ *   out[m][n] = fmaf((float)t, scale_a * scale_w[m], bias[m])
+ * bit-identical to qrt_ukernel_requant_s32_f32 with the roles of rows and
+ * columns swapped. wsum[m] = sum_k W[m][k] (qrt_ukernel_rowsum_s8; NULL: 0),
+ * bias NULL: 0. N0 must be 16, M0 any of 1, 2, 4, 8, 16. */
+int qrt_ukernel_unpack_requant_s32_f32(const int32_t *acc, int64_t acc_stride0,
+                                       float *out, int64_t out_stride,
+                                       int64_t M, int64_t N, int32_t M0,
+                                       int32_t N0, int32_t zp_a,
+                                       const int32_t *wsum, float scale_a,
+                                       const float *scale_w, const float *bias);
+
+/* The same followed by quantization to u8 / s8 with (scale_y, zp_y) as in
+ * qrt_ukernel_quantize_f32_u8 (the next layer's quantized NCHW input). */
+int qrt_ukernel_unpack_requant_s32_u8(const int32_t *acc, int64_t acc_stride0,
+                                      uint8_t *out, int64_t out_stride,
+                                      int64_t M, int64_t N, int32_t M0,
+                                      int32_t N0, int32_t zp_a,
+                                      const int32_t *wsum, float scale_a,
+                                      const float *scale_w, const float *bias,
+                                      float scale_y, int32_t zp_y);
+int qrt_ukernel_unpack_requant_s32_s8(const int32_t *acc, int64_t acc_stride0,
+                                      int8_t *out, int64_t out_stride,
+                                      int64_t M, int64_t N, int32_t M0,
+                                      int32_t N0, int32_t zp_a,
+                                      const int32_t *wsum, float scale_a,
+                                      const float *scale_w, const float *bias,
+                                      float scale_y, int32_t zp_y);
+
+/* f32 counterpart for qrt_ukernel_mmt4d_f32 with weights as the LHS:
+ * out[m][n] = acc[m][n] + bias[m] (bias NULL: a plain unpack), tiles
+ * [M1][N1][M0][N0] into row-major M x N. N0 must be 16, M0 1..16 (power of
+ * two). */
+int qrt_ukernel_unpack_bias_f32(const float *acc, int64_t acc_stride0,
+                                float *out, int64_t out_stride, int64_t M,
+                                int64_t N, int32_t M0, int32_t N0,
+                                const float *bias);
+
+/*===--- Depthwise convolutions on NCHW
+ * -------------------------------------===*/
+
+/* Depthwise (groups = C, one filter per channel) 2-D convolution, f32:
+ *   out[c][oh][ow] = bias[c] + sum_{kh,kw} w[c][kh][kw] * x[c][ih][iw]
+ * with the geometry above (zero padding), x [C][H][W], w [C][KH][KW], bias
+ * [C] or NULL, out [C][OH][OW] (dense). Only channels [c_begin, c_end) are
+ * computed (pointers are not offset: threads pass the same arguments and
+ * split the channel range). Fast paths: 3x3 and 5x5, strides 1 and 2,
+ * dilation 1; any other geometry runs a slower general loop. Sums in
+ * another order than a naive loop (f32 rounding differs). */
+int qrt_ukernel_dwconv2d_f32(const float *x, int64_t H, int64_t W,
+                             const float *w, int32_t KH, int32_t KW,
+                             const float *bias, float *out, int64_t OH,
+                             int64_t OW, int32_t stride_h, int32_t stride_w,
+                             int32_t dilation_h, int32_t dilation_w,
+                             int32_t pad_top, int32_t pad_left, int64_t c_begin,
+                             int64_t c_end);
+
+/* Depthwise convolution, u8 activations (zero point zp_x, which padding
+ * reads) x s8 per-channel weights, exact int32 accumulation, requantized as
+ * qrt_ukernel_requant_s32_f32 with per-channel parameters:
+ *   acc = sum_{kh,kw} w[c][kh][kw] * x[c][ih][iw]          (int32)
+ *   t = acc - zp_x * sum_{kh,kw} w[c][kh][kw]              (int32, wrapping)
+ *   out[c][oh][ow] = fmaf((float)t, scale_x * scale_w[c], bias[c])
+ * bias NULL: 0. The _u8 variant then quantizes with (scale_y, zp_y) as
+ * qrt_ukernel_quantize_f32_u8. Geometry and channel range as
+ * qrt_ukernel_dwconv2d_f32. */
+int qrt_ukernel_dwconv2d_u8s8_f32(const uint8_t *x, int64_t H, int64_t W,
+                                  int32_t zp_x, const int8_t *w, int32_t KH,
+                                  int32_t KW, float *out, int64_t OH,
+                                  int64_t OW, int32_t stride_h,
+                                  int32_t stride_w, int32_t dilation_h,
+                                  int32_t dilation_w, int32_t pad_top,
+                                  int32_t pad_left, int64_t c_begin,
+                                  int64_t c_end, float scale_x,
+                                  const float *scale_w, const float *bias);
+int qrt_ukernel_dwconv2d_u8s8_u8(const uint8_t *x, int64_t H, int64_t W,
+                                 int32_t zp_x, const int8_t *w, int32_t KH,
+                                 int32_t KW, uint8_t *out, int64_t OH,
+                                 int64_t OW, int32_t stride_h, int32_t stride_w,
+                                 int32_t dilation_h, int32_t dilation_w,
+                                 int32_t pad_top, int32_t pad_left,
+                                 int64_t c_begin, int64_t c_end, float scale_x,
+                                 const float *scale_w, const float *bias,
+                                 float scale_y, int32_t zp_y);
 
 /* Quantizes n floats as ONNX QuantizeLinear (and the reference evaluator):
  *   y = clamp(nearbyint(x / scale) + zp, qmin, qmax)

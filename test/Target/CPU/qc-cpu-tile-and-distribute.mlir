@@ -1,0 +1,64 @@
+// RUN: quant-opt %s -qc-cpu-tile-and-distribute="tasks=4 min-elements=16" -split-input-file | FileCheck %s
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+
+// An elementwise op splits along its first parallel dimension.
+// CHECK-LABEL: func.func @elementwise(
+// CHECK:         scf.forall (%[[I:.*]]) = (0) to (64) step (16)
+// CHECK:           linalg.generic {{.*}} ins(%{{.*}} : tensor<16x32xf32>)
+// CHECK:           tensor.parallel_insert_slice %{{.*}} into %{{.*}}[%[[I]], 0] [16, 32] [1, 1]
+func.func @elementwise(%x: tensor<64x32xf32>) -> tensor<64x32xf32> {
+  %e = tensor.empty() : tensor<64x32xf32>
+  %a = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<64x32xf32>) outs(%e : tensor<64x32xf32>) {
+  ^bb0(%i: f32, %o: f32):
+    %v = math.exp %i : f32
+    linalg.yield %v : f32
+  } -> tensor<64x32xf32>
+  return %a : tensor<64x32xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+// Tiles respect `floordiv 16`: tile sizes are multiples of 16.
+// CHECK-LABEL: func.func @unpack_like(
+// CHECK:         scf.forall (%{{.*}}) = (0) to (100) step (32)
+func.func @unpack_like(%c: tensor<7x2x16x16xf32>) -> tensor<100x20xf32> {
+  %e = tensor.empty() : tensor<100x20xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0 floordiv 16, d1 floordiv 16, d0 mod 16, d1 mod 16)>, #id], iterator_types = ["parallel", "parallel"]} ins(%c : tensor<7x2x16x16xf32>) outs(%e : tensor<100x20xf32>) {
+  ^bb0(%i: f32, %o: f32):
+    linalg.yield %i : f32
+  } -> tensor<100x20xf32>
+  return %r : tensor<100x20xf32>
+}
+
+// -----
+
+// A microkernel GEMM splits along the larger of M1 / N1 and keeps its tag.
+// CHECK-LABEL: func.func @mmt4d(
+// CHECK:         scf.forall (%{{.*}}) = (0) to (8) step (2)
+// CHECK:           linalg.generic {{.*}} {qc.ukernel = "mmt4d_f32"}
+func.func @mmt4d(%a: tensor<2x4x16x1xf32>, %b: tensor<8x4x16x1xf32>, %c: tensor<2x8x16x16xf32>) -> tensor<2x8x16x16xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d2, d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>], iterator_types = ["parallel", "parallel", "reduction", "parallel", "parallel", "reduction"]} ins(%a, %b : tensor<2x4x16x1xf32>, tensor<8x4x16x1xf32>) outs(%c : tensor<2x8x16x16xf32>) attrs = {qc.ukernel = "mmt4d_f32"} {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<2x8x16x16xf32>
+  return %r : tensor<2x8x16x16xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+// Small ops stay whole.
+// CHECK-LABEL: func.func @small(
+// CHECK-NOT:     scf.forall
+func.func @small(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %e = tensor.empty() : tensor<2x4xf32>
+  %a = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<2x4xf32>) outs(%e : tensor<2x4xf32>) {
+  ^bb0(%i: f32, %o: f32):
+    linalg.yield %i : f32
+  } -> tensor<2x4xf32>
+  return %a : tensor<2x4xf32>
+}

@@ -1,0 +1,54 @@
+// RUN: quant-opt %s -qc-outline-parallel-loops="min-work=64" -split-input-file -verify-diagnostics | FileCheck %s
+
+// A top-level parallel loop nest becomes a task over its linearized
+// iterations; views of the arena are re-created inside the task, so only
+// the arena itself is passed.
+// CHECK-LABEL: func.func @qc_model_entry(
+// CHECK-SAME:    %[[X:.*]]: memref<64xf32>, %[[CTX:.*]]: !llvm.ptr, %[[ARENA:.*]]: memref<1024xi8>)
+// CHECK-DAG:     %[[N:.*]] = arith.constant 128 : index
+// CHECK:         call @qc_parallel_0(%[[CTX]], %[[N]], %{{.*}}, %[[X]], %[[ARENA]])
+// CHECK-NOT:     scf.parallel
+// CHECK:       func.func private @qc_task_0(%[[TX:.*]]: memref<64xf32>, %[[TA:.*]]: memref<1024xi8>, %[[B:.*]]: index, %[[E:.*]]: index)
+// CHECK:         memref.view %[[TA]]
+// CHECK:         scf.for %[[L:.*]] = %[[B]] to %[[E]]
+// CHECK:           arith.remui %[[L]], %{{.*}}
+// CHECK:           arith.divui %[[L]], %{{.*}}
+// CHECK:       func.func private @qc_parallel_0(!llvm.ptr, index, index, memref<64xf32>, memref<1024xi8>) attributes {qc.task = @qc_task_0}
+func.func @qc_model_entry(%x: memref<64xf32>, %ctx: !llvm.ptr, %arena: memref<1024xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c64 = arith.constant 64 : index
+  %v = memref.view %arena[%c0][] : memref<1024xi8> to memref<2x64xf32>
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c2, %c64) step (%c1, %c1) {
+    %a = memref.load %x[%j] : memref<64xf32>
+    memref.store %a, %v[%i, %j] : memref<2x64xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// Loops with too little work stay serial.
+// CHECK-LABEL: func.func @qc_model_entry(
+// CHECK:         scf.parallel
+// CHECK-NOT:     call @qc_parallel
+func.func @qc_model_entry(%x: memref<8xf32>, %ctx: !llvm.ptr) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    %a = memref.load %x[%i] : memref<8xf32>
+    memref.store %a, %x[%i] : memref<8xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// expected-error @+1 {{expected the runtime context (!llvm.ptr) argument}}
+func.func @qc_model_entry(%x: memref<8xf32>) {
+  return
+}
