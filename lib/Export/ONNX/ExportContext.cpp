@@ -4,6 +4,11 @@
 
 #include "quantc/Support/Constants.h"
 
+#include "qc/QCOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -205,15 +210,61 @@ std::string ExportContext::getNodeName(Operation *op, StringRef opType) {
   auto it = opNames.find(op);
   if (it != opNames.end()) // a later node of the same op
     return claim(it->second + "/" + opType.str());
+  std::string name = claimOpName(op, opType);
+  opNames[op] = name;
+  return name;
+}
+
+std::string ExportContext::claimOpName(Operation *op, StringRef opType) {
   std::string base = getBaseName(op, "");
   if (base.empty())
     base = (opType + "_" + Twine(anonymousOps++)).str();
   // A second op with the same location (e.g. a qc.quantize that a pass put
-  // after the op it quantizes) is "<name>/<OpType>".
-  std::string name = nodeNames.count(base) ? claim(base + "/" + opType.str())
-                                           : claim(base);
-  opNames[op] = name;
+  // after the op it quantizes), or one before the op that owns the name (the
+  // DequantizeLinear of its weight), is "<name>/<OpType>".
+  if (sharesName(op, base))
+    base += "/" + opType.str();
+  std::string name = base;
+  for (unsigned i = 1; !nodeNames.insert(name).second; ++i)
+    name = base + "_" + std::to_string(i);
   return name;
+}
+
+bool ExportContext::sharesName(Operation *op, StringRef base) const {
+  auto owner = nameOwners.find(base);
+  if (owner != nameOwners.end() && owner->second != op)
+    return true;
+  if (auto it = opNames.find(op); it != opNames.end())
+    return it->second != base;
+  if (auto r = reserved.find(op); r != reserved.end())
+    return r->second.second != base;
+  return nodeNames.contains(base);
+}
+
+void ExportContext::assignNameOwners(Block &body) {
+  auto rank = [](Operation &op) {
+    if (isa<arith::ConstantOp, quant::StorageCastOp>(op))
+      return 2; // no node of its own
+    if (isa<QuantizeOp, DequantizeOp, RequantizeOp>(op))
+      return 1;
+    return 0;
+  };
+  llvm::StringMap<int> ranks;
+  for (Operation &op : body.without_terminator()) {
+    StringRef name = getLocationName(op.getLoc());
+    if (name.empty() || rank(op) == 2)
+      continue;
+    auto [it, inserted] = ranks.try_emplace(name, rank(op));
+    if (inserted || rank(op) < it->second) {
+      it->second = rank(op);
+      nameOwners[name] = &op;
+    }
+  }
+}
+
+void ExportContext::nameExpansion(Operation *op, StringRef opType) {
+  if (!opNames.count(op))
+    opNames[op] = claimOpName(op, opType);
 }
 
 void ExportContext::reserveNodeName(Operation *op, StringRef opType) {
@@ -229,16 +280,27 @@ std::string ExportContext::defineResult(Value v) {
   } else {
     Operation *op = v.getDefiningOp();
     std::string base = op ? getBaseName(op, "") : std::string();
-    if (base.empty())
+    bool shared = false;
+    if (base.empty()) {
       base = op ? op->getName().stripDialect().str() : "value";
+    } else {
+      // Whether another op has the same location (the qc.quantize and
+      // qc.dequantize that a pass put after the op whose result they
+      // quantize, or the dequantized weight it reads, with its location).
+      shared = sharesName(op, base);
+    }
     std::string suffix =
         "_output_" +
         std::to_string(op ? cast<OpResult>(v).getResultNumber() : 0);
-    // A second op with the same location (a qc.quantize after the op it
-    // quantizes): "<name>_<op>_output_<i>".
-    if (op && valueNames.contains(base + suffix))
-      base += "_" + op->getName().stripDialect().str();
-    name = uniqueValueName(base + suffix);
+    if (shared && isa<QuantizeOp>(op))
+      name = uniqueValueName(base + "_q");
+    else if (shared && isa<DequantizeOp>(op))
+      name = uniqueValueName(base + "_dq");
+    else if (shared)
+      name = uniqueValueName(base + "_" + op->getName().stripDialect().str() +
+                             suffix);
+    else
+      name = uniqueValueName(base + suffix);
   }
   names[v] = name;
   return name;
@@ -380,11 +442,13 @@ FailureOr<std::string> ExportContext::addElements(Operation *op,
   ArrayRef<char> blobData;
   bool hasBlob = false;
   if (auto res = dyn_cast<DenseResourceElementsAttr>(attr)) {
-    name = res.getRawHandle().getKey().str();
+    StringRef key = res.getRawHandle().getKey();
+    if (name.empty())
+      name = key.str();
     AsmResourceBlob *blob = res.getRawHandle().getBlob();
     if (!blob)
       return op->emitError("cannot export the constant '")
-             << name << "': its resource blob is missing (was the module "
+             << key << "': its resource blob is missing (was the module "
              << "printed with --mlir-elide-resources?)";
     blobData = blob->getData();
     hasBlob = true;
@@ -425,7 +489,10 @@ FailureOr<std::string> ExportContext::addElements(Operation *op,
            << name << "' of type " << type << ": expected f32, integer or "
            << "bool elements";
   }
-  std::string result = addInitializer(name, dtype, type.getShape(), std::move(raw));
+  if (name.empty())
+    name = "const";
+  std::string result =
+      addInitializer(name, dtype, type.getShape(), std::move(raw));
   elementCache[key] = result;
   return result;
 }

@@ -121,8 +121,11 @@ public:
       return std::string();
     return getName(v);
   }
-  /// The name for result `v` of the op being exported (a preassigned graph
-  /// output name, else "<node>_output_<i>"), recorded as its name.
+  /// The name for result `v` of the op being exported, recorded as its name:
+  /// a preassigned graph output name, else "<name>_output_<i>" after the
+  /// op's location; for an op that shares its location with the op owning
+  /// it, "<name>_q" (qc.quantize), "<name>_dq" (qc.dequantize) or
+  /// "<name>_<op>_output_<i>".
   std::string defineResult(Value v);
   /// Makes `v` another name for the ONNX value `name` (an Identity node when
   /// `v` must carry a graph output name).
@@ -144,6 +147,17 @@ public:
   onnx::NodeProto &addNode(Operation *op, StringRef opType,
                            ArrayRef<std::string> inputs,
                            ArrayRef<std::string> outputs);
+
+  /// Decides which op of `body` owns each location name: the first compute
+  /// op with the name, else the first quantize/dequantize/requantize. Ops
+  /// exported before the owner (a weight's DequantizeLinear that a pass gave
+  /// its consumer's location) do not take the name from it.
+  void assignNameOwners(Block &body);
+
+  /// `op` becomes several nodes, none of which is the op: all of them are
+  /// named "<name>/<opType>" (the op's own name is claimed, not used).
+  /// `opType` names the op when it has no location name.
+  void nameExpansion(Operation *op, StringRef opType);
 
   /// Gives the node of `opType` that will be added for `op` the op's name
   /// now, when other nodes of the op (e.g. a bias's DequantizeLinear) must
@@ -173,8 +187,9 @@ public:
   std::string addIntegers(StringRef base, int32_t dtype,
                           ArrayRef<int64_t> values, ArrayRef<int64_t> dims);
   /// The initializer holding `attr`'s elements as `dtype` (deduplicated:
-  /// the same attribute and type give the same initializer). `base` names
-  /// it unless the attribute is a resource (then the resource key does).
+  /// the same attribute and type give the same initializer), named `base`
+  /// (the constant's location name); when that is empty, the resource key
+  /// of a resource attribute, else "const".
   /// `isUnsigned` says how to read sub-64-bit integer elements.
   FailureOr<std::string> addElements(Operation *op, ElementsAttr attr,
                                      int32_t dtype, bool isUnsigned,
@@ -190,6 +205,11 @@ public:
 
 private:
   std::string getNodeName(Operation *op, StringRef opType);
+  /// Claims the name of `op`'s first node: its location's name, else
+  /// "<opType>_<n>"; "<name>/<opType>" when another op has the name.
+  std::string claimOpName(Operation *op, StringRef opType);
+  /// Whether another op owns or has taken `op`'s location name `base`.
+  bool sharesName(Operation *op, StringRef base) const;
 
   onnx::GraphProto &graph;
   int64_t opset;
@@ -199,6 +219,7 @@ private:
   llvm::DenseMap<Value, std::string> names, preassigned;
   llvm::DenseMap<Value, std::function<FailureOr<std::string>()>> deferred;
   llvm::DenseMap<Operation *, std::string> opNames;
+  llvm::StringMap<Operation *> nameOwners;
   llvm::DenseMap<Operation *, std::pair<std::string, std::string>> reserved;
   llvm::DenseMap<std::pair<Attribute, int32_t>, std::string> elementCache;
   llvm::StringMap<std::string> cache;

@@ -156,6 +156,7 @@ static LogicalResult exportGelu(GeluOp op, ExportContext &ctx) {
   FailureOr<std::string> x = ctx.getName(op.getX());
   if (failed(x))
     return failure();
+  ctx.nameExpansion(op, "Gelu");
   auto binary = [&](StringRef type, const std::string &a, const std::string &b,
                     StringRef what) {
     std::string out = ctx.tempName(op, what);
@@ -533,14 +534,19 @@ static LogicalResult exportResize(ResizeOp op, ExportContext &ctx) {
     return failure();
   ArrayRef<int64_t> in = shapeOf(op.getX()), out = shapeOf(op.getY());
   ArrayRef<float> scales = op.getScales();
-  // ONNX Runtime sizes the output as (int64_t)(scale * (float)input). When
-  // that is not the result type's size (a scale that came from `sizes` and
-  // rounds down), give the sizes instead: the scale is then out / in again.
+  // ONNX Runtime sizes the output as (int64_t)(scale * (float)input), the
+  // spec (and quantc's importer) as floor(input * scale) in exact
+  // arithmetic. When either is not the result type's size (a scale that
+  // came from `sizes`, like 7/3 rounded to float), give the sizes instead:
+  // the scale is then (float)out / (float)in again, as the importer made it.
   bool scalesGiveSizes = true;
-  for (size_t i = 0; i < in.size(); ++i)
-    scalesGiveSizes &= static_cast<int64_t>(scales[i] *
-                                            static_cast<float>(in[i])) ==
-                       out[i];
+  for (size_t i = 0; i < in.size(); ++i) {
+    float s = scales[i];
+    scalesGiveSizes &=
+        static_cast<int64_t>(s * static_cast<float>(in[i])) == out[i] &&
+        static_cast<int64_t>(std::floor(static_cast<double>(s) *
+                                        static_cast<double>(in[i]))) == out[i];
+  }
   std::string base = ctx.getBaseName(op, "Resize");
   SmallVector<std::string> inputs = {*x, ""};
   if (scalesGiveSizes) {

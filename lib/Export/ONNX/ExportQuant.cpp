@@ -90,7 +90,8 @@ static FailureOr<QuantParams> getQuantParams(quant::QuantizedType q,
     if (paramShape[d] == shape[d])
       continue;
     if (p.axis >= 0 || paramShape[d] == 0 || shape[d] % paramShape[d]) {
-      why = "ONNX's blockwise DequantizeLinear blocks along one axis only";
+      why = "ONNX's blockwise QuantizeLinear and DequantizeLinear block "
+            "along one axis only";
       return failure();
     }
     p.axis = d;
@@ -116,9 +117,11 @@ struct QuantInputs {
 } // namespace
 
 /// The scale and zero-point initializers of the quantized tensor type `type`
-/// (shared by every op with that type).
+/// (shared by every tensor of its element type) for the `onnxOp`
+/// (QuantizeLinear or DequantizeLinear) that `op` becomes.
 static FailureOr<QuantInputs> getQuantInputs(Operation *op,
                                              RankedTensorType type,
+                                             StringRef onnxOp,
                                              ExportContext &ctx) {
   auto q = cast<quant::QuantizedType>(type.getElementType());
   std::string why;
@@ -127,8 +130,8 @@ static FailureOr<QuantInputs> getQuantInputs(Operation *op,
     return op->emitError("cannot export ") << type << " to ONNX: " << why;
   if (params->blockSize > 0 && ctx.getOpset() < 21)
     return op->emitError("cannot export the blockwise type ")
-           << type << " to ONNX opset " << ctx.getOpset()
-           << ": DequantizeLinear has block_size from opset 21";
+           << type << " to ONNX opset " << ctx.getOpset() << ": " << onnxOp
+           << " has block_size from opset 21";
   int32_t dtype = ctx.getDataType(q);
   if (!getIntegerWidth(dtype))
     return op->emitError("cannot export ")
@@ -139,9 +142,14 @@ static FailureOr<QuantInputs> getQuantInputs(Operation *op,
            << ": 16-bit quantization needs opset 21";
   QuantInputs result;
   result.params = std::move(*params);
+  // Keyed by the quantized element type and how it applies to this shape
+  // (a blockwise type's block size depends on it), so that every tensor of
+  // the type shares them, whatever its shape.
   std::string key =
-      "q:" + std::to_string(reinterpret_cast<uintptr_t>(
-                 type.getAsOpaquePointer()));
+      "q:" +
+      std::to_string(reinterpret_cast<uintptr_t>(q.getAsOpaquePointer())) +
+      ":" + std::to_string(result.params.axis) + ":" +
+      std::to_string(result.params.blockSize);
   llvm::StringMap<std::string> &cache = ctx.getCache();
   auto scale = cache.find(key + ":s");
   if (scale != cache.end()) {
@@ -198,7 +206,8 @@ static LogicalResult exportStorageCast(quant::StorageCastOp op,
     Operation *def = op.getInput().getDefiningOp();
     int32_t type = *dtype;
     ctx.defer(result, [&ctx, opPtr, def, cst, type]() {
-      std::string name = ctx.getBaseName(opPtr, "weight");
+      // The constant's location, else the cast's, else the resource key.
+      std::string name = ctx.getBaseName(opPtr, "");
       if (def)
         name = ctx.getBaseName(def, name);
       return ctx.addElements(opPtr, cst, type, !isSignedInteger(type), name);
@@ -288,7 +297,7 @@ static LogicalResult exportDequantize(DequantizeOp op, ExportContext &ctx) {
       return success();
     }
   }
-  params = getQuantInputs(op, type, ctx);
+  params = getQuantInputs(op, type, "DequantizeLinear", ctx);
   if (failed(params))
     return failure();
   FailureOr<std::string> x = ctx.getName(op.getX());
@@ -309,7 +318,8 @@ static LogicalResult exportDequantize(DequantizeOp op, ExportContext &ctx) {
 static LogicalResult addQuantize(Operation *op, std::string x,
                                  RankedTensorType type, Value result,
                                  ExportContext &ctx) {
-  FailureOr<QuantInputs> params = getQuantInputs(op, type, ctx);
+  FailureOr<QuantInputs> params =
+      getQuantInputs(op, type, "QuantizeLinear", ctx);
   if (failed(params))
     return failure();
   auto q = cast<quant::QuantizedType>(type.getElementType());
@@ -374,7 +384,8 @@ static LogicalResult exportQuantize(QuantizeOp op, ExportContext &ctx) {
 
 static LogicalResult exportRequantize(RequantizeOp op, ExportContext &ctx) {
   RankedTensorType inType = tensorTypeOf(op.getX());
-  FailureOr<QuantInputs> params = getQuantInputs(op, inType, ctx);
+  FailureOr<QuantInputs> params =
+      getQuantInputs(op, inType, "DequantizeLinear", ctx);
   FailureOr<std::string> x = ctx.getName(op.getX());
   if (failed(params) || failed(x))
     return failure();
@@ -416,12 +427,15 @@ static LogicalResult exportHadamard(HadamardOp op, ExportContext &ctx) {
   blocked.push_back(block);
   std::string base = ctx.getBaseName(op, "hadamard");
   ctx.reserveNodeName(op, "MatMul");
+  // The initializers first, so that they get the plain "<node>_<input>"
+  // names and the intermediate values the suffixed ones.
+  std::string blockedShape = ctx.addInt64s(base + "_blocks", blocked);
+  std::string outShape = ctx.addInt64s(base + "_shape", shape);
   std::string in = ctx.tempName(op, "blocks");
-  ctx.addNode(op, "Reshape", {*x, ctx.addInt64s(base + "_blocks", blocked)},
-              {in});
+  ctx.addNode(op, "Reshape", {*x, blockedShape}, {in});
   std::string rotated = ctx.tempName(op, "rotated");
   ctx.addNode(op, "MatMul", {in, matrix}, {rotated});
-  ctx.addNode(op, "Reshape", {rotated, ctx.addInt64s(base + "_shape", shape)},
+  ctx.addNode(op, "Reshape", {rotated, outShape},
               {ctx.defineResult(op.getY())});
   return success();
 }
@@ -476,9 +490,17 @@ mlir::qc::onnx_export::getContractionBias(Operation *op, Value x, Value w,
     scales.push_back(s);
     values.push_back(static_cast<int64_t>(v));
   }
-  std::string base = ctx.getBaseName(bcst, ctx.getBaseName(op, "bias"));
-  if (auto res = dyn_cast<DenseResourceElementsAttr>(bcst.getValue()))
+  // Named after the bias constant's location (with "_bias" when it is the
+  // contraction's, as after folding a batch norm), else its resource key,
+  // else the contraction.
+  std::string base = ctx.getBaseName(bcst, "");
+  if (!base.empty() && base == ctx.getBaseName(op, ""))
+    base += "_bias";
+  if (auto res = dyn_cast<DenseResourceElementsAttr>(bcst.getValue());
+      res && base.empty())
     base = res.getRawHandle().getKey().str();
+  if (base.empty())
+    base = ctx.getBaseName(op, op->getName().stripDialect()) + "_bias";
   std::string q = ctx.addIntegers(base + "_quantized", kInt32, values,
                                   {channels});
   std::string scale = ctx.addFloats(base + "_scale", scales, {channels});

@@ -137,6 +137,7 @@ static LogicalResult buildModel(ModuleOp module,
   onnx::GraphProto &graph = *model.mutable_graph();
   graph.set_name(func.getSymName().str());
   ExportContext ctx(graph, opset, options);
+  ctx.assignNameOwners(body);
 
   // Graph inputs, then the names of the graph outputs.
   for (BlockArgument arg : body.getArguments()) {
@@ -178,7 +179,7 @@ static LogicalResult buildModel(ModuleOp module,
       bool isUnsigned = getElementTypeOrSelf(cst.getType()).isUnsignedInteger();
       ctx.defer(cst.getResult(), [&ctx, opPtr, attr, type, isUnsigned]() {
         return ctx.addElements(opPtr, attr, type, isUnsigned,
-                               ctx.getBaseName(opPtr, "const"));
+                               ctx.getBaseName(opPtr, ""));
       });
       continue;
     }

@@ -19,10 +19,10 @@
 // INT32: int32.mlir:3:8: error: cannot export a quantization to 'tensor<4x!quant.uniform<i32:f32, 5.000000e-01>>': ONNX QuantizeLinear produces at most 16-bit integers
 
 // RUN: not quantc %t/blocked.mlir --emit=onnx-qdq --onnx-opset=20 -o %t/o.onnx 2>&1 | FileCheck %s --check-prefix=BLOCKED
-// BLOCKED: blocked.mlir:4:8: error: cannot export the blockwise type tensor<4x2x!quant.uniform<i8:f32:{0:2, 1:1}, {{.*}}>> to ONNX opset 20: DequantizeLinear has block_size from opset 21
+// BLOCKED: blocked.mlir:3:8: error: cannot export the blockwise type 'tensor<4x2x!quant.uniform<i8:f32:{0:2, 1:1}, {{.*}}>>' to ONNX opset 20: QuantizeLinear has block_size from opset 21
 
 // RUN: not quantc %t/two-axes.mlir --emit=onnx-qdq -o %t/o.onnx 2>&1 | FileCheck %s --check-prefix=TWO-AXES
-// TWO-AXES: two-axes.mlir:4:8: error: cannot export tensor<4x4x!quant.uniform<i8:f32:{0:2, 1:2}, {{.*}}>> to ONNX: ONNX's blockwise DequantizeLinear blocks along one axis only
+// TWO-AXES: two-axes.mlir:3:8: error: cannot export 'tensor<4x4x!quant.uniform<i8:f32:{0:2, 1:2}, {{.*}}>>' to ONNX: ONNX's blockwise QuantizeLinear and DequantizeLinear block along one axis only
 
 // RUN: not quantc %t/elided.mlir --emit=onnx-qdq -o %t/o.onnx 2>&1 | FileCheck %s --check-prefix=ELIDED
 // ELIDED: elided.mlir:3:8: error: cannot export the constant 'blob': its resource blob is missing (was the module printed with --mlir-elide-resources?)

@@ -35,7 +35,7 @@
 // AUTO-DAG: init rot_blocks_blocks int64 [3] = 1 4 8
 // AUTO-DAG: init hadamard_8 float [8, 8]
 
-// WARN: warning: the blockwise weight of type tensor<32x2x!quant.uniform<u4:f32:{{0:16, 1:1}}, {{.*}}>> is exported dequantized to f32: ONNX opset 17 has no blockwise DequantizeLinear (opset 21)
+// WARN: warning: loc("u4_dq"): the blockwise weight of type 'tensor<32x2x!quant.uniform<u4:f32:{{.}}0:16, 1:1}, {{.*}}>>' is exported dequantized to f32: ONNX opset 17 has no blockwise DequantizeLinear (opset 21)
 
 // OPSET17: ir_version 8 opset 17
 // OPSET17: node gelu/Div: Div(x, [[SQRT2:.*]]) -> (gelu_erf_arg)
@@ -45,7 +45,7 @@
 // OPSET17: node gelu/Mul_1: Mul(gelu_x_times, [[HALF:.*]]) -> (gelu_output_0)
 // OPSET17: node gelu_tanh/Mul: Mul(gelu_output_0, gelu_output_0) -> (gelu_tanh_x2)
 // OPSET17: Tanh(
-// OPSET17-NOT: u4_dq
+// OPSET17-NOT: node u4_dq
 // OPSET17: node w4_dq: DequantizeLinear(w4, w4_dq_scale, w4_dq_zero_point) -> (w4_dq_output_0) axis=1
 // OPSET17-DAG: init [[SQRT2]] float [] = 1.41421354
 // OPSET17-DAG: init u4_dq_dequantized float [32, 2]
