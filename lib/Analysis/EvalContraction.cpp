@@ -5,7 +5,8 @@
 // convolutions are a GEMM followed by col2im. Every output sums its products
 // in f32 in the order of the weight's flattened (channel, kernel position)
 // index, then adds the bias, as ONNX Runtime accumulates in f32. Up to three
-// spatial dimensions are supported.
+// spatial dimensions are supported. W8A8 convolutions and matmuls accumulate
+// exactly in integers instead (EvalIntContraction.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -186,6 +187,8 @@ static void depthwisePlane(const ConvGeometry &g, const float *x,
 static EvalResult evalConv(Operation *op, Operands operands,
                            const EvalContext &ctx) {
   auto conv = cast<ConvOp>(op);
+  if (std::optional<EvalResult> exact = evalIntegerConv(conv, operands, ctx))
+    return std::move(*exact);
   const Tensor &x = *operands[0], &w = *operands[1];
   const Tensor *b = conv.getB() ? operands[2] : nullptr;
   RankedTensorType yType = conv.getY().getType();
@@ -334,6 +337,9 @@ static EvalResult evalConvTranspose(Operation *op, Operands operands,
 
 static EvalResult evalMatMul(Operation *op, Operands operands,
                              const EvalContext &ctx) {
+  if (std::optional<EvalResult> exact =
+          evalIntegerMatMul(cast<MatMulOp>(op), operands, ctx))
+    return std::move(*exact);
   const Tensor &a = *operands[0], &b = *operands[1];
   auto yType = cast<RankedTensorType>(op->getResult(0).getType());
   SmallVector<int64_t> as(a.getShape()), bs(b.getShape());

@@ -41,6 +41,22 @@ void registerDataKernels(KernelTable &table);
 void registerResizeKernels(KernelTable &table);
 void registerQuantKernels(KernelTable &table);
 
+} // namespace mlir::qc::detail
+
+namespace mlir::qc {
+class ConvOp;
+class MatMulOp;
+} // namespace mlir::qc
+
+namespace mlir::qc::detail {
+
+/// W8A8 contractions with exact integer accumulation
+/// (EvalIntContraction.cpp); nullopt when `op` is not such a contraction.
+std::optional<EvalResult> evalIntegerConv(ConvOp op, Operands operands,
+                                          const EvalContext &ctx);
+std::optional<EvalResult> evalIntegerMatMul(MatMulOp op, Operands operands,
+                                            const EvalContext &ctx);
+
 /// Wraps a single result.
 inline EvalResult single(Tensor t) {
   SmallVector<Tensor> results;

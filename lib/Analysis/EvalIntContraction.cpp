@@ -1,0 +1,191 @@
+//===- EvalIntContraction.cpp - exact W8A8 conv and matmul ---------------===//
+//
+// A convolution or matmul whose input is a u8 per-tensor activation and
+// whose weight is a constant symmetric s8 tensor (per tensor or per output
+// channel), both read through qc.dequantize, is what a W8A8 kernel computes
+// with integers: the reference evaluates it the same way, so that compiled
+// code and reference agree exactly instead of up to f32 summation order:
+//
+//   acc[c, p] = sum_k (qx[k, p] - zx) * qw[c, k]            (exact)
+//   y[c, p]   = fma(float(acc), f32(sx) * f32(sw[c]), bias[c])
+//
+// The integers are recovered from the dequantized f32 operands
+// (round(x / s) is exact for 8-bit values). The cases match the CPU code
+// generator's u8 x s8 contractions (lib/Conversion/QCToLinalg/DataTiling.cpp):
+// 2-D convolutions with group 1 and batch 1, and matmuls with a 2-D weight.
+//
+//===----------------------------------------------------------------------===//
+
+#include "EvalUtils.h"
+
+#include "qc/QCOps.h"
+#include "qc/QCShapeUtils.h"
+
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::qc;
+using namespace mlir::qc::detail;
+
+/// The per-tensor scale of a u8 activation read through qc.dequantize.
+static std::optional<double> activationScale(Value x) {
+  auto dq = x.getDefiningOp<DequantizeOp>();
+  if (!dq)
+    return std::nullopt;
+  auto qt = dyn_cast<quant::UniformQuantizedType>(
+      dq.getX().getType().getElementType());
+  if (!qt || qt.isSigned() || qt.getStorageTypeIntegralWidth() != 8 ||
+      !qt.getExpressedType().isF32())
+    return std::nullopt;
+  return qt.getScale();
+}
+
+/// The per-channel scales (along `axis`) of a constant symmetric s8 weight
+/// read through qc.dequantize(quant.scast(arith.constant)).
+static std::optional<std::vector<double>> weightScales(Value w, int64_t axis) {
+  auto dq = w.getDefiningOp<DequantizeOp>();
+  auto scast = dq ? dq.getX().getDefiningOp<quant::StorageCastOp>() : nullptr;
+  if (!scast || !scast.getInput().getDefiningOp<arith::ConstantOp>())
+    return std::nullopt;
+  Type elem = dq.getX().getType().getElementType();
+  auto q = cast<quant::QuantizedType>(elem);
+  if (!q.isSigned() || q.getStorageTypeIntegralWidth() != 8 ||
+      !q.getExpressedType().isF32())
+    return std::nullopt;
+  int64_t channels = dq.getType().getDimSize(axis);
+  if (auto u = dyn_cast<quant::UniformQuantizedType>(elem)) {
+    if (u.getZeroPoint() != 0)
+      return std::nullopt;
+    return std::vector<double>(channels, u.getScale());
+  }
+  if (auto a = dyn_cast<quant::UniformQuantizedPerAxisType>(elem)) {
+    if (a.getQuantizedDimension() != axis ||
+        llvm::any_of(a.getZeroPoints(), [](int64_t z) { return z != 0; }))
+      return std::nullopt;
+    return std::vector<double>(a.getScales().begin(), a.getScales().end());
+  }
+  return std::nullopt;
+}
+
+static int32_t toInt(float v, double scale) {
+  return static_cast<int32_t>(std::lround(static_cast<double>(v) / scale));
+}
+
+/// The requantization factors f32(sx) * f32(sw[c]).
+static std::vector<float> factors(double sx, ArrayRef<double> sw) {
+  std::vector<float> f(sw.size());
+  for (size_t c = 0; c < sw.size(); ++c)
+    f[c] = static_cast<float>(sx) * static_cast<float>(sw[c]);
+  return f;
+}
+
+std::optional<EvalResult>
+mlir::qc::detail::evalIntegerConv(ConvOp conv, Operands operands,
+                                  const EvalContext &ctx) {
+  RankedTensorType xt = conv.getX().getType(), yt = conv.getY().getType();
+  if (xt.getRank() != 4 || conv.getGroup() != 1 || xt.getDimSize(0) != 1)
+    return std::nullopt;
+  std::optional<double> sx = activationScale(conv.getX());
+  std::optional<std::vector<double>> sw = weightScales(conv.getW(), 0);
+  if (!sx || !sw)
+    return std::nullopt;
+  WindowParams wp;
+  if (failed(getWindowParams(conv.getLoc(), conv->getName().getStringRef(), 2,
+                             conv.getStrides(), conv.getPads(),
+                             conv.getDilations(), wp)))
+    return std::nullopt;
+  const Tensor &x = *operands[0], &w = *operands[1];
+  const Tensor *b = conv.getB() ? operands[2] : nullptr;
+  ArrayRef<int64_t> ws = w.getShape();
+  int64_t c = xt.getDimSize(1), h = xt.getDimSize(2), wi = xt.getDimSize(3);
+  int64_t m = ws[0], kh = ws[2], kw = ws[3];
+  int64_t oh = yt.getDimSize(2), ow = yt.getDimSize(3);
+  int64_t k = c * kh * kw, p = oh * ow;
+
+  // (q - zx) of the activation and q of the weights, as int16/int32.
+  std::vector<int16_t> xq(x.getNumElements());
+  for (size_t i = 0; i < xq.size(); ++i)
+    xq[i] = static_cast<int16_t>(toInt(x.getFloats()[i], *sx));
+  std::vector<int32_t> wq(w.getNumElements());
+  for (int64_t oc = 0; oc < m; ++oc)
+    for (int64_t i = 0; i < k; ++i)
+      wq[oc * k + i] = toInt(w.getFloats()[oc * k + i], (*sw)[oc]);
+  std::vector<float> f = factors(*sx, *sw);
+
+  std::vector<float> y(m * p);
+  // One task per block of output rows: im2col of those rows, then an
+  // integer GEMM over all output channels.
+  parallelForTasks(ctx.numThreads, oh, [&](int64_t r) {
+    std::vector<int32_t> col(k * ow, 0);
+    for (int64_t ci = 0; ci < c; ++ci)
+      for (int64_t i = 0; i < kh; ++i)
+        for (int64_t j = 0; j < kw; ++j) {
+          int32_t *row = col.data() + ((ci * kh + i) * kw + j) * ow;
+          int64_t iy =
+              r * wp.strides[0] + i * wp.dilations[0] - wp.padsBegin[0];
+          if (iy < 0 || iy >= h)
+            continue;
+          for (int64_t q = 0; q < ow; ++q) {
+            int64_t ix =
+                q * wp.strides[1] + j * wp.dilations[1] - wp.padsBegin[1];
+            if (ix >= 0 && ix < wi)
+              row[q] = xq[(ci * h + iy) * wi + ix];
+          }
+        }
+    std::vector<int32_t> acc(ow);
+    for (int64_t oc = 0; oc < m; ++oc) {
+      std::fill(acc.begin(), acc.end(), 0);
+      const int32_t *wr = wq.data() + oc * k;
+      for (int64_t kk = 0; kk < k; ++kk) {
+        int32_t wv = wr[kk];
+        const int32_t *cr = col.data() + kk * ow;
+        for (int64_t q = 0; q < ow; ++q)
+          acc[q] += wv * cr[q];
+      }
+      float bias = b ? b->getFloats()[oc] : 0.0f;
+      float *yr = y.data() + oc * p + r * ow;
+      for (int64_t q = 0; q < ow; ++q)
+        yr[q] = std::fmaf(static_cast<float>(acc[q]), f[oc], bias);
+    }
+  });
+  return single(
+      Tensor::getFloat(conv->getContext(), yt.getShape(), std::move(y)));
+}
+
+std::optional<EvalResult>
+mlir::qc::detail::evalIntegerMatMul(MatMulOp mm, Operands operands,
+                                    const EvalContext &ctx) {
+  auto at = cast<RankedTensorType>(mm.getLhs().getType());
+  auto bt = cast<RankedTensorType>(mm.getRhs().getType());
+  if (at.getRank() < 2 || bt.getRank() != 2)
+    return std::nullopt;
+  std::optional<double> sx = activationScale(mm.getLhs());
+  std::optional<std::vector<double>> sw = weightScales(mm.getRhs(), 1);
+  if (!sx || !sw)
+    return std::nullopt;
+  const Tensor &a = *operands[0], &b = *operands[1];
+  int64_t k = bt.getDimSize(0), n = bt.getDimSize(1);
+  int64_t m = a.getNumElements() / k;
+  std::vector<int32_t> wq(k * n);
+  for (int64_t kk = 0; kk < k; ++kk)
+    for (int64_t j = 0; j < n; ++j)
+      wq[kk * n + j] = toInt(b.getFloats()[kk * n + j], (*sw)[j]);
+  std::vector<float> f = factors(*sx, *sw);
+  std::vector<float> y(m * n);
+  parallelForTasks(ctx.numThreads, m, [&](int64_t i) {
+    std::vector<int32_t> acc(n, 0);
+    for (int64_t kk = 0; kk < k; ++kk) {
+      int32_t xv = toInt(a.getFloats()[i * k + kk], *sx);
+      const int32_t *wr = wq.data() + kk * n;
+      for (int64_t j = 0; j < n; ++j)
+        acc[j] += xv * wr[j];
+    }
+    for (int64_t j = 0; j < n; ++j)
+      y[i * n + j] = static_cast<float>(acc[j]) * f[j];
+  });
+  auto yt = cast<RankedTensorType>(mm.getType());
+  return single(
+      Tensor::getFloat(mm->getContext(), yt.getShape(), std::move(y)));
+}
