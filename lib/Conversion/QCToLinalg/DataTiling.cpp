@@ -212,11 +212,9 @@ static Value unpackRequant(OpBuilder &b, Location loc, Value acc, int64_t rows,
       .getResult(0);
 }
 
-/// The f32 values of a constant weight: an f32 constant, or the
-/// dequantization of a quantized constant (qc.dequantize(quant.scast(
-/// arith.constant))) of any granularity — weight-only recipes (W4A16) then
-/// run on the f32 microkernels with weights dequantized at compile time.
-static std::optional<std::vector<float>> constantWeights(Value w) {
+/// Weight-only recipes (W4A16) run on the f32 microkernels with their
+/// weights dequantized at compile time.
+std::optional<std::vector<float>> mlir::qc::lowering::constantWeights(Value w) {
   if (auto f = readFloatConstant(w))
     return f;
   auto dq = w.getDefiningOp<DequantizeOp>();

@@ -13,6 +13,9 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
+#include <optional>
+#include <vector>
+
 namespace mlir::qc::lowering {
 
 using BodyFn = function_ref<Value(OpBuilder &, Location, ValueRange)>;
@@ -72,6 +75,11 @@ void populateQuantPatterns(const TypeConverter &converter,
 /// CPU data tiling of contractions (higher benefit than the generic forms).
 void populateDataTilingPatterns(const TypeConverter &converter,
                                 RewritePatternSet &patterns);
+
+/// The f32 values of a constant weight: an f32 constant, or the
+/// dequantization of a quantized constant (qc.dequantize(quant.scast(
+/// arith.constant))) of any granularity, computed at compile time.
+std::optional<std::vector<float>> constantWeights(Value w);
 
 } // namespace mlir::qc::lowering
 

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Lowering.h"
+#include "quantc/Support/Constants.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include <cmath>
@@ -171,6 +172,15 @@ struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
   matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
+    // A quantized constant that no integer kernel consumed (depthwise
+    // weights, sub-byte weights of float ops) is dequantized at compile time:
+    // i4/i2 storage has no memory layout in the generated code, and f32
+    // weights save the per-run dequantization.
+    if (std::optional<std::vector<float>> w = constantWeights(op.getY())) {
+      rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+          op, makeF32Resource(op.getType(), "dequantized_weight", *w));
+      return success();
+    }
     auto qt = cast<quant::QuantizedType>(op.getX().getType().getElementType());
     QuantParams p = getParams(rewriter, loc, qt, op.getType().getShape());
     Value y = buildQuantGeneric(
