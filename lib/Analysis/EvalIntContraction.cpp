@@ -11,8 +11,9 @@
 //
 // The integers are recovered from the dequantized f32 operands
 // (round(x / s) is exact for 8-bit values). The cases match the CPU code
-// generator's u8 x s8 contractions (lib/Conversion/QCToLinalg/DataTiling.cpp):
-// 2-D convolutions with group 1 and batch 1, and matmuls with a 2-D weight.
+// generator's u8 x s8 contractions (lib/Conversion/QCToLinalg/DataTiling.cpp;
+// both use quantc/Support/QuantOperands.h): 2-D convolutions with group 1
+// and batch 1, and matmuls with a 2-D weight.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,54 +21,13 @@
 
 #include "qc/QCOps.h"
 #include "qc/QCShapeUtils.h"
-
-#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "quantc/Support/QuantOperands.h"
 
 #include <cmath>
 
 using namespace mlir;
 using namespace mlir::qc;
 using namespace mlir::qc::detail;
-
-/// The per-tensor scale of a u8 activation read through qc.dequantize.
-static std::optional<double> activationScale(Value x) {
-  auto dq = x.getDefiningOp<DequantizeOp>();
-  if (!dq)
-    return std::nullopt;
-  auto qt = dyn_cast<quant::UniformQuantizedType>(
-      dq.getX().getType().getElementType());
-  if (!qt || qt.isSigned() || qt.getStorageTypeIntegralWidth() != 8 ||
-      !qt.getExpressedType().isF32())
-    return std::nullopt;
-  return qt.getScale();
-}
-
-/// The per-channel scales (along `axis`) of a constant symmetric s8 weight
-/// read through qc.dequantize(quant.scast(arith.constant)).
-static std::optional<std::vector<double>> weightScales(Value w, int64_t axis) {
-  auto dq = w.getDefiningOp<DequantizeOp>();
-  auto scast = dq ? dq.getX().getDefiningOp<quant::StorageCastOp>() : nullptr;
-  if (!scast || !scast.getInput().getDefiningOp<arith::ConstantOp>())
-    return std::nullopt;
-  Type elem = dq.getX().getType().getElementType();
-  auto q = cast<quant::QuantizedType>(elem);
-  if (!q.isSigned() || q.getStorageTypeIntegralWidth() != 8 ||
-      !q.getExpressedType().isF32())
-    return std::nullopt;
-  int64_t channels = dq.getType().getDimSize(axis);
-  if (auto u = dyn_cast<quant::UniformQuantizedType>(elem)) {
-    if (u.getZeroPoint() != 0)
-      return std::nullopt;
-    return std::vector<double>(channels, u.getScale());
-  }
-  if (auto a = dyn_cast<quant::UniformQuantizedPerAxisType>(elem)) {
-    if (a.getQuantizedDimension() != axis ||
-        llvm::any_of(a.getZeroPoints(), [](int64_t z) { return z != 0; }))
-      return std::nullopt;
-    return std::vector<double>(a.getScales().begin(), a.getScales().end());
-  }
-  return std::nullopt;
-}
 
 static int32_t toInt(float v, double scale) {
   return static_cast<int32_t>(std::lround(static_cast<double>(v) / scale));
@@ -87,10 +47,12 @@ mlir::qc::detail::evalIntegerConv(ConvOp conv, Operands operands,
   RankedTensorType xt = conv.getX().getType(), yt = conv.getY().getType();
   if (xt.getRank() != 4 || conv.getGroup() != 1 || xt.getDimSize(0) != 1)
     return std::nullopt;
-  std::optional<double> sx = activationScale(conv.getX());
-  std::optional<std::vector<double>> sw = weightScales(conv.getW(), 0);
-  if (!sx || !sw)
+  quant::UniformQuantizedType xType = getU8Activation(conv.getX());
+  std::optional<S8Weight> wq8 = matchS8Weight(conv.getW(), 0);
+  if (!xType || !wq8)
     return std::nullopt;
+  std::optional<double> sx = xType.getScale();
+  const std::vector<double> *sw = &wq8->scales;
   WindowParams wp;
   if (failed(getWindowParams(conv.getLoc(), conv->getName().getStringRef(), 2,
                              conv.getStrides(), conv.getPads(),
@@ -161,10 +123,12 @@ mlir::qc::detail::evalIntegerMatMul(MatMulOp mm, Operands operands,
   auto bt = cast<RankedTensorType>(mm.getRhs().getType());
   if (at.getRank() < 2 || bt.getRank() != 2)
     return std::nullopt;
-  std::optional<double> sx = activationScale(mm.getLhs());
-  std::optional<std::vector<double>> sw = weightScales(mm.getRhs(), 1);
-  if (!sx || !sw)
+  quant::UniformQuantizedType xType = getU8Activation(mm.getLhs());
+  std::optional<S8Weight> wq8 = matchS8Weight(mm.getRhs(), 1);
+  if (!xType || !wq8)
     return std::nullopt;
+  std::optional<double> sx = xType.getScale();
+  const std::vector<double> *sw = &wq8->scales;
   const Tensor &a = *operands[0], &b = *operands[1];
   int64_t k = bt.getDimSize(0), n = bt.getDimSize(1);
   int64_t m = a.getNumElements() / k;

@@ -20,6 +20,7 @@
 
 #include "qc/QCShapeUtils.h"
 #include "quantc/Support/Constants.h"
+#include "quantc/Support/QuantOperands.h"
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
 
@@ -552,22 +553,18 @@ struct QuantActivation {
 
 static std::optional<QuantActivation>
 matchQuantActivation(Value x, ConversionPatternRewriter &rewriter) {
-  auto dq = x.getDefiningOp<DequantizeOp>();
-  if (!dq)
+  quant::UniformQuantizedType qt = getU8Activation(x);
+  if (!qt)
     return std::nullopt;
-  auto qt = dyn_cast<quant::UniformQuantizedType>(
-      dq.getX().getType().getElementType());
-  if (!qt || qt.isSigned() || qt.getStorageTypeIntegralWidth() != 8 ||
-      !qt.getExpressedType().isF32())
-    return std::nullopt;
-  Value storage = rewriter.getRemappedValue(dq.getX());
+  Value storage =
+      rewriter.getRemappedValue(x.getDefiningOp<DequantizeOp>().getX());
   if (!storage)
     return std::nullopt;
   return QuantActivation{storage, qt.getZeroPoint(), qt.getScale()};
 }
 
-/// A constant symmetric s8 weight, per tensor or per axis `channelAxis`,
-/// read through qc.dequantize(quant.scast(arith.constant)).
+/// The values and per-channel scales of a constant symmetric s8 weight
+/// (quantc/Support/QuantOperands.h).
 struct QuantWeight {
   std::vector<int64_t> values;
   std::vector<double> scales; // one per channel (repeated for per-tensor)
@@ -575,41 +572,14 @@ struct QuantWeight {
 
 static std::optional<QuantWeight> matchQuantWeight(Value w,
                                                    int64_t channelAxis) {
-  auto dq = w.getDefiningOp<DequantizeOp>();
-  if (!dq)
+  std::optional<S8Weight> s8 = matchS8Weight(w, channelAxis);
+  if (!s8)
     return std::nullopt;
-  auto scast = dq.getX().getDefiningOp<quant::StorageCastOp>();
-  if (!scast)
-    return std::nullopt;
-  auto cst = scast.getInput().getDefiningOp<arith::ConstantOp>();
-  if (!cst)
-    return std::nullopt;
-  RankedTensorType wt = dq.getType();
-  Type elem = dq.getX().getType().getElementType();
-  auto q = cast<quant::QuantizedType>(elem);
-  if (!q.isSigned() || q.getStorageTypeIntegralWidth() != 8 ||
-      !q.getExpressedType().isF32())
-    return std::nullopt;
-  QuantWeight result;
-  int64_t channels = wt.getDimSize(channelAxis);
-  if (auto u = dyn_cast<quant::UniformQuantizedType>(elem)) {
-    if (u.getZeroPoint() != 0)
-      return std::nullopt;
-    result.scales.assign(channels, u.getScale());
-  } else if (auto a = dyn_cast<quant::UniformQuantizedPerAxisType>(elem)) {
-    if (a.getQuantizedDimension() != channelAxis ||
-        llvm::any_of(a.getZeroPoints(), [](int64_t z) { return z != 0; }))
-      return std::nullopt;
-    result.scales.assign(a.getScales().begin(), a.getScales().end());
-  } else {
-    return std::nullopt;
-  }
-  auto values =
-      readIntElements(cast<ElementsAttr>(cst.getValue()), /*isUnsigned=*/false);
+  auto values = readIntElements(cast<ElementsAttr>(s8->constant.getValue()),
+                                /*isUnsigned=*/false);
   if (!values)
     return std::nullopt;
-  result.values = std::move(*values);
-  return result;
+  return QuantWeight{std::move(*values), std::move(s8->scales)};
 }
 
 /// The constant f32 values of an optional bias (zeros when absent); nullopt
