@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Trains, exports and measures quantc's small pre-LayerNorm transformer.
 
-    scripts/transformer/train.py [--out models/transformer] [--steps N] [--threads N]
-                                 [--seed S] [--retrain] [--stats-only]
+    scripts/transformer/train.py [--out models/transformer] [--steps N] [--lr LR]
+                                 [--max-seconds S] [--threads N] [--seed S]
+                                 [--retrain] [--stats-only]
 
 A character-level language model (ASCII, 128 symbols) on the Python 3.11
 standard library sources (/usr/lib/python3.11/*.py, present wherever this
@@ -25,6 +26,12 @@ Writes to --out (default models/transformer, ignored by git):
     outliers.json       per-channel max|x| statistics (see below), also printed
     corpus.json         the corpus files and sha256 of the train/held-out text
 
+Training stops early, and the model trained so far is saved and exported as
+usual, after --max-seconds of training or on SIGINT / SIGTERM; corpus.json
+then records the steps actually taken (steps_done) next to the schedule's
+length (steps). OUT/checkpoint.pt is written every --save-every steps (the
+weights only; it is not resumed from).
+
 Outlier statistics: for the residual stream entering each LayerNorm, each
 LayerNorm output (the activations that feed the linear layers) and the MLP
 down-projection input, per-channel max |x| over the calibration set; printed
@@ -42,6 +49,7 @@ import hashlib
 import json
 import math
 import os
+import signal
 import sys
 import time
 
@@ -185,10 +193,23 @@ def train(model, text, args, probe):
         p = (step - warmup) / max(1, args.steps - warmup)
         return args.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * p)))
 
+    stop = []
+
+    def on_signal(signum, frame):
+        print(f"signal {signum}: stopping after this step", flush=True)
+        stop.append(signum)
+
+    old = {s: signal.signal(s, on_signal)
+           for s in (signal.SIGINT, signal.SIGTERM)}
     model.train()
     t0 = time.time()
     avg = None
+    done = 0
     for step in range(args.steps):
+        if stop or (args.max_seconds and time.time() - t0 > args.max_seconds):
+            print(f"stopping early after {step} of {args.steps} steps "
+                  f"({time.time() - t0:.0f} s)", flush=True)
+            break
         for g in opt.param_groups:
             g["lr"] = lr_at(step)
         inp, tgt = windows(text, args.batch, rng)
@@ -200,7 +221,11 @@ def train(model, text, args, probe):
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         avg = loss.item() if avg is None else 0.98 * avg + 0.02 * loss.item()
-        if step % 100 == 0 or step == args.steps - 1:
+        done = step + 1
+        if args.save_every and done % args.save_every == 0:
+            torch.save(model.state_dict(),
+                       os.path.join(args.out, "checkpoint.pt"))
+        if step % 50 == 0 or step == args.steps - 1:
             el = time.time() - t0
             print(f"step {step:5d}  loss {avg:.3f}  lr {lr_at(step):.2e}  "
                   f"{el:6.0f} s", flush=True)
@@ -212,8 +237,10 @@ def train(model, text, args, probe):
                                      if kind in k)
             print("  max/median channel: residual %.1f (%s), LN out %.1f (%s)"
                   % (*worst("residual"), *worst("ln")), flush=True)
+    for sig, h in old.items():
+        signal.signal(sig, h)
     model.eval()
-    return time.time() - t0
+    return time.time() - t0, done
 
 
 # ----------------------------------------------------------------------------
@@ -304,6 +331,10 @@ def main():
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--weight-decay", type=float, default=0.1)
+    ap.add_argument("--max-seconds", type=float, default=0,
+                    help="stop training after this many seconds (0: no limit)")
+    ap.add_argument("--save-every", type=int, default=100,
+                    help="write OUT/checkpoint.pt every N steps (0: never)")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--retrain", action="store_true",
@@ -332,9 +363,10 @@ def main():
         print(f"training {sum(p.numel() for p in model.parameters())} "
               f"parameters for {args.steps} steps of {args.batch}x{SEQ} "
               f"symbols on {args.threads} thread(s)", flush=True)
-        secs = train(model, train_text, args, calib_inp)
+        secs, done = train(model, train_text, args, calib_inp)
         torch.save(model.state_dict(), ckpt)
-        corpus.update({"steps": args.steps, "batch": args.batch, "lr": args.lr,
+        corpus.update({"steps": args.steps, "steps_done": done,
+                       "batch": args.batch, "lr": args.lr,
                        "weight_decay": args.weight_decay,
                        "seed": args.seed, "train_seconds": round(secs)})
         with open(os.path.join(args.out, "corpus.json"), "w") as f:
