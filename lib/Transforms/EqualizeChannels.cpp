@@ -315,7 +315,9 @@ struct QCEqualizeChannelsPass
         return;
       int64_t channels = conv.getX().getType().getDimSize(1);
       std::vector<float> ones(channels, 1.0f);
-      if (ChannelScaler(/*dryRun=*/true).scale(x, ones))
+      // With runtime-scale, a producer that cannot absorb the factors
+      // gets a run-time qc.mul instead.
+      if (runtimeScale || ChannelScaler(/*dryRun=*/true).scale(x, ones))
         candidates.push_back(x);
     });
     if (candidates.empty())
@@ -341,6 +343,8 @@ struct QCEqualizeChannelsPass
 
     for (Value x : candidates) {
       const ActivationStats &stats = result->stats[x];
+      if (stats.channelMin.empty())
+        continue;
       std::vector<float> s;
       double gain = chooseFactors(stats, s);
       if (gain < minGain)
@@ -357,8 +361,28 @@ struct QCEqualizeChannelsPass
       std::vector<float> inverse(s.size());
       for (size_t c = 0; c < s.size(); ++c)
         inverse[c] = 1.0f / s[c];
-      if (!ChannelScaler(/*dryRun=*/false).scale(x, inverse))
-        continue; // checked by the dry run
+      if (ChannelScaler(/*dryRun=*/true).scale(x, inverse)) {
+        (void)ChannelScaler(/*dryRun=*/false).scale(x, inverse);
+      } else {
+        if (!runtimeScale)
+          continue;
+        // x / s at run time: a per-channel qc.mul after x, which the
+        // consumers read instead (and which is what gets quantized).
+        auto type = cast<RankedTensorType>(x.getType());
+        SmallVector<int64_t> shape(type.getRank(), 1);
+        shape[1] = static_cast<int64_t>(inverse.size());
+        OpBuilder b(x.getContext());
+        b.setInsertionPointAfter(x.getDefiningOp());
+        Location loc = x.getLoc();
+        Value c = arith::ConstantOp::create(
+            b, loc,
+            makeF32Resource(RankedTensorType::get(shape, type.getElementType()),
+                            "equalize_inv_scale", inverse));
+        Value scaled = MulOp::create(b, loc, type, x, c);
+        x.replaceAllUsesExcept(scaled, scaled.getDefiningOp());
+        x = scaled;
+        ++numRuntimeScaled;
+      }
       // Every consumer: the weights reading channel c times s_c. Output
       // channel m of a conv with G groups reads the channels of group
       // m / (M / G), at positions [0, C / G) of its weight row.

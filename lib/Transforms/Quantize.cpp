@@ -21,6 +21,8 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/Support/FormatVariadic.h"
+#include <algorithm>
+#include <cmath>
 
 namespace mlir::qc {
 #define GEN_PASS_DEF_QCQUANTIZE
@@ -55,6 +57,8 @@ struct LayerPlan {
   Contraction c;
   /// Group quantization for this layer (false: per channel).
   bool perGroup = false;
+  /// Weight bits: weight-bits, or the layer's `qc.bits`.
+  unsigned bits = 8;
 };
 
 struct QCQuantizePass : qc::impl::QCQuantizeBase<QCQuantizePass> {
@@ -75,6 +79,12 @@ private:
                                     const CalibrationResult *calibration);
   LogicalResult correctBiases(func::FuncOp func, ArrayRef<LayerPlan> plans,
                               const CalibrationResult &reference);
+  std::optional<std::pair<float, float>>
+  getActivationRange(Value x, const CalibrationResult *calibration) const;
+  FailureOr<std::vector<double>>
+  measureSensitivity(func::FuncOp func, ArrayRef<LayerPlan> plans,
+                     ArrayRef<QuantizedMatrix> weights,
+                     const CalibrationResult *calibration);
 };
 
 } // namespace
@@ -118,7 +128,18 @@ QCQuantizePass::planLayers(func::FuncOp func) {
       }
       return;
     }
-    LayerPlan plan{*c, weightGranularity == WeightGranularity::Group};
+    LayerPlan plan{*c, weightGranularity == WeightGranularity::Group,
+                   weightBits};
+    if (Attribute attr = op->getAttr(kBitsAttrName)) {
+      auto bits = dyn_cast<IntegerAttr>(attr);
+      if (!bits || bits.getInt() < 2 || bits.getInt() > 8) {
+        op->emitError("expected ")
+            << kBitsAttrName << " to be an integer in [2, 8], found " << attr;
+        ok = false;
+        return;
+      }
+      plan.bits = bits.getInt();
+    }
     int64_t channels = c->getReductionChannels();
     if (plan.perGroup && channels % groupSize != 0) {
       if (!groupFallback) {
@@ -148,7 +169,7 @@ QCQuantizePass::planLayers(func::FuncOp func) {
 
 WeightQuantSpec QCQuantizePass::getSpec(const LayerPlan &plan) const {
   WeightQuantSpec spec;
-  spec.bits = weightBits;
+  spec.bits = plan.bits;
   spec.symmetric = weightSymmetric;
   spec.mseClip = weightMseClip;
   spec.groupColumns = plan.perGroup ? groupSize * plan.c.reductionInner : 0;
@@ -172,6 +193,18 @@ QCQuantizePass::quantizeLayer(const LayerPlan &plan, ArrayRef<float> w,
   all.cols = cols;
   all.groupColumns = spec.groupColumns ? spec.groupColumns : cols;
   double rtnErr = 0, gptqErr = 0, signal = 0;
+  // GPTQ needs a Hessian of full rank: with fewer calibration rows than
+  // reduction columns (a squeeze-excitation conv on globally pooled
+  // features sees one row per sample) it fits the rows it saw and
+  // generalises badly; gptq-rank-fallback rounds such layers to nearest.
+  bool useGPTQ = algorithm == WeightAlgorithm::GPTQ;
+  if (useGPTQ && gptqRankFallback && hessian && hessian->rows < cols) {
+    useGPTQ = false;
+    if (reportErrors)
+      c.op->emitRemark("rounded to nearest instead of gptq: ")
+          << hessian->rows << " calibration rows for " << cols
+          << " reduction columns";
+  }
   for (int64_t g = 0; g < c.groups; ++g) {
     ArrayRef<float> wg = w.slice(g * rows * cols, rows * cols);
     QuantizedMatrix qm = quantizeRTN(wg, rows, cols, spec);
@@ -181,7 +214,7 @@ QCQuantizePass::quantizeLayer(const LayerPlan &plan, ArrayRef<float> w,
                                  cols, h);
       rtnErr += layerOutputError(wg, qm.dequantize(), rows, cols, h);
     }
-    if (algorithm == WeightAlgorithm::GPTQ) {
+    if (useGPTQ) {
       llvm::Expected<QuantizedMatrix> r =
           quantizeGPTQ(wg, rows, cols, hessian->getGroup(g), spec, gptq);
       if (!r)
@@ -201,7 +234,7 @@ QCQuantizePass::quantizeLayer(const LayerPlan &plan, ArrayRef<float> w,
     double denom = signal > 0 ? signal : 1.0;
     InFlightDiagnostic d = c.op->emitRemark("relative output error: rtn ")
                            << llvm::formatv("{0:e3}", rtnErr / denom);
-    if (algorithm == WeightAlgorithm::GPTQ)
+    if (useGPTQ)
       d << ", gptq " << llvm::formatv("{0:e3}", gptqErr / denom);
   }
   return all;
@@ -225,7 +258,7 @@ void QCQuantizePass::rewriteWeight(const LayerPlan &plan,
       int64_t index = c.weightOutAxis == 0 ? o * k + r : r * n + o;
       bytes[index] = static_cast<char>(static_cast<uint8_t>(qm.q[o * k + r]));
     }
-  auto storageType = IntegerType::get(ctx, weightBits);
+  auto storageType = IntegerType::get(ctx, spec.bits);
   auto storageTensor = RankedTensorType::get(shape, storageType);
 
   unsigned flags = spec.symmetric ? quant::QuantizationFlags::Signed : 0;
@@ -248,12 +281,12 @@ void QCQuantizePass::rewriteWeight(const LayerPlan &plan,
     for (int64_t d = rank - 1; d > c.weightReductionAxis; --d)
       redStride *= paramShape[d];
     SmallVector<float> scales(n * groups);
-    SmallVector<APInt> zps(n * groups, APInt(weightBits, 0));
+    SmallVector<APInt> zps(n * groups, APInt(spec.bits, 0));
     for (int64_t o = 0; o < n; ++o)
       for (int64_t g = 0; g < groups; ++g) {
         int64_t index = o * outStride + g * redStride;
         scales[index] = qm.scales[o * groups + g];
-        zps[index] = APInt(weightBits, qm.zeroPoints[o * groups + g],
+        zps[index] = APInt(spec.bits, qm.zeroPoints[o * groups + g],
                            /*isSigned=*/spec.symmetric);
       }
     auto scalesAttr = DenseElementsAttr::get(
@@ -285,6 +318,7 @@ void QCQuantizePass::rewriteWeight(const LayerPlan &plan,
   Value scast = quant::StorageCastOp::create(b, loc, qTensor, storage);
   Value deq = DequantizeOp::create(b, loc, wType, scast);
   c.op->setOperand(c.weightIndex, deq);
+  c.op->removeAttr(kBitsAttrName);
   if (oldConst->use_empty())
     oldConst->erase();
 }
@@ -302,20 +336,12 @@ QCQuantizePass::quantizeActivations(func::FuncOp func,
   }
   MLIRContext *ctx = &getContext();
   for (auto &[x, users] : uses) {
-    std::optional<std::pair<float, float>> range = getRangeAnnotation(x);
-    if (!range) {
-      const ActivationStats *stats = nullptr;
-      if (calibration) {
-        auto it = calibration->stats.find(x);
-        if (it != calibration->stats.end())
-          stats = &it->second;
-      }
-      if (!stats)
-        return users.front().first->emitError(
-            "expected a calibrated range for the activation of this layer, "
-            "found none");
-      range = chooseRange(*stats, actMethod, actBits, actPercentile);
-    }
+    std::optional<std::pair<float, float>> range =
+        getActivationRange(x, calibration);
+    if (!range)
+      return users.front().first->emitError(
+          "expected a calibrated range for the activation of this layer, "
+          "found none");
     quant::UniformQuantizedType qType =
         getActivationType(ctx, range->first, range->second, actBits);
     auto type = cast<RankedTensorType>(x.getType());
@@ -334,6 +360,132 @@ QCQuantizePass::quantizeActivations(func::FuncOp func,
     ++numActivations;
   }
   return success();
+}
+
+/// The range `x` is quantized with: its `qc.range`, else chosen from the
+/// calibration statistics with act-method.
+std::optional<std::pair<float, float>>
+QCQuantizePass::getActivationRange(Value x,
+                                   const CalibrationResult *calibration) const {
+  if (std::optional<std::pair<float, float>> range = getRangeAnnotation(x))
+    return range;
+  if (!calibration)
+    return std::nullopt;
+  auto it = calibration->stats.find(x);
+  if (it == calibration->stats.end())
+    return std::nullopt;
+  return chooseRange(it->second, actMethod, actBits, actPercentile);
+}
+
+/// For every layer, the SQNR (dB) of the function's outputs with only that
+/// layer quantized, against f32, over the first sensitivity-samples
+/// calibration samples: the layer reads its dequantized weight and (with
+/// act-bits) its activation quantized and dequantized with the range
+/// qc-quantize will give it; everything else stays f32.
+FailureOr<std::vector<double>>
+QCQuantizePass::measureSensitivity(func::FuncOp func,
+                                   ArrayRef<LayerPlan> plans,
+                                   ArrayRef<QuantizedMatrix> weights,
+                                   const CalibrationResult *calibration) {
+  llvm::Expected<CalibrationSet> set = CalibrationSet::open(calib, func);
+  if (!set)
+    return func.emitError() << llvm::toString(set.takeError());
+  size_t n = std::min<size_t>(set->size(), std::max(1u, sensitivitySamples.getValue()));
+  Block &body = func.getBody().front();
+  llvm::DenseMap<Value, int64_t> lastUse;
+  int64_t index = 0;
+  for (Operation &op : body) {
+    for (Value v : op.getOperands())
+      lastUse[v] = index;
+    ++index;
+  }
+  llvm::DenseMap<Operation *, int64_t> layerIndex;
+  for (auto [i, plan] : llvm::enumerate(plans))
+    layerIndex[plan.c.op] = i;
+  MLIRContext *ctx = &getContext();
+
+  // Runs sample `s` with layer `probe` (or none, -1) quantized.
+  auto run = [&](size_t s, int64_t probe,
+                 SmallVector<Tensor> &outs) -> LogicalResult {
+    llvm::Expected<SmallVector<Tensor>> inputs = set->load(s);
+    if (!inputs)
+      return func.emitError() << llvm::toString(inputs.takeError());
+    llvm::DenseMap<Value, Tensor> env;
+    for (auto [arg, t] : llvm::zip(body.getArguments(), *inputs))
+      env[arg] = std::move(t);
+    int64_t i = 0;
+    for (Operation &op : body) {
+      if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+        for (Value v : ret.getOperands())
+          outs.push_back(env.lookup(v));
+        return success();
+      }
+      SmallVector<Tensor> operands;
+      for (Value v : op.getOperands())
+        operands.push_back(env.lookup(v));
+      auto layer = layerIndex.find(&op);
+      if (probe >= 0 && layer != layerIndex.end() && layer->second == probe) {
+        const Contraction &c = plans[probe].c;
+        std::vector<float> dq = weights[probe].dequantize();
+        MutableArrayRef<float> w = operands[c.weightIndex].getFloats();
+        int64_t rows = c.outChannels, k = c.reduction;
+        for (int64_t o = 0; o < rows; ++o)
+          for (int64_t r = 0; r < k; ++r)
+            w[c.weightOutAxis == 0 ? o * k + r : r * rows + o] = dq[o * k + r];
+        Value x = c.getActivation();
+        std::optional<std::pair<float, float>> range;
+        if (actBits != 0 && !getWeightConstant(x) &&
+            !x.getDefiningOp<DequantizeOp>())
+          range = getActivationRange(x, calibration);
+        if (range) {
+          quant::UniformQuantizedType q =
+              getActivationType(ctx, range->first, range->second, actBits);
+          double scale = q.getScale();
+          int64_t zp = q.getZeroPoint();
+          for (float &v : operands[c.activationIndex].getFloats()) {
+            double l = std::nearbyint(v / scale) + zp;
+            l = std::clamp<double>(l, q.getStorageTypeMin(),
+                                   q.getStorageTypeMax());
+            v = static_cast<float>((l - zp) * scale);
+          }
+        }
+      }
+      FailureOr<SmallVector<Tensor>> results = evaluateOp(&op, operands);
+      if (failed(results))
+        return failure();
+      for (auto [v, t] : llvm::zip(op.getResults(), *results))
+        env[v] = std::move(t);
+      for (Value v : op.getOperands())
+        if (lastUse.lookup(v) <= i)
+          env.erase(v);
+      ++i;
+    }
+    return success();
+  };
+
+  std::vector<SmallVector<Tensor>> reference(n);
+  for (size_t s = 0; s < n; ++s)
+    if (failed(run(s, -1, reference[s])))
+      return failure();
+  std::vector<double> sqnr(plans.size());
+  for (size_t p = 0; p < plans.size(); ++p) {
+    double signal = 0, noise = 0;
+    for (size_t s = 0; s < n; ++s) {
+      SmallVector<Tensor> outs;
+      if (failed(run(s, p, outs)))
+        return failure();
+      for (auto [a, r] : llvm::zip(outs, reference[s])) {
+        if (!a.isFloat() || !r.isFloat())
+          continue;
+        for (auto [x, y] : llvm::zip(a.getFloats(), r.getFloats())) {
+          signal += double(y) * y;
+          noise += (double(x) - y) * (double(x) - y);
+        }
+      }
+    }
+    sqnr[p] = noise == 0 ? INFINITY : 10 * std::log10(signal / noise);
+  }
+  return sqnr;
 }
 
 /// The per-channel means of a value's statistics.
@@ -514,6 +666,7 @@ void QCQuantizePass::runOnOperation() {
   }
 
   // Weights first (activation ranges are keyed by values that stay).
+  std::vector<QuantizedMatrix> quantized;
   for (const LayerPlan &plan : *plans) {
     std::optional<std::vector<float>> w = readWeightMatrix(plan.c);
     if (!w) {
@@ -534,12 +687,54 @@ void QCQuantizePass::runOnOperation() {
     FailureOr<QuantizedMatrix> qm = quantizeLayer(plan, *w, hessian);
     if (failed(qm))
       return signalPassFailure();
-    rewriteWeight(plan, *qm);
+    quantized.push_back(std::move(*qm));
+  }
+  // keep-float: the layers whose quantization alone costs the most output
+  // SQNR stay in float.
+  SmallVector<LayerPlan> kept(plans->begin(), plans->end());
+  if (keepFloat > 0) {
+    if (calib.empty()) {
+      func.emitError("expected a calibration directory (calib=DIR) for "
+                     "keep-float, found none");
+      return signalPassFailure();
+    }
+    FailureOr<std::vector<double>> sqnr = measureSensitivity(
+        func, *plans, quantized, calibration ? &*calibration : nullptr);
+    if (failed(sqnr))
+      return signalPassFailure();
+    SmallVector<size_t> order(plans->size());
+    for (size_t i = 0; i < order.size(); ++i)
+      order[i] = i;
+    llvm::stable_sort(order, [&](size_t a, size_t b) {
+      return (*sqnr)[a] < (*sqnr)[b];
+    });
+    llvm::DenseSet<size_t> floats;
+    for (size_t r = 0; r < order.size() && r < keepFloat; ++r) {
+      size_t i = order[r];
+      floats.insert(i);
+      (*plans)[i].c.op->emitRemark("left in float (keep-float=")
+          << keepFloat.getValue() << "): quantized alone it gives output SQNR "
+          << llvm::formatv("{0:f1}", (*sqnr)[i]) << " dB, rank " << r + 1
+          << " of " << order.size();
+      ++numFloat;
+    }
+    kept.clear();
+    SmallVector<QuantizedMatrix> rest;
+    for (size_t i = 0; i < plans->size(); ++i)
+      if (!floats.contains(i)) {
+        kept.push_back((*plans)[i]);
+        rest.push_back(std::move(quantized[i]));
+      }
+    quantized.assign(std::make_move_iterator(rest.begin()),
+                     std::make_move_iterator(rest.end()));
+  }
+  for (auto [plan, qm] : llvm::zip(kept, quantized)) {
+    rewriteWeight(plan, qm);
     ++numWeights;
   }
   if (actBits != 0 && failed(quantizeActivations(
-                          func, *plans, calibration ? &*calibration : nullptr)))
+                          func, kept, calibration ? &*calibration : nullptr)))
     return signalPassFailure();
-  if (biasCorrection && failed(correctBiases(func, *plans, *calibration)))
+  if (biasCorrection && failed(correctBiases(func, kept, *calibration)))
     return signalPassFailure();
 }

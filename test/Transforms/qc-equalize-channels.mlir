@@ -11,6 +11,13 @@
 // RUN: quant-run %s --reference --entry conv_producer --inputs %t/calib/1 --outputs %t/before2
 // RUN: quant-run %t/eq.mlir --reference --entry conv_producer --inputs %t/calib/1 --outputs %t/after2
 // RUN: %npy compare %t/after2/out0.npy %t/before2/out0.npy 1e-5
+// With runtime-scale, a producer that cannot absorb the factors gets a
+// run-time qc.mul; the f32 function still agrees.
+// RUN: quant-opt %s -qc-equalize-channels="calib=%t/calib runtime-scale=true" -o %t/rt.mlir
+// RUN: FileCheck %s --check-prefix=RT < %t/rt.mlir
+// RUN: quant-run %s --reference --entry clip_producer --inputs %t/calib/0 --outputs %t/before3
+// RUN: quant-run %t/rt.mlir --reference --entry clip_producer --inputs %t/calib/0 --outputs %t/after3
+// RUN: %npy compare %t/after3/out0.npy %t/before3/out0.npy 1e-5
 
 
 // The depthwise input `x * a + b` has channel ranges [0, 100.5] and
@@ -64,4 +71,24 @@ func.func @left_alone(%x: tensor<1x2x2x2xf32> {onnx.name = "x"}) -> (tensor<1x2x
   %y = qc.conv %m, %w {group = 2 : i64} : (tensor<1x2x2x2xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x2x2xf32>
   %z = qc.conv %x, %w {group = 2 : i64} : (tensor<1x2x2x2xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x2x2xf32>
   return %y, %z, %m : tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>
+}
+
+// A producer that cannot absorb a per-channel factor (a clip, like the
+// clip inside a hard-swish): left alone by default; with runtime-scale the
+// depthwise conv reads `clip(x) * (1 / s)` (channel 1, range [0, 1], is
+// multiplied by about 100) and its weights of channel 1 are multiplied by s.
+// CHECK-LABEL: func.func @clip_producer(
+// CHECK-NOT:     equalize
+// CHECK:         return
+// RT-LABEL: func.func @clip_producer(
+// RT:         %[[C:.*]] = qc.clip %{{.*}} {max = 1.000000e+03 : f32, min = 0.000000e+00 : f32}
+// RT:         %[[S:.*]] = arith.constant dense_resource<equalize_inv_scale{{.*}}> : tensor<1x2x1x1xf32>
+// RT:         %[[M:.*]] = qc.mul %[[C]], %[[S]] : (tensor<1x2x2x2xf32>, tensor<1x2x1x1xf32>) -> tensor<1x2x2x2xf32>
+// RT:         %[[W:.*]] = arith.constant dense_resource<equalized_weight{{.*}}> : tensor<2x1x1x1xf32>
+// RT:         qc.conv %[[M]], %[[W]] {group = 2 : i64}
+func.func @clip_producer(%x: tensor<1x2x2x2xf32> {onnx.name = "x"}) -> tensor<1x2x2x2xf32> {
+  %w = arith.constant dense<[[[[2.0]]], [[[3.0]]]]> : tensor<2x1x1x1xf32>
+  %c = qc.clip %x {max = 1.000000e+03 : f32, min = 0.000000e+00 : f32} : tensor<1x2x2x2xf32>
+  %y = qc.conv %c, %w {group = 2 : i64} : (tensor<1x2x2x2xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x2x2xf32>
+  return %y : tensor<1x2x2x2xf32>
 }

@@ -14,6 +14,10 @@
 // RUN: quant-opt %s -split-input-file -qc-quantize="calib=%t/calib weight-bits=8 weight-symmetric=false act-bits=0" 2>/dev/null | FileCheck %s --check-prefix=ASYM
 // RUN: quant-opt %s -split-input-file -qc-quantize="calib=%t/calib weight-bits=4 algorithm=gptq act-bits=0 report-errors=true" 2>%t/gptq.err | FileCheck %s --check-prefix=GPTQ
 // RUN: FileCheck %s --check-prefix=GPTQ-REMARK < %t/gptq.err
+// RUN: quant-opt %s -split-input-file -qc-quantize="calib=%t/calib weight-bits=4 algorithm=gptq gptq-rank-fallback=true act-bits=0 report-errors=true" -o /dev/null 2>%t/rank.err
+// RUN: FileCheck %s --check-prefix=RANK < %t/rank.err
+// RUN: quant-opt %s -split-input-file -qc-quantize="calib=%t/calib keep-float=1" 2>%t/keep.err | FileCheck %s --check-prefix=KEEP
+// RUN: FileCheck %s --check-prefix=KEEP-REMARK < %t/keep.err
 
 // W8A8 with a range from qc-calibrate: the relu's range [-2, 13.9375] gives
 // scale 15.9375 / 255 = 0.0625 and zero point 32. Both convolutions read
@@ -94,6 +98,10 @@ func.func @not_constant(%p: tensor<1x4xf32> {onnx.name = "p"}, %q: tensor<4x2xf3
 // GPTQ:         quant.scast %{{.*}} : tensor<8x3xi4> to tensor<8x3x!quant.uniform<i4<-7:7>:f32:1, {{.*}}>>
 // GPTQ:         qc.gemm %{{.*}}, %{{.*}} :
 // GPTQ-REMARK:  remark: relative output error: rtn {{[0-9.e+-]+}}, gptq {{[0-9.e+-]+}}
+// With gptq-rank-fallback, 4 rows cannot determine an 8 x 8 Hessian: the
+// layer is rounded to nearest.
+// RANK:         remark: rounded to nearest instead of gptq: 4 calibration rows for 8 reduction columns
+// RANK:         remark: relative output error: rtn {{[0-9.e+-]+}}{{$}}
 func.func @gptq(%g: tensor<2x8xf32> {onnx.name = "g"}) -> tensor<2x3xf32> {
   %w = arith.constant dense<[[0.3, -0.1, 0.25], [0.2, 0.5, -0.4], [-0.6, 0.1, 0.05], [0.33, -0.21, 0.7], [0.1, 0.2, 0.3], [-0.45, 0.15, 0.0], [0.05, -0.5, 0.35], [0.6, 0.4, -0.2]]> : tensor<8x3xf32>
   %y = qc.gemm %g, %w {trans_b = false} : (tensor<2x8xf32>, tensor<8x3xf32>) -> tensor<2x3xf32>
@@ -118,4 +126,27 @@ func.func @fallback(%f: tensor<1x3x2x2xf32> {onnx.name = "f"}, %d: tensor<1x2x3x
   %k = arith.constant dense<[[[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6], [0.7, 0.8, 0.9]]], [[[-1.0, 0.5, 0.0], [0.25, -0.75, 1.0], [0.5, 0.5, -0.5]]]]> : tensor<2x1x3x3xf32>
   %z = qc.conv %d, %k {group = 2 : i64, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x2x3x3xf32>, tensor<2x1x3x3xf32>) -> tensor<1x2x3x3xf32>
   return %y, %z : tensor<1x2x2x2xf32>, tensor<1x2x3x3xf32>
+}
+
+// -----
+
+// keep-float=1: quantized alone, the second layer (its input quantized
+// with the range [-1000, 1000], a step of 7.8) loses far more output SQNR
+// than the first, so it keeps its f32 weight and reads the relu in f32;
+// the first layer is quantized.
+// KEEP-LABEL: func.func @keep_float(
+// KEEP:         qc.quantize %{{.*}} : tensor<1x2x2x2xf32> -> tensor<1x2x2x2x!quant.uniform<u8:f32, {{.*}}>>
+// KEEP:         %[[A:.*]] = qc.conv %{{.*}}, %{{.*}} : (tensor<1x2x2x2xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x2x2xf32>
+// KEEP-NEXT:    %[[R:.*]] = qc.relu %[[A]]
+// KEEP-NOT:     qc.quantize
+// KEEP-NEXT:    %[[Y:.*]] = qc.conv %[[R]], %[[W2:cst[_0-9]*]] :
+// KEEP-NEXT:    return %[[Y]]
+// KEEP-REMARK:  remark: left in float (keep-float=1): quantized alone it gives output SQNR {{[0-9.]+}} dB, rank 1 of 2
+func.func @keep_float(%x: tensor<1x2x2x2xf32> {onnx.name = "x"}) -> tensor<1x2x2x2xf32> {
+  %w1 = arith.constant dense<[[[[1.0]], [[0.5]]], [[[-0.25]], [[1.0]]]]> : tensor<2x2x1x1xf32>
+  %w2 = arith.constant dense<[[[[2.0]], [[-1.0]]], [[[0.5]], [[1.5]]]]> : tensor<2x2x1x1xf32>
+  %a = qc.conv %x, %w1 : (tensor<1x2x2x2xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x2x2xf32>
+  %r = qc.relu %a {qc.range = array<f32: -1000.0, 1000.0>} : tensor<1x2x2x2xf32>
+  %y = qc.conv %r, %w2 : (tensor<1x2x2x2xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x2x2xf32>
+  return %y : tensor<1x2x2x2xf32>
 }

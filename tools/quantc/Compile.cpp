@@ -129,6 +129,18 @@ int quantc::runCompile(int argc, char **argv) {
       "algorithm",
       cl::desc("Override the recipe's weight algorithm: rtn, gptq"),
       cl::init(""), cl::cat(category));
+  cl::opt<unsigned> keepFloat(
+      "keep-float",
+      cl::desc("With --recipe: leave in float the K layers whose "
+               "quantization alone costs the most output SQNR (measured on "
+               "one calibration sample)"),
+      cl::init(0), cl::cat(category));
+  cl::opt<bool> equalizeRuntime(
+      "equalize-runtime",
+      cl::desc("With --recipe: also equalize the channels of convolution "
+               "inputs whose producer cannot absorb the factors, with a "
+               "run-time per-channel multiply"),
+      cl::init(false), cl::cat(category));
   cl::opt<std::string> report(
       "report",
       cl::desc("With --recipe: write a per-layer report to FILE.md and "
@@ -208,6 +220,8 @@ int quantc::runCompile(int argc, char **argv) {
     q.samples = calibSamples;
     q.actMethod = actMethod;
     q.algorithm = algorithm;
+    q.keepFloat = keepFloat;
+    q.equalizeRuntime = equalizeRuntime;
     q.report = report;
     q.verbose = verbose;
     if (failed(quantc::quantizeModule(*module, q)))

@@ -1,6 +1,6 @@
 //===- Quantize.cpp - quantc's recipes and per-layer reports --------------===//
 //
-//   quantc MODEL --recipe w8a8|w4a16|w4a8 --calib DIR [--report FILE]
+//   quantc MODEL --recipe w8a8|w4a16|w4a8|mixed --calib DIR [--report FILE]
 //
 // runs the recipe's pipelines (quantc/Pipelines/Recipes.h) on the imported
 // graph. The report compares every contraction's output in the quantized
@@ -18,6 +18,7 @@
 #include "quantc/Analysis/Contraction.h"
 #include "quantc/Analysis/Evaluator.h"
 #include "quantc/Pipelines/Recipes.h"
+#include "quantc/Transforms/Quantize.h"
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Pass/PassManager.h"
@@ -27,6 +28,7 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 #include <cmath>
+#include <map>
 
 using namespace mlir;
 using namespace mlir::qc;
@@ -73,6 +75,9 @@ struct LayerInfo {
   std::string weight = "f32", group = "-", algorithm = "-";
   std::string activation = "f32";
   std::string reason;
+  /// Weight storage bits (0: f32) and weight elements.
+  unsigned bits = 0;
+  int64_t elements = 0;
   double signal = 0, noise = 0;
 
   double sqnr() const {
@@ -116,9 +121,15 @@ static void describeLayer(LayerInfo &layer, const RecipeConfig &config,
       cast<RankedTensorType>(wdq.getX().getType()).getElementType());
   layer.weight = (qType.isSigned() ? "i" : "u") +
                  std::to_string(qType.getStorageTypeIntegralWidth());
+  layer.bits = qType.getStorageTypeIntegralWidth();
+  layer.elements =
+      cast<RankedTensorType>(c->getWeight().getType()).getNumElements();
   layer.algorithm =
       config.algorithm == WeightAlgorithm::GPTQ ? "gptq" : "rtn";
   layer.reason = ("recipe " + recipeName).str();
+  // qc-assign-precision's explanation of the layer's width.
+  if (auto why = op->getAttrOfType<StringAttr>(kPrecisionReasonAttrName))
+    layer.reason += ": " + why.getValue().str();
   if (auto sub = dyn_cast<quant::UniformQuantizedSubChannelType>(qType)) {
     for (auto [dim, block] :
          llvm::zip(sub.getQuantizedDimensions(), sub.getBlockSizes()))
@@ -186,6 +197,24 @@ static LogicalResult writeReport(StringRef path, StringRef recipe,
     double db = o.second == 0 ? INFINITY : 10 * std::log10(o.first / o.second);
     md << "Output #" << i << " SQNR: " << formatSqnr(db) << " dB\n\n";
   }
+  // Average weight bits over the quantized weights (mixed precision).
+  double bitSum = 0, elementSum = 0;
+  std::map<unsigned, int> layersPerWidth;
+  for (const LayerInfo &l : layers)
+    if (l.bits) {
+      bitSum += double(l.bits) * l.elements;
+      elementSum += l.elements;
+      ++layersPerWidth[l.bits];
+    }
+  double avgBits = elementSum > 0 ? bitSum / elementSum : 0;
+  if (elementSum > 0) {
+    md << "Weight bits: " << llvm::formatv("{0:f2}", avgBits)
+       << " on average over " << static_cast<int64_t>(elementSum)
+       << " weights (";
+    for (auto [i, e] : llvm::enumerate(layersPerWidth))
+      md << (i ? ", " : "") << e.second << " layers at " << e.first;
+    md << ").\n\n";
+  }
   md << "| # | layer | op | weight shape | output shape | weight | group | "
         "algorithm | activation | SQNR (dB) | reason |\n";
   md << "|---|---|---|---|---|---|---|---|---|---|---|\n";
@@ -209,6 +238,7 @@ static LogicalResult writeReport(StringRef path, StringRef recipe,
     j.attribute("recipe", recipe);
     j.attribute("calib", config.calib);
     j.attribute("samples", static_cast<int64_t>(samples));
+    j.attribute("avg_weight_bits", number(avgBits));
     j.attributeArray("outputs", [&] {
       for (auto o : outputs)
         j.object([&] {
@@ -226,6 +256,7 @@ static LogicalResult writeReport(StringRef path, StringRef recipe,
           j.attribute("weight_shape", l.weightShape);
           j.attribute("output_shape", l.outputShape);
           j.attribute("weight", l.weight);
+          j.attribute("bits", static_cast<int64_t>(l.bits));
           j.attribute("group", l.group);
           j.attribute("algorithm", l.algorithm);
           j.attribute("activation", l.activation);
@@ -296,9 +327,6 @@ static LogicalResult measure(func::FuncOp ref, func::FuncOp quant,
 
 LogicalResult quantc::quantizeModule(ModuleOp module,
                                      const QuantizeOptions &options) {
-  if (options.recipe == "mixed")
-    return error("recipe 'mixed' is not yet available: it needs the "
-                 "qc-assign-precision pass (use w8a8, w4a16 or w4a8)");
   std::optional<Recipe> recipe = parseRecipe(options.recipe);
   if (!recipe)
     return error("unknown --recipe '" + options.recipe +
@@ -320,6 +348,8 @@ LogicalResult quantc::quantizeModule(ModuleOp module,
     config.algorithm = options.algorithm == "gptq" ? WeightAlgorithm::GPTQ
                                                    : WeightAlgorithm::RTN;
   }
+  config.keepFloat = options.keepFloat;
+  config.equalizeRuntime = config.equalizeRuntime || options.equalizeRuntime;
   if (config.calib.empty())
     return error("--recipe " + options.recipe +
                  " needs a calibration set: --calib DIR");

@@ -18,6 +18,10 @@ struct QuantizeOptions {
   unsigned samples = 0;
   /// Overrides of the recipe's defaults ("" keeps them).
   std::string actMethod, algorithm;
+  /// qc-quantize keep-float (0: none) and qc-equalize-channels
+  /// runtime-scale.
+  unsigned keepFloat = 0;
+  bool equalizeRuntime = false;
   /// Report path: FILE.md (or FILE when it ends in .md) and FILE.json.
   std::string report;
   bool verbose = false;

@@ -17,6 +17,7 @@
 #include "mlir/Pass/PassOptions.h"
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mlir::qc {
 
@@ -28,6 +29,9 @@ enum class Recipe {
   W4A16,
   /// int4 group-128 weights (GPTQ) and u8 per-tensor activations.
   W4A8,
+  /// Weight-only like W4A16, each layer at 4 or 8 bits chosen by
+  /// qc-assign-precision for an average of 4.5 bits.
+  Mixed,
 };
 
 std::optional<Recipe> parseRecipe(StringRef name);
@@ -51,8 +55,21 @@ struct RecipeConfig {
   /// activations (qc-equalize-channels; dense-alpha 0: depthwise only).
   bool equalize = true;
   double equalizeDenseAlpha = 0.5;
+  /// Also equalize activations whose producer cannot absorb the factors,
+  /// with a run-time per-channel qc.mul (qc-equalize-channels runtime-scale).
+  bool equalizeRuntime = false;
   /// Empirical bias correction in qc-quantize.
   bool biasCorrection = true;
+  /// qc-quantize keep-float: layers left in float, the most sensitive ones
+  /// measured end to end on one calibration sample (0: none).
+  unsigned keepFloat = 0;
+  /// GPTQ rounds to nearest the layers with fewer calibration rows than
+  /// reduction columns (qc-quantize gptq-rank-fallback; set for W8A8).
+  bool gptqRankFallback = false;
+  /// Mixed: candidate widths and budgets of qc-assign-precision (0: none).
+  std::vector<unsigned> mixedBits = {4, 8};
+  double avgBits = 4.5;
+  int64_t budgetBytes = 0;
 
   static RecipeConfig getDefault(Recipe recipe);
 };
@@ -101,10 +118,20 @@ struct RecipePipelineOptions
       llvm::cl::desc("Equalize convolution input channels first "
                      "(qc-equalize-channels; activation recipes only)"),
       llvm::cl::init(true)};
+  typename Base::template Option<bool> equalizeRuntime{
+      *this, "equalize-runtime",
+      llvm::cl::desc("Equalize also the inputs whose producer cannot absorb "
+                     "the factors, with a run-time per-channel qc.mul"),
+      llvm::cl::init(false)};
   typename Base::template Option<bool> biasCorrection{
       *this, "bias-correction",
       llvm::cl::desc("Empirical bias correction after quantizing"),
       llvm::cl::init(true)};
+  typename Base::template Option<unsigned> keepFloat{
+      *this, "keep-float",
+      llvm::cl::desc("Leave the K most sensitive layers in float (measured "
+                     "end to end on one calibration sample)"),
+      llvm::cl::init(0)};
   typename Base::template Option<WeightAlgorithm> algorithm{
       *this, "algorithm", llvm::cl::desc("Weight rounding"),
       llvm::cl::init(Default),
@@ -130,7 +157,9 @@ struct RecipePipelineOptions
     c.gptqActOrder = gptqActOrder;
     c.weightMseClip = weightMseClip;
     c.equalize = equalize;
+    c.equalizeRuntime = equalizeRuntime;
     c.biasCorrection = biasCorrection;
+    c.keepFloat = keepFloat;
     return c;
   }
 };

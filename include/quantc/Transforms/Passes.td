@@ -155,7 +155,10 @@ def QCEqualizeChannels : Pass<"qc-equalize-channels", "func::FuncOp"> {
     `qc.batch_normalization`, the constant of a `qc.mul` / `qc.div`, or the
     constant of a `qc.add` / `qc.sub` together with the other operand's
     producer (recursively, through `qc.relu` too); constants become
-    per-channel `[1, C, 1, 1]` tensors. Zero padding stays zero.
+    per-channel `[1, C, 1, 1]` tensors. Zero padding stays zero. With
+    `runtime-scale`, an activation whose producer cannot absorb the factor
+    (a hard-swish output, say) gets a run-time `qc.mul` by `1/s` instead,
+    inserted after it and read by its consumers.
 
     `s_c = max(M_c / H, m_c / L)` for channel range `[m_c, M_c]`, where the
     common range `[L, H]` is chosen on a grid to minimise the mean relative
@@ -188,12 +191,18 @@ def QCEqualizeChannels : Pass<"qc-equalize-channels", "func::FuncOp"> {
            "Also equalize activations read by non-depthwise convolutions, "
            "applying s^alpha (0: only activations read by depthwise "
            "convolutions alone)">,
+    Option<"runtimeScale", "runtime-scale", "bool", "false",
+           "Also equalize activations whose producer cannot absorb the "
+           "factors (e.g. hard-swish outputs), through a run-time per-channel "
+           "qc.mul by 1/s inserted after the activation">,
     Option<"numSamples", "num-samples", "unsigned", "0",
            "Use at most this many calibration samples (0: all)">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
   let statistics = [
-    Statistic<"numEqualized", "num-equalized", "Number of activations equalized">
+    Statistic<"numEqualized", "num-equalized", "Number of activations equalized">,
+    Statistic<"numRuntimeScaled", "num-runtime-scaled",
+              "Number of equalized activations given a run-time qc.mul">
   ];
 }
 
@@ -227,6 +236,23 @@ def QCQuantize : Pass<"qc-quantize", "func::FuncOp"> {
     With `bias-correction`, the mean error that quantization leaves in each
     convolution's output channels is measured on the calibration set and
     removed by adjusting the convolution's bias (one is created if needed).
+
+    With `keep-float=K`, each layer's sensitivity is measured before any
+    rewrite: the function runs on the first `sensitivity-samples`
+    calibration samples with only that layer quantized (its weight as it
+    will be, its activation quantized and dequantized with its range), and
+    the SQNR of the outputs against f32 is taken. The K layers with the
+    lowest SQNR keep their f32 weight and read their activation in f32
+    (with a remark giving the SQNR and rank); an activation shared with a
+    quantized layer is still quantized for that one. With `gptq` and
+    `gptq-rank-fallback`, a layer whose calibration set gives fewer rows
+    than reduction columns (its Hessian cannot have full rank, e.g. a
+    squeeze-excitation conv on globally pooled features) is rounded to
+    nearest.
+
+    A layer carrying a `qc.bits` integer attribute (from
+    `qc-assign-precision`) gets that many weight bits instead of
+    `weight-bits`; the attribute is dropped.
 
     Layers whose weight is not a constant stay in float (with a remark).
     When `group-size` does not divide a layer's reduction channels (C/group
@@ -318,7 +344,17 @@ def QCQuantize : Pass<"qc-quantize", "func::FuncOp"> {
     Option<"reportErrors", "report-errors", "bool", "false",
            "Emit a remark per layer with its relative output error "
            "tr(dW H dW^T) / tr(W H W^T), for RTN and, with gptq, GPTQ "
-           "(needs calib)">
+           "(needs calib)">,
+    Option<"keepFloat", "keep-float", "unsigned", "0",
+           "Leave in float the K layers whose quantization alone (weight "
+           "and activation) lowers the output SQNR against f32 the most, "
+           "measured end to end on sensitivity-samples calibration samples "
+           "(needs calib)">,
+    Option<"sensitivitySamples", "sensitivity-samples", "unsigned", "1",
+           "Calibration samples for keep-float's measurements (at least 1)">,
+    Option<"gptqRankFallback", "gptq-rank-fallback", "bool", "false",
+           "GPTQ: round to nearest the layers whose calibration set gives "
+           "fewer Hessian rows than reduction columns">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::quant::QuantDialect",
@@ -584,6 +620,135 @@ def QCFuseRotations : Pass<"qc-fuse-rotations", "func::FuncOp"> {
               "Number of weights and constants rotated">,
     Statistic<"numOnlineHadamards", "num-online-hadamards",
               "Number of qc.hadamard ops inserted">
+  ];
+}
+
+def QCAssignPrecision : Pass<"qc-assign-precision", "func::FuncOp"> {
+  let summary = "Choose a weight bit width per layer that minimises the "
+                "total quantization error under a size budget";
+  let description = [{
+    Mixed precision in the style of HAWQ-V3 and BAQ, for the f32 graph
+    before `qc-quantize`. For every `qc.conv`, `qc.matmul` (2-D weight) and
+    `qc.gemm` with a constant f32 weight, and every candidate width in
+    `bits`, the weight is quantized exactly as `qc-quantize` will (same
+    `algorithm`, granularity, group size, symmetry) and two sensitivities
+    are measured with the layer's input second moment H = sum X^T X on the
+    calibration set `calib`:
+
+    - the output error tr(dW H dW^T) = sum over calibration rows of
+      ||x (W - Wq)^T||^2, exactly the squared error the quantized weight
+      adds to the layer's output (`metric=output`, the default);
+    - the Hessian-trace proxy of HAWQ, tr(H) / K * ||dW||^2, which assumes
+      isotropic inputs (`metric=hawq`).
+
+    With `normalize` (default) both are divided by the layer's output
+    energy tr(W H W^T), so that layers of different scales are compared by
+    their signal-to-noise ratio. With `model-sensitivity`, the knapsack
+    instead weighs the measured relative error of the function's outputs
+    with only that layer quantized to the narrowest width (one evaluation
+    per layer and sample), scaled to the other widths by the layer's own
+    error ratios. Then one width per layer is chosen by an
+    exact multiple-choice knapsack (quantc/Analysis/Knapsack.h) minimising
+    the sum of the chosen metric subject to every budget given:
+    `avg-bits` (weight storage bits per weight element, scales not
+    counted), `budget-bytes` (weight storage plus an f32 scale, and a zero
+    point when asymmetric, per channel or group) and, with `latency-table`,
+    `budget-latency`.
+
+    Each layer gets `qc.bits` (read by `qc-quantize`, which drops it) and
+    `qc.precision_reason`, a sentence saying its errors at every width and
+    why it got its width; with `remarks` each layer and the function also
+    get a remark.
+
+    Before:
+    ```mlir
+    %w1 = arith.constant dense_resource<w1> : tensor<64x32xf32>
+    %y1 = qc.matmul %x, %w1 : (tensor<8x32xf32>, tensor<32x64xf32>) -> tensor<8x64xf32>
+    ```
+    After (`-qc-assign-precision="calib=DIR bits=4,8 avg-bits=4.5"`):
+    ```mlir
+    %y1 = qc.matmul %x, %w1 {qc.bits = 8 : i64, qc.precision_reason =
+        "8 bits of {4, 8}: output error 4: 2.1e-02, 8: 8.0e-05 (x262) ..."}
+        : (tensor<8x32xf32>, tensor<32x64xf32>) -> tensor<8x64xf32>
+    ```
+
+    The latency table is a JSON object mapping layer names (the ONNX node
+    name of the op's location) to objects from bit width to cost, e.g.
+    `{"conv1": {"4": 1.5, "8": 2.0}, "*": {"4": 0.001, "8": 0.0015}}`;
+    the entry `"*"` gives a cost per weight element for layers not named.
+  }];
+  let options = [
+    Option<"calib", "calib", "std::string", "\"\"",
+           "Calibration directory (one subdirectory of .npy inputs per sample)">,
+    ListOption<"bits", "bits", "unsigned",
+               "Candidate weight widths, each in [2, 8] (default 4,8)">,
+    Option<"avgBits", "avg-bits", "double", "0.0",
+           "Budget: average weight storage bits per weight element (0: none)">,
+    Option<"budgetBytes", "budget-bytes", "int64_t", "0",
+           "Budget: bytes of weight storage and quantization parameters "
+           "(0: none)">,
+    Option<"latencyTable", "latency-table", "std::string", "\"\"",
+           "JSON file of per-layer, per-width latency costs">,
+    Option<"budgetLatency", "budget-latency", "double", "0.0",
+           "Budget: total latency cost from latency-table (0: none)">,
+    Option<"metric", "metric", "::mlir::qc::PrecisionMetric",
+           "::mlir::qc::PrecisionMetric::Output",
+           "The sensitivity the knapsack minimises",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::qc::PrecisionMetric::Output, "output",
+                        "output error tr(dW H dW^T)"),
+             clEnumValN(::mlir::qc::PrecisionMetric::HAWQ, "hawq",
+                        "Hessian-trace proxy tr(H)/K ||dW||^2"))}]>,
+    Option<"normalize", "normalize", "bool", "true",
+           "Divide each layer's errors by its output energy tr(W H W^T)">,
+    Option<"modelSensitivity", "model-sensitivity", "bool", "false",
+           "Measure, per layer, the relative error of the function's "
+           "outputs with only that layer quantized to the narrowest width "
+           "(one evaluation per layer and sample), and scale it to the "
+           "other widths by the layer's error ratios">,
+    Option<"algorithm", "algorithm", "::mlir::qc::WeightAlgorithm",
+           "::mlir::qc::WeightAlgorithm::RTN",
+           "How qc-quantize will round the weights",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::qc::WeightAlgorithm::RTN, "rtn",
+                        "round to nearest"),
+             clEnumValN(::mlir::qc::WeightAlgorithm::GPTQ, "gptq",
+                        "GPTQ with calibrated Hessians"))}]>,
+    Option<"weightGranularity", "weight-granularity",
+           "::mlir::qc::WeightGranularity",
+           "::mlir::qc::WeightGranularity::Channel",
+           "Scales per output channel or per group (as in qc-quantize)",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::qc::WeightGranularity::Channel, "channel",
+                        "per output channel"),
+             clEnumValN(::mlir::qc::WeightGranularity::Group, "group",
+                        "per output channel and group of group-size "
+                        "reduction channels"))}]>,
+    Option<"groupSize", "group-size", "int64_t", "128",
+           "Reduction channels per group (weight-granularity=group)">,
+    Option<"groupFallback", "group-fallback", "bool", "false",
+           "Per channel where group-size does not divide the reduction "
+           "channels, instead of failing">,
+    Option<"weightSymmetric", "weight-symmetric", "bool", "true",
+           "Symmetric weights (as in qc-quantize)">,
+    Option<"weightMseClip", "weight-mse-clip", "bool", "false",
+           "MSE-clipped weight ranges (as in qc-quantize)">,
+    Option<"gptqDamp", "gptq-damp", "double", "0.01",
+           "GPTQ damping, relative to the mean of H's diagonal">,
+    Option<"gptqBlockSize", "gptq-block-size", "int64_t", "128",
+           "GPTQ columns per lazy batch update">,
+    Option<"gptqActOrder", "gptq-act-order", "bool", "false",
+           "GPTQ: quantize columns by decreasing H[i, i]">,
+    Option<"numSamples", "num-samples", "unsigned", "0",
+           "Calibrate on at most this many samples (0: all)">,
+    Option<"remarks", "remarks", "bool", "true",
+           "Emit a remark per layer and one for the function">
+  ];
+  let dependentDialects = ["::mlir::qc::QCDialect"];
+  let statistics = [
+    Statistic<"numLayers", "num-layers", "Number of layers given a width">,
+    Statistic<"numWidened", "num-widened",
+              "Number of layers given more than the narrowest width">
   ];
 }
 

@@ -20,6 +20,13 @@ namespace mlir::qc {
 
 enum class WeightGranularity { Channel, Group };
 enum class WeightAlgorithm { RTN, GPTQ };
+/// The per-layer sensitivity qc-assign-precision minimises.
+enum class PrecisionMetric { Output, HAWQ };
+
+/// qc-assign-precision's per-layer weight width (an i64), which qc-quantize
+/// uses instead of weight-bits (and drops), and the sentence saying why.
+inline constexpr StringLiteral kBitsAttrName = "qc.bits";
+inline constexpr StringLiteral kPrecisionReasonAttrName = "qc.precision_reason";
 
 /// The attribute name of calibrated ranges.
 inline constexpr StringLiteral kRangeAttrName = "qc.range";
