@@ -135,6 +135,11 @@ int quantc::runCompile(int argc, char **argv) {
                "quantization alone costs the most output SQNR (measured on "
                "one calibration sample)"),
       cl::init(0), cl::cat(category));
+  cl::opt<double> avgBits(
+      "avg-bits",
+      cl::desc("With --recipe mixed: the average weight bits per weight "
+               "element that qc-assign-precision may spend (default 4.5)"),
+      cl::init(0.0), cl::cat(category));
   cl::opt<bool> equalizeRuntime(
       "equalize-runtime",
       cl::desc("With --recipe: also equalize the channels of convolution "
@@ -221,6 +226,7 @@ int quantc::runCompile(int argc, char **argv) {
     q.actMethod = actMethod;
     q.algorithm = algorithm;
     q.keepFloat = keepFloat;
+    q.avgBits = avgBits;
     q.equalizeRuntime = equalizeRuntime;
     q.report = report;
     q.verbose = verbose;

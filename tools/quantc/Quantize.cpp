@@ -349,6 +349,14 @@ LogicalResult quantc::quantizeModule(ModuleOp module,
                                                    : WeightAlgorithm::RTN;
   }
   config.keepFloat = options.keepFloat;
+  if (options.avgBits != 0) {
+    if (config.recipe != Recipe::Mixed)
+      return error("--avg-bits needs --recipe mixed");
+    if (options.avgBits < 2 || options.avgBits > 8)
+      return error("--avg-bits must be in [2, 8], got " +
+                   std::to_string(options.avgBits));
+    config.avgBits = options.avgBits;
+  }
   config.equalizeRuntime = config.equalizeRuntime || options.equalizeRuntime;
   if (config.calib.empty())
     return error("--recipe " + options.recipe +

@@ -22,6 +22,8 @@ struct QuantizeOptions {
   /// runtime-scale.
   unsigned keepFloat = 0;
   bool equalizeRuntime = false;
+  /// The mixed recipe's average weight bits (0: the recipe's default).
+  double avgBits = 0;
   /// Report path: FILE.md (or FILE when it ends in .md) and FILE.json.
   std::string report;
   bool verbose = false;
