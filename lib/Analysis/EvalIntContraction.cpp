@@ -51,8 +51,8 @@ mlir::qc::detail::evalIntegerConv(ConvOp conv, Operands operands,
   std::optional<S8Weight> wq8 = matchS8Weight(conv.getW(), 0);
   if (!xType || !wq8)
     return std::nullopt;
-  std::optional<double> sx = xType.getScale();
-  const std::vector<double> *sw = &wq8->scales;
+  double sx = xType.getScale();
+  ArrayRef<double> sw = wq8->scales;
   WindowParams wp;
   if (failed(getWindowParams(conv.getLoc(), conv->getName().getStringRef(), 2,
                              conv.getStrides(), conv.getPads(),
@@ -69,12 +69,12 @@ mlir::qc::detail::evalIntegerConv(ConvOp conv, Operands operands,
   // (q - zx) of the activation and q of the weights, as int16/int32.
   std::vector<int16_t> xq(x.getNumElements());
   for (size_t i = 0; i < xq.size(); ++i)
-    xq[i] = static_cast<int16_t>(toInt(x.getFloats()[i], *sx));
+    xq[i] = static_cast<int16_t>(toInt(x.getFloats()[i], sx));
   std::vector<int32_t> wq(w.getNumElements());
   for (int64_t oc = 0; oc < m; ++oc)
     for (int64_t i = 0; i < k; ++i)
-      wq[oc * k + i] = toInt(w.getFloats()[oc * k + i], (*sw)[oc]);
-  std::vector<float> f = factors(*sx, *sw);
+      wq[oc * k + i] = toInt(w.getFloats()[oc * k + i], sw[oc]);
+  std::vector<float> f = factors(sx, sw);
 
   std::vector<float> y(m * p);
   // One task per block of output rows: im2col of those rows, then an
@@ -127,21 +127,21 @@ mlir::qc::detail::evalIntegerMatMul(MatMulOp mm, Operands operands,
   std::optional<S8Weight> wq8 = matchS8Weight(mm.getRhs(), 1);
   if (!xType || !wq8)
     return std::nullopt;
-  std::optional<double> sx = xType.getScale();
-  const std::vector<double> *sw = &wq8->scales;
+  double sx = xType.getScale();
+  ArrayRef<double> sw = wq8->scales;
   const Tensor &a = *operands[0], &b = *operands[1];
   int64_t k = bt.getDimSize(0), n = bt.getDimSize(1);
   int64_t m = a.getNumElements() / k;
   std::vector<int32_t> wq(k * n);
   for (int64_t kk = 0; kk < k; ++kk)
     for (int64_t j = 0; j < n; ++j)
-      wq[kk * n + j] = toInt(b.getFloats()[kk * n + j], (*sw)[j]);
-  std::vector<float> f = factors(*sx, *sw);
+      wq[kk * n + j] = toInt(b.getFloats()[kk * n + j], sw[j]);
+  std::vector<float> f = factors(sx, sw);
   std::vector<float> y(m * n);
   parallelForTasks(ctx.numThreads, m, [&](int64_t i) {
     std::vector<int32_t> acc(n, 0);
     for (int64_t kk = 0; kk < k; ++kk) {
-      int32_t xv = toInt(a.getFloats()[i * k + kk], *sx);
+      int32_t xv = toInt(a.getFloats()[i * k + kk], sx);
       const int32_t *wr = wq.data() + kk * n;
       for (int64_t j = 0; j < n; ++j)
         acc[j] += xv * wr[j];
