@@ -11,6 +11,7 @@
 #include "qrt/qrt.h"
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -34,6 +35,12 @@ struct qrt_model {
   std::vector<void *> outputPtrs;
   std::atomic<bool> running{false};
   std::string lastError;
+  // The appended description fields, NULL when desc_size does not cover
+  // them; `prepared` once prepare succeeded (release is then due).
+  int32_t (*prepare)(uint8_t *arena) = nullptr;
+  void (*release)(uint8_t *arena) = nullptr;
+  const char *(*errorMessage)(int32_t code) = nullptr;
+  bool prepared = false;
 };
 
 namespace qrt {
@@ -78,6 +85,15 @@ public:
   std::vector<Segment> segments;
 };
 
+/// Whether `desc` (of `desc_size` bytes) covers the field at `offset` of
+/// `size` bytes, i.e. was compiled with it.
+inline bool descCovers(const qrt_model_desc *desc, size_t offset, size_t size) {
+  return desc->desc_size >= offset + size;
+}
+#define QRT_DESC_HAS(desc, field)                                              \
+  ::qrt::descCovers(desc, offsetof(qrt_model_desc, field),                     \
+                    sizeof(((qrt_model_desc *)nullptr)->field))
+
 /// Validates everything in a description the runtime relies on, reading
 /// nothing a failed earlier check makes unsafe to read. With an `image`,
 /// every pointer must point into it.
@@ -91,8 +107,14 @@ std::string missingCpuFeature(const char *target,
                               int (*hasFeature)(const std::string &feature));
 /// The host's answer for hasFeature.
 int hostHasCpuFeature(const std::string &feature);
-/// Checks that this runtime can run a model for `target` on this host.
-qrt_status checkTarget(const char *target, std::string &problem);
+/// Whether `target` names a CUDA model ("cuda..." or "nvptx...").
+bool isCudaTarget(const char *target);
+/// Checks that this runtime can run a model for `target` on this host. A
+/// CUDA target needs the model's `prepare` (`hasPrepare`), which acquires
+/// the device; the device itself is checked by prepare when the model is
+/// opened.
+qrt_status checkTarget(const char *target, std::string &problem,
+                       bool hasPrepare = false);
 
 } // namespace qrt
 

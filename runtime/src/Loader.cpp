@@ -433,13 +433,18 @@ qrt_status qrt::validateDescription(const qrt_model_desc *desc,
               "libqrt, or use a matching libqrt";
     return QRT_ERROR_VERSION_MISMATCH;
   }
-  if (desc->desc_size < sizeof(qrt_model_desc)) {
+  if (desc->desc_size < QRT_MODEL_DESC_MIN_SIZE) {
     problem = prefix + "desc_size is " + str(desc->desc_size) +
               " bytes, ABI version " + str(QRT_ABI_VERSION) +
-              " needs at least " + str(sizeof(qrt_model_desc));
+              " needs at least " + str(QRT_MODEL_DESC_MIN_SIZE);
     return QRT_ERROR_INVALID_MODEL;
   }
-  if (image && !image->contains(desc, sizeof(qrt_model_desc))) {
+  // The fields this runtime knows and the model has; those it does not know
+  // are not read.
+  uint64_t known = desc->desc_size < sizeof(qrt_model_desc)
+                       ? desc->desc_size
+                       : sizeof(qrt_model_desc);
+  if (image && !image->contains(desc, known)) {
     problem = prefix + "it ends outside the model library";
     return QRT_ERROR_INVALID_MODEL;
   }
@@ -450,6 +455,24 @@ qrt_status qrt::validateDescription(const qrt_model_desc *desc,
   if (image && !image->contains(reinterpret_cast<const void *>(desc->run), 1,
                                 /*code=*/true)) {
     problem = prefix + "run does not point to code in the model library";
+    return QRT_ERROR_INVALID_MODEL;
+  }
+  // The appended functions, where present and set, point to code like run.
+  auto inCode = [&](const void *fn) {
+    return !fn || !image || image->contains(fn, 1, /*code=*/true);
+  };
+  const char *badHook = nullptr;
+  if (QRT_DESC_HAS(desc, prepare) &&
+      !inCode(reinterpret_cast<const void *>(desc->prepare)))
+    badHook = "prepare";
+  else if (QRT_DESC_HAS(desc, release) &&
+           !inCode(reinterpret_cast<const void *>(desc->release)))
+    badHook = "release";
+  else if (QRT_DESC_HAS(desc, error_message) &&
+           !inCode(reinterpret_cast<const void *>(desc->error_message)))
+    badHook = "error_message";
+  if (badHook) {
+    problem = prefix + badHook + " does not point to code in the model library";
     return QRT_ERROR_INVALID_MODEL;
   }
   const char *const names[] = {"model_name", "target", "producer"};

@@ -74,11 +74,22 @@ void destroy(qrt_model *model) {
   if (!model)
     return;
   model->pool.reset(); // Joins the workers.
+  if (model->prepared && model->release)
+    model->release(model->arena);
   std::free(model->arena);
   std::free(model->scratch);
   if (model->handle)
     dlclose(model->handle);
   delete model;
+}
+
+/// The model's message for a non-zero code from prepare or run, or
+/// "code N" when it has none.
+std::string codeMessage(const char *(*errorMessage)(int32_t), int32_t code) {
+  const char *message = errorMessage ? errorMessage(code) : nullptr;
+  if (!message || !*message)
+    return "code " + std::to_string(code);
+  return std::string(message) + " (code " + std::to_string(code) + ")";
 }
 
 struct ModelDeleter {
@@ -144,7 +155,14 @@ qrt_status openModel(const char *path, const qrt_options *options,
   const qrt_model_desc *desc = reinterpret_cast<qrt_model_get_desc_fn>(entry)();
   if (qrt_status st = validateDescription(desc, &image, problem))
     return fail(st, problem);
-  if (qrt_status st = checkTarget(desc->target, problem))
+  if (QRT_DESC_HAS(desc, prepare))
+    model->prepare = desc->prepare;
+  if (QRT_DESC_HAS(desc, release))
+    model->release = desc->release;
+  if (QRT_DESC_HAS(desc, error_message))
+    model->errorMessage = desc->error_message;
+  if (qrt_status st =
+          checkTarget(desc->target, problem, model->prepare != nullptr))
     return fail(st, problem);
   model->desc = desc;
 
@@ -190,6 +208,19 @@ qrt_status openModel(const char *path, const qrt_options *options,
   model->ctx.scratch_size = stride;
   model->inputPtrs.assign(size_t(desc->num_inputs), nullptr);
   model->outputPtrs.assign(size_t(desc->num_outputs), nullptr);
+
+  // What the model needs beyond the arena (a CUDA model: the device).
+  if (model->prepare) {
+    int32_t code = model->prepare(model->arena);
+    if (code != 0) {
+      qrt_status st = code == 1 || code == 2 ? QRT_ERROR_UNSUPPORTED
+                      : code == 4            ? QRT_ERROR_OUT_OF_MEMORY
+                                             : QRT_ERROR_EXECUTION;
+      return fail(st, "cannot prepare the model: " +
+                          codeMessage(model->errorMessage, code));
+    }
+    model->prepared = true;
+  }
   *out = model.release();
   return QRT_OK;
 }
@@ -265,7 +296,9 @@ qrt_status runModel(qrt_model *model, const qrt_tensor *inputs,
                            model->outputPtrs.data(), model->arena);
   if (code != 0)
     return fail(QRT_ERROR_EXECUTION,
-                "run failed with code " + std::to_string(code));
+                model->errorMessage
+                    ? "run failed: " + codeMessage(model->errorMessage, code)
+                    : "run failed with code " + std::to_string(code));
   return QRT_OK;
 }
 

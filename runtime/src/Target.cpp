@@ -4,7 +4,8 @@
 // CPU without them would die of SIGILL in the middle of a run, so the
 // runtime refuses such a model when it is opened. Features are read with
 // CPUID, and AVX / AVX-512 / AMX state also needs the OS to have enabled it
-// (XGETBV).
+// (XGETBV). A CUDA target ("cuda-sm_90") names no CPU features; it needs
+// the model's prepare, which finds the driver and the device.
 //
 //===----------------------------------------------------------------------===//
 
@@ -140,11 +141,18 @@ std::string qrt::missingCpuFeature(const char *target,
   }
 }
 
-qrt_status qrt::checkTarget(const char *target, std::string &problem) {
+bool qrt::isCudaTarget(const char *target) {
   std::string t = normalize(target);
-  if (t.rfind("cuda", 0) == 0 || t.rfind("nvptx", 0) == 0) {
+  return t.rfind("cuda", 0) == 0 || t.rfind("nvptx", 0) == 0;
+}
+
+qrt_status qrt::checkTarget(const char *target, std::string &problem,
+                            bool hasPrepare) {
+  if (isCudaTarget(target)) {
+    if (hasPrepare)
+      return QRT_OK; // prepare finds the driver and the device.
     problem = "model targets '" + std::string(target) +
-              "', but this runtime runs CPU models only";
+              "' (CUDA) but has no prepare function";
     return QRT_ERROR_UNSUPPORTED;
   }
   std::string missing = missingCpuFeature(target, hostHasCpuFeature);

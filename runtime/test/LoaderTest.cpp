@@ -62,6 +62,20 @@ TEST(Open, LargerDescriptionIsAccepted) {
   EXPECT_EQ(m.status, QRT_OK) << m.message;
 }
 
+TEST(Open, VersionOneDescriptionIsAccepted) {
+  // A model compiled before prepare, release and error_message were
+  // appended: they are not read (its prepare would be refused if it were).
+  Opened m(fixture("v1_desc"));
+  ASSERT_EQ(m.status, QRT_OK) << m.message;
+  float x[6] = {1, 2, 3, 4, 5, 6}, y[6] = {2, 2, 2, 2, 2, 2}, z[6] = {};
+  qrt_tensor inputs[2] = {{x, QRT_DTYPE_F32, 2, {2, 3}},
+                          {y, QRT_DTYPE_F32, 2, {2, 3}}};
+  qrt_tensor output = {z, QRT_DTYPE_F32, 2, {2, 3}};
+  ASSERT_EQ(qrt_model_run(m.model, inputs, &output), QRT_OK)
+      << qrt_last_error(m.model);
+  EXPECT_EQ(z[5], 12.0f);
+}
+
 TEST(Open, RelativePathNamesTheCurrentDirectory) {
   char cwd[4096];
   ASSERT_NE(getcwd(cwd, sizeof cwd), nullptr);
@@ -263,7 +277,7 @@ struct BadModel {
   std::string message; // after "<path>: "
 };
 
-std::string descSize() { return std::to_string(sizeof(qrt_model_desc)); }
+std::string descSize() { return std::to_string(QRT_MODEL_DESC_MIN_SIZE); }
 
 class BadModels : public ::testing::TestWithParam<BadModel> {};
 
@@ -327,8 +341,8 @@ INSTANTIATE_TEST_SUITE_P(
                  kInvalid + "arena_alignment is 0, expected a power of two "
                             "no larger than 2^30"},
         BadModel{"cuda_target", QRT_ERROR_UNSUPPORTED,
-                 "model targets 'cuda-sm_90', but this runtime runs CPU "
-                 "models only"},
+                 "model targets 'cuda-sm_90' (CUDA) but has no prepare "
+                 "function"},
         BadModel{"huge_arena", QRT_ERROR_OUT_OF_MEMORY,
                  "cannot allocate the model's 4611686018427387904-byte "
                  "arena"},
@@ -347,7 +361,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadModel{"wild_inputs", QRT_ERROR_INVALID_MODEL,
                  kInvalid + "inputs points outside the model library"},
         BadModel{"run_in_data", QRT_ERROR_INVALID_MODEL,
-                 kInvalid + "run does not point to code in the model library"}),
+                 kInvalid + "run does not point to code in the model library"},
+        BadModel{"prepare_in_data", QRT_ERROR_INVALID_MODEL,
+                 kInvalid +
+                     "prepare does not point to code in the model library"}),
     [](const ::testing::TestParamInfo<BadModel> &info) {
       return std::string(info.param.fixture);
     });

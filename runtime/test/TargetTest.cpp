@@ -54,11 +54,13 @@ TEST(Target, HostFeatures) {
 TEST(Target, CheckTarget) {
   std::string problem;
   EXPECT_EQ(checkTarget("x86_64", problem), QRT_OK);
+  // A CUDA model needs prepare, which finds the driver and the device.
   EXPECT_EQ(checkTarget("CUDA-sm_80", problem), QRT_ERROR_UNSUPPORTED);
-  EXPECT_EQ(
-      problem,
-      "model targets 'CUDA-sm_80', but this runtime runs CPU models only");
+  EXPECT_EQ(problem,
+            "model targets 'CUDA-sm_80' (CUDA) but has no prepare function");
   EXPECT_EQ(checkTarget("nvptx64-sm_90", problem), QRT_ERROR_UNSUPPORTED);
+  EXPECT_EQ(checkTarget("cuda-sm_90", problem, /*hasPrepare=*/true), QRT_OK);
+  EXPECT_EQ(checkTarget("x86_64", problem, /*hasPrepare=*/true), QRT_OK);
 #if defined(__x86_64__)
   if (hostHasCpuFeature("avx512fp16") == 0) {
     EXPECT_EQ(checkTarget("x86_64-avx512fp16", problem), QRT_ERROR_UNSUPPORTED);

@@ -4,15 +4,20 @@
  * exports one symbol, `qrt_model_get_desc`, returning a pointer to a
  * `qrt_model_desc` with static storage. The runtime (libqrt) dlopens the
  * library, checks `abi_magic`/`abi_version`/`desc_size`, validates the
- * description, allocates the arena the model's static memory plan needs, and
- * calls `run`. This header is shared by the runtime, the code generator
- * (which emits the description and `run`), and test fixtures; it has no
- * dependency beyond <stdint.h>.
+ * description, allocates the arena the model's static memory plan needs,
+ * calls `prepare` (when present) and then `run`. This header is shared by
+ * the runtime, the code generator (which emits the description and `run`),
+ * and test fixtures; it has no dependency beyond <stddef.h> and <stdint.h>.
  *
  * Compatibility: a runtime accepts a model whose `abi_version` equals
- * QRT_ABI_VERSION and whose `desc_size` is at least the size it knows. New
- * fields are only ever appended (and bump the version when their meaning is
- * required). Any change to the layout or meaning of an existing field, of
+ * QRT_ABI_VERSION and whose `desc_size` covers at least the fields of
+ * version 1 as first published (up to and including `run`). New fields are
+ * only ever appended; a runtime reads an appended field only when
+ * `desc_size` covers it, so a model compiled before the field existed keeps
+ * working (runtime 0.2 appended `prepare`, `release`, `error_message`;
+ * a model that needs them, such as a CUDA model, is refused by an older
+ * runtime because of its target). A field whose meaning is required bumps
+ * the version. Any change to the layout or meaning of an existing field, of
  * `qrt_tensor_desc`, `qrt_exec_ctx` or the function types bumps the version.
  * See docs/runtime.md.
  *===----------------------------------------------------------------------===*/
@@ -20,6 +25,7 @@
 #ifndef QRT_MODEL_ABI_H
 #define QRT_MODEL_ABI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -106,7 +112,27 @@ typedef struct qrt_model_desc {
   uint64_t arena_alignment; /* power of two; 64 or more recommended */
   uint64_t scratch_size;    /* per-thread scratch bytes */
   qrt_run_fn run;
+  /* Appended in runtime 0.2; read only when desc_size covers them. */
+  /* Called by qrt_model_open after validation with the instance's zeroed
+   * arena; acquires what the model needs beyond the arena (a CUDA model:
+   * device memory, uploaded weights). Non-zero = failure (see
+   * error_message): 1 (no driver) and 2 (no device) make the open fail with
+   * QRT_ERROR_UNSUPPORTED, 4 with QRT_ERROR_OUT_OF_MEMORY, others with
+   * QRT_ERROR_EXECUTION. May be NULL; a CUDA target requires it. */
+  int32_t (*prepare)(uint8_t *arena);
+  /* Called by qrt_model_close with the arena before it is freed; releases
+   * what prepare acquired. Called only when prepare succeeded. May be
+   * NULL. */
+  void (*release)(uint8_t *arena);
+  /* A message for the non-zero code that prepare or run last returned on
+   * the calling thread; may be NULL (and may return NULL or ""). */
+  const char *(*error_message)(int32_t code);
 } qrt_model_desc;
+
+/* The size of a version 1 description without the appended fields: the
+ * smallest desc_size a runtime accepts. */
+#define QRT_MODEL_DESC_MIN_SIZE                                                \
+  ((uint32_t)(offsetof(qrt_model_desc, run) + sizeof(qrt_run_fn)))
 
 /* The one symbol a compiled model exports. */
 typedef const qrt_model_desc *(*qrt_model_get_desc_fn)(void);
