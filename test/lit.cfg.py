@@ -66,6 +66,14 @@ if os.path.isdir(os.path.join(onnx_testdata, "node")):
 else:
     lit_config.note("no ONNX backend test data at %s (package libonnx-testdata): "
                     "the conformance tests are skipped" % onnx_testdata)
+# The CUDA toolkit's ptxas and fatbinary (the CUDA target assembles every
+# kernel at compile time; no GPU is needed).
+if all(os.access(os.path.join("/usr/local/cuda/bin", t), os.X_OK)
+       for t in ("ptxas", "fatbinary")):
+    config.available_features.add("cuda-toolkit")
+else:
+    lit_config.note("no CUDA toolkit at /usr/local/cuda (ptxas, fatbinary): the tests "
+                    "that assemble CUDA kernels are skipped")
 # The PP-OCR models with rendered inputs (scripts/fetch-models.sh,
 # scripts/make-inputs.py), ONNX Runtime (bench/ort/node_modules) and Debian's
 # python3 with numpy (scripts/compare-npy.py).

@@ -8,6 +8,7 @@
 #include "quantc/Conversion/Passes.h"
 #include "quantc/Pipelines/Recipes.h"
 #include "quantc/Target/CPU/Passes.h"
+#include "quantc/Target/CUDA/Passes.h"
 #include "quantc/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -23,12 +24,15 @@ int main(int argc, char **argv) {
   mlir::qc::registerQCConversionPasses();
   mlir::qc::registerQCCPUPasses();
   mlir::qc::registerCPUPipelines();
+  mlir::qc::registerQCCUDAPasses();
+  mlir::qc::registerCUDAPipelines();
   mlir::qc::registerRecipePipelines();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   mlir::registerAllToLLVMIRTranslations(registry);
+  mlir::qc::registerCUDACodegenDialects(registry);
   registry.insert<mlir::qc::QCDialect>();
 
   return mlir::asMainReturnCode(

@@ -17,6 +17,8 @@
 #include "quantc/Import/ONNX/Importer.h"
 #include "quantc/Target/CPU/Compile.h"
 #include "quantc/Target/CPU/Passes.h"
+#include "quantc/Target/CUDA/Compile.h"
+#include "quantc/Target/CUDA/Passes.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
@@ -33,7 +35,7 @@ using namespace mlir;
 namespace cl = llvm::cl;
 
 namespace {
-enum class Emit { SharedLibrary, QCMLIR, Quantized, LLVMDialect, OnnxQDQ };
+enum class Emit { SharedLibrary, QCMLIR, Quantized, LLVMDialect, OnnxQDQ, PTX };
 } // namespace
 
 /// Imports an .onnx/.onnxtxt model or parses a .mlir file.
@@ -83,11 +85,20 @@ int quantc::runCompile(int argc, char **argv) {
                  clEnumValN(Emit::OnnxQDQ, "onnx-qdq",
                             "the (quantized) qc graph as an ONNX model with "
                             "QuantizeLinear/DequantizeLinear "
-                            "(docs/exporting-onnx.md)")),
+                            "(docs/exporting-onnx.md)"),
+                 clEnumValN(Emit::PTX, "ptx",
+                            "with --target=cuda: the PTX of every kernel")),
       cl::cat(category));
   cl::opt<std::string> target("target",
-                              cl::desc("Code generation target (cpu)"),
+                              cl::desc("Code generation target: cpu, or "
+                                       "cuda (docs/cuda.md)"),
                               cl::init("cpu"), cl::cat(category));
+  cl::opt<std::string> cudaArch(
+      "cuda-arch",
+      cl::desc("With --target=cuda: the GPU architecture of the cubins "
+               "(sm_80, sm_86, sm_89, sm_90, ...); the embedded PTX runs on "
+               "newer GPUs too"),
+      cl::init("sm_80"), cl::cat(category));
   cl::opt<std::string> cpu("cpu",
                            cl::desc("LLVM CPU to compile for (default: the "
                                     "host's)"),
@@ -180,15 +191,28 @@ int quantc::runCompile(int argc, char **argv) {
   cl::ParseCommandLineOptions(
       argc, argv, "quantc: compile an ONNX model into a shared library\n");
 
-  if (target != "cpu") {
+  if (target != "cpu" && target != "cuda") {
     llvm::errs() << "quantc: error: unknown --target '" << target
-                 << "' (expected cpu)\n";
+                 << "' (expected cpu or cuda)\n";
+    return 1;
+  }
+  bool cuda = target == "cuda";
+  if (!cuda && emit == Emit::PTX) {
+    llvm::errs() << "quantc: error: --emit=ptx needs --target=cuda\n";
+    return 1;
+  }
+  if (cuda &&
+      (cudaArch.size() < 5 || !StringRef(cudaArch).starts_with("sm_"))) {
+    llvm::errs()
+        << "quantc: error: --cuda-arch '" << cudaArch
+        << "' is not a GPU architecture (expected sm_80, sm_90, ...)\n";
     return 1;
   }
 
   DialectRegistry registry;
   qc::registerOnnxImportDialects(registry);
   qc::registerCPUCodegenDialects(registry);
+  qc::registerCUDACodegenDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
   llvm::SourceMgr sourceMgr;
@@ -254,6 +278,33 @@ int quantc::runCompile(int argc, char **argv) {
   if (!header.empty() && failed(qc::writeModelHeader(*interface, header)))
     return 1;
 
+  qc::CUDACompileOptions cudaOptions;
+  cudaOptions.chip = cudaArch;
+  cudaOptions.keepIntermediates = keep;
+  cudaOptions.verbose = verbose;
+  cudaOptions.producer =
+      "quantc 0.1 (" + (recipe.empty() ? std::string("fp32") : recipe) + ")";
+  if (emit == Emit::PTX)
+    return failed(qc::writeCUDAKernelsPTX(*module, cudaOptions, outputFile))
+               ? 1
+               : 0;
+  if (cuda && emit == Emit::LLVMDialect) {
+    PassManager pm(&context);
+    if (failed(applyPassManagerCLOptions(pm)))
+      return 1;
+    qc::CUDAPipelineOptions pipeline;
+    pipeline.chip = cudaArch;
+    qc::buildCUDACodegenPipeline(pm, pipeline);
+    if (failed(pm.run(*module)))
+      return 1;
+    return writeModule();
+  }
+  if (cuda)
+    return failed(
+               qc::compileForCUDA(*module, *interface, cudaOptions, outputFile))
+               ? 1
+               : 0;
+
   if (emit == Emit::LLVMDialect) {
     PassManager pm(&context);
     if (failed(applyPassManagerCLOptions(pm)))
@@ -273,7 +324,7 @@ int quantc::runCompile(int argc, char **argv) {
   options.verbose = verbose;
   options.dataTiling = !noDataTiling;
   options.threads = !noThreads;
-  options.producer = "quantc 0.1 (fp32)";
+  options.producer = cudaOptions.producer;
   if (failed(qc::compileForCPU(*module, *interface, options, outputFile)))
     return 1;
   return 0;

@@ -111,7 +111,7 @@ FailureOr<ModelInterface> mlir::qc::getModelInterface(ModuleOp module) {
 // Descriptor source and header.
 //===----------------------------------------------------------------------===//
 
-static std::string cString(StringRef s) {
+std::string mlir::qc::cStringLiteral(StringRef s) {
   std::string out = "\"";
   for (char c : s) {
     if (c == '"' || c == '\\')
@@ -126,6 +126,27 @@ static std::string cString(StringRef s) {
   return out + "\"";
 }
 
+void mlir::qc::writeTensorTables(llvm::raw_ostream &os,
+                                 const ModelInterface &mi) {
+  auto tensors = [&](StringRef kind, const std::vector<TensorInterface> &ts) {
+    for (auto [i, t] : llvm::enumerate(ts)) {
+      os << "static const int64_t " << kind << i << "_shape[] = {";
+      for (int64_t d : t.shape)
+        os << d << ", ";
+      os << "0};\n";
+    }
+    os << "static const qrt_tensor_desc " << kind << "s[] = {\n";
+    for (auto [i, t] : llvm::enumerate(ts))
+      os << "  {" << cStringLiteral(t.name) << ", " << t.dtype << ", "
+         << t.shape.size() << ", " << kind << i << "_shape},\n";
+    if (ts.empty())
+      os << "  {0, 0, 0, 0},\n";
+    os << "};\n";
+  };
+  tensors("input", mi.inputs);
+  tensors("output", mi.outputs);
+}
+
 static std::string descriptorSource(const ModelInterface &mi, int64_t arenaSize,
                                     StringRef target, StringRef producer) {
   std::string s;
@@ -137,23 +158,7 @@ static std::string descriptorSource(const ModelInterface &mi, int64_t arenaSize,
   for (size_t i = 0; i < nIn + nOut; ++i)
     os << "void *, ";
   os << "const qrt_exec_ctx *, uint8_t *);\n\n";
-  auto tensors = [&](StringRef kind, const std::vector<TensorInterface> &ts) {
-    for (auto [i, t] : llvm::enumerate(ts)) {
-      os << "static const int64_t " << kind << i << "_shape[] = {";
-      for (int64_t d : t.shape)
-        os << d << ", ";
-      os << "0};\n";
-    }
-    os << "static const qrt_tensor_desc " << kind << "s[] = {\n";
-    for (auto [i, t] : llvm::enumerate(ts))
-      os << "  {" << cString(t.name) << ", " << t.dtype << ", "
-         << t.shape.size() << ", " << kind << i << "_shape},\n";
-    if (ts.empty())
-      os << "  {0, 0, 0, 0},\n";
-    os << "};\n";
-  };
-  tensors("input", mi.inputs);
-  tensors("output", mi.outputs);
+  writeTensorTables(os, mi);
   os << "\nstatic int32_t run(const qrt_exec_ctx *ctx, const void *const "
         "*inputs,\n                   void *const *outputs, uint8_t *arena) "
         "{\n  "
@@ -165,8 +170,8 @@ static std::string descriptorSource(const ModelInterface &mi, int64_t arenaSize,
   os << "ctx, arena);\n  return 0;\n}\n\n";
   os << "static const qrt_model_desc desc = {\n"
      << "  QRT_ABI_MAGIC, QRT_ABI_VERSION, sizeof(qrt_model_desc), 0,\n"
-     << "  " << cString(mi.name) << ", " << cString(target) << ", "
-     << cString(producer) << ",\n"
+     << "  " << cStringLiteral(mi.name) << ", " << cStringLiteral(target)
+     << ", " << cStringLiteral(producer) << ",\n"
      << "  " << nIn << ", " << nOut << ", inputs, outputs,\n"
      << "  " << arenaSize << "u, 64u, 0u, run};\n\n"
      << "__attribute__((visibility(\"default\"))) const qrt_model_desc *\n"
@@ -193,8 +198,8 @@ LogicalResult mlir::qc::writeModelHeader(const ModelInterface &mi,
     os << "#define " << guard << "_NUM_" << kind.upper() << "S " << ts.size()
        << "\n";
     for (auto [i, t] : llvm::enumerate(ts)) {
-      os << "/* " << kind << " " << i << ": " << cString(t.name) << ", dtype "
-         << t.dtype << ", shape [";
+      os << "/* " << kind << " " << i << ": " << cStringLiteral(t.name)
+         << ", dtype " << t.dtype << ", shape [";
       llvm::interleaveComma(t.shape, os);
       os << "] */\n";
       os << "#define " << guard << "_" << kind.upper() << i << "_RANK "
@@ -236,9 +241,10 @@ struct StageTimer {
 };
 } // namespace
 
-static LogicalResult emitObject(ModuleOp module,
-                                const CPUCompileOptions &options,
-                                StringRef objPath, std::string &targetName) {
+LogicalResult mlir::qc::emitHostObject(ModuleOp module,
+                                       const CPUCompileOptions &options,
+                                       StringRef objPath,
+                                       std::string &targetName) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   registerBuiltinDialectTranslation(*module.getContext());
@@ -292,7 +298,7 @@ static LogicalResult emitObject(ModuleOp module,
   return success();
 }
 
-static LogicalResult runTool(Location loc, ArrayRef<std::string> args) {
+LogicalResult mlir::qc::runHostTool(Location loc, ArrayRef<std::string> args) {
   SmallVector<StringRef> refs(args.begin(), args.end());
   std::string err;
   int rc =
@@ -350,7 +356,7 @@ LogicalResult mlir::qc::compileForCPU(ModuleOp module,
   std::string targetName;
   {
     StageTimer t(options.verbose, "LLVM optimization and object emission");
-    if (failed(emitObject(module, options, objPath, targetName)))
+    if (failed(emitHostObject(module, options, objPath, targetName)))
       return failure();
   }
   {
@@ -365,12 +371,12 @@ LogicalResult mlir::qc::compileForCPU(ModuleOp module,
   LogicalResult linked = success();
   {
     StageTimer t(options.verbose, "link");
-    linked = runTool(loc, {QUANTC_CLANG, "-shared", "-fPIC", "-O2",
-                           "-fvisibility=hidden", "-I",
-                           QUANTC_RUNTIME_INCLUDE_DIR, descPath.str().str(),
-                           QUANTC_MODEL_SUPPORT_SOURCE, objPath.str().str(),
-                           QUANTC_KERNELS_LIB, "-o", outputPath.str(), "-lm",
-                           "-Wl,--exclude-libs,ALL", "-Wl,-z,noexecstack"});
+    linked = runHostTool(
+        loc, {QUANTC_CLANG, "-shared", "-fPIC", "-O2", "-fvisibility=hidden",
+              "-I", QUANTC_RUNTIME_INCLUDE_DIR, descPath.str().str(),
+              QUANTC_MODEL_SUPPORT_SOURCE, objPath.str().str(),
+              QUANTC_KERNELS_LIB, "-o", outputPath.str(), "-lm",
+              "-Wl,--exclude-libs,ALL", "-Wl,-z,noexecstack"});
   }
   if (!options.keepIntermediates)
     llvm::sys::fs::remove_directories(dir);

@@ -6,6 +6,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/raw_ostream.h"
 #include <string>
 #include <vector>
 
@@ -54,6 +55,23 @@ struct CPUCompileOptions {
 LogicalResult compileForCPU(ModuleOp module, const ModelInterface &interface,
                             const CPUCompileOptions &options,
                             StringRef outputPath);
+
+/// Translates `module` (LLVM dialect) to LLVM IR, optimizes it for
+/// `options.cpu` and writes an object file; `targetName` receives
+/// "<arch>-<cpu>".
+LogicalResult emitHostObject(ModuleOp module, const CPUCompileOptions &options,
+                             StringRef objPath, std::string &targetName);
+
+/// Runs a program (args[0] is its path) and waits; a non-zero exit is an
+/// error at `loc` naming the command.
+LogicalResult runHostTool(Location loc, ArrayRef<std::string> args);
+
+/// `s` as a C string literal (quotes, escapes).
+std::string cStringLiteral(StringRef s);
+
+/// Writes the C arrays `inputs[]` and `outputs[]` (qrt_tensor_desc) of a
+/// model description.
+void writeTensorTables(llvm::raw_ostream &os, const ModelInterface &mi);
 
 /// Writes a C header declaring the model's inputs and outputs (names, shapes,
 /// dtypes) for programs that link against it through libqrt.

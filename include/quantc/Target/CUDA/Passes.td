@@ -1,0 +1,116 @@
+//===- Passes.td - CUDA code generation passes ---------------*- tablegen -*-===//
+
+#ifndef QUANTC_TARGET_CUDA_PASSES
+#define QUANTC_TARGET_CUDA_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def QCGPUPlaceConstants : Pass<"qc-gpu-place-constants", "ModuleOp"> {
+  let summary = "Move the model's constants into its device arena and emit "
+                "the function that uploads them";
+  let description = [{
+    On the GPU every buffer a kernel touches must be device memory, the
+    weights included. After `qc-plan-memory` has laid the activations out in
+    the arena (the entry's last argument, `qc.arena_size` bytes), this pass
+    appends every constant `memref.global` the entry reads to the same arena
+    (64-byte aligned, each global once), replaces each `memref.get_global`
+    in the entry with a `memref.view` of the arena, grows the arena argument
+    and `qc.arena_size`, and records where the constants start in
+    `qc.constants_offset`. It also emits `@qc_model_upload(%arena)`, which
+    copies each global from the library image into its place with
+    `gpu.memcpy`; the runtime calls it once when the model is opened, so a
+    run copies only the model's inputs and outputs.
+
+    Before:
+    ```mlir
+    memref.global "private" constant @w : memref<4x8xf32> = dense<...>
+    func.func @qc_model_entry(..., %arena: memref<64xi8>) attributes {qc.arena_size = 64 : i64} {
+      %w = memref.get_global @w : memref<4x8xf32>
+      ...
+    }
+    ```
+    After:
+    ```mlir
+    func.func @qc_model_entry(..., %arena: memref<192xi8>) attributes {qc.arena_size = 192 : i64, qc.constants_offset = 64 : i64} {
+      %c64 = arith.constant 64 : index
+      %w = memref.view %arena[%c64][] : memref<192xi8> to memref<4x8xf32>
+      ...
+    }
+    func.func @qc_model_upload(%arena: memref<192xi8>) {
+      %h = memref.get_global @w : memref<4x8xf32>
+      %d = memref.view %arena[%c64][] : memref<192xi8> to memref<4x8xf32>
+      gpu.memcpy %d, %h : memref<4x8xf32>, memref<4x8xf32>
+      return
+    }
+    ```
+  }];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", /*default=*/"64",
+           "Byte alignment of each constant in the arena">,
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect"];
+}
+
+def QCGPUDistribute : Pass<"qc-gpu-distribute", "func::FuncOp"> {
+  let summary = "Put every loop nest of the model's entry on the GPU as a "
+                "gpu.launch";
+  let description = [{
+    Runs on the entry function after bufferization, when every buffer is
+    device memory. Each linalg op is first lowered to loops with all its
+    parallel dimensions outermost (named ops are generalized and reduction
+    dimensions interchanged inward: a matmul in (m, k, n) order would
+    otherwise leave the parallel `n` loop serial inside each thread), and
+    `memref.copy` becomes a linalg copy first. Each top-level `scf.parallel`
+    becomes
+    a one-dimensional `gpu.launch` of `block-size` threads per block and
+    enough blocks to cover the whole iteration space: thread `i` (block id
+    times block size plus thread id) runs iteration `i` of the row-major
+    linearised space, delinearised back into the loop's induction variables,
+    so nests of any rank use every thread (upstream `gpu-map-parallel-loops`
+    maps at most three dimensions and puts one thread in each block).
+    Any other op that
+    touches memory at the top level (a serial `scf.for` of a full
+    reduction, a `memref.store`) is wrapped, with its neighbours, in a
+    launch of one thread: the host never dereferences a device pointer.
+    Inside the launches, a reduction loop's load and store of its output
+    element (what linalg's loop lowering leaves in every iteration) become
+    a loop-carried value, loaded before and stored after the loop: the GPU
+    compiler cannot do this itself, since it cannot prove that the kernel's
+    buffers do not alias.
+
+    Before:
+    ```mlir
+    scf.parallel (%i, %j) = (%c0, %c0) to (%c3, %c5) step (%c1, %c1) {
+      %v = memref.load %a[%i, %j] : memref<3x5xf32>
+      memref.store %v, %b[%i, %j] : memref<3x5xf32>
+    }
+    ```
+    After:
+    ```mlir
+    gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, ...) threads(%tx, %ty, %tz) in (%sx = %c256, ...) {
+      %id = arith.addi (arith.muli %bx, %c256), %tx : index
+      %in = arith.cmpi ult, %id, %c15 : index
+      scf.if %in {
+        %j = arith.remui %id, %c5 : index
+        %i = arith.divui %id, %c5 : index
+        %v = memref.load %a[%i, %j] : memref<3x5xf32>
+        memref.store %v, %b[%i, %j] : memref<3x5xf32>
+      }
+      gpu.terminator
+    }
+    ```
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
+           "Threads per block">,
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+#endif // QUANTC_TARGET_CUDA_PASSES

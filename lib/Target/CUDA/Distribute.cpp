@@ -1,0 +1,324 @@
+//===- Distribute.cpp - top-level loop nests into gpu.launch -------------===//
+
+#include "quantc/Target/CUDA/Passes.h"
+
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Linalg/Utils/Utils.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "mlir/Transforms/CSE.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::qc {
+#define GEN_PASS_DEF_QCGPUDISTRIBUTE
+#include "quantc/Target/CUDA/Passes.h.inc"
+} // namespace mlir::qc
+
+using namespace mlir;
+using namespace mlir::qc;
+
+/// Ops that may stay on the host: they compute addresses or scalars and never
+/// read or write a buffer's contents.
+static bool staysOnHost(Operation *op) {
+  if (isa<ViewLikeOpInterface, memref::GetGlobalOp, memref::DimOp>(op))
+    return true;
+  return op->getNumRegions() == 0 && isMemoryEffectFree(op);
+}
+
+static Value indexConst(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// Creates a 1-D launch of `grid` x `block` threads before `before`; returns
+/// the launch and the linear thread id, with the builder inside the body.
+static std::pair<gpu::LaunchOp, Value>
+createLaunch(OpBuilder &b, Operation *before, int64_t grid, int64_t block) {
+  Location loc = before->getLoc();
+  b.setInsertionPoint(before);
+  Value one = indexConst(b, loc, 1);
+  auto launch = gpu::LaunchOp::create(b, loc, indexConst(b, loc, grid), one,
+                                      one, indexConst(b, loc, block), one, one);
+  Block &body = launch.getBody().front();
+  b.setInsertionPointToEnd(&body);
+  gpu::TerminatorOp::create(b, loc);
+  b.setInsertionPointToStart(&body);
+  Value id = arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(b, loc, launch.getBlockIds().x,
+                            indexConst(b, loc, block)),
+      launch.getThreadIds().x);
+  return {launch, id};
+}
+
+static LogicalResult distributeParallel(OpBuilder &b, scf::ParallelOp par,
+                                        int64_t blockSize) {
+  if (par.getNumResults() != 0)
+    return par.emitOpError("with reductions is not supported on the GPU");
+  SmallVector<int64_t> lbs, counts, steps;
+  int64_t total = 1;
+  for (auto [lb, ub, step] :
+       llvm::zip(par.getLowerBound(), par.getUpperBound(), par.getStep())) {
+    std::optional<int64_t> l = getConstantIntValue(lb),
+                           u = getConstantIntValue(ub),
+                           s = getConstantIntValue(step);
+    if (!l || !u || !s || *s <= 0)
+      return par.emitOpError("expected constant bounds and positive steps "
+                             "to map onto the GPU");
+    int64_t count = *u > *l ? (*u - *l + *s - 1) / *s : 0;
+    lbs.push_back(*l);
+    steps.push_back(*s);
+    counts.push_back(count);
+    total *= count;
+  }
+  if (total == 0) {
+    par.erase();
+    return success();
+  }
+  Location loc = par.getLoc();
+  int64_t block = std::min(blockSize, total);
+  int64_t grid = (total + block - 1) / block;
+  if (grid > std::numeric_limits<int32_t>::max())
+    return par.emitOpError("iteration space of ")
+           << total << " is too large for one launch";
+  auto [launch, id] = createLaunch(b, par, grid, block);
+  if (grid * block != total) {
+    Value inBounds = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                           id, indexConst(b, loc, total));
+    auto guard = scf::IfOp::create(b, loc, inBounds, /*withElse=*/false);
+    b.setInsertionPoint(guard.thenBlock()->getTerminator());
+  }
+  // Delinearise, innermost dimension fastest (coalesced accesses).
+  IRMapping map;
+  Value rem = id;
+  for (int64_t k = counts.size() - 1; k >= 0; --k) {
+    Value q = rem;
+    if (k > 0) {
+      Value count = indexConst(b, loc, counts[k]);
+      q = arith::RemUIOp::create(b, loc, rem, count);
+      rem = arith::DivUIOp::create(b, loc, rem, count);
+    }
+    Value iv = q;
+    if (steps[k] != 1)
+      iv = arith::MulIOp::create(b, loc, iv, indexConst(b, loc, steps[k]));
+    if (lbs[k] != 0)
+      iv = arith::AddIOp::create(b, loc, iv, indexConst(b, loc, lbs[k]));
+    map.map(par.getInductionVars()[k], iv);
+  }
+  for (Operation &op : par.getBody()->without_terminator())
+    b.clone(op, map);
+  par.erase();
+  return success();
+}
+
+/// Moves `group` (consecutive top-level ops) into a launch of one thread.
+static LogicalResult wrapSerial(OpBuilder &b, ArrayRef<Operation *> group) {
+  llvm::SmallPtrSet<Operation *, 8> inGroup(group.begin(), group.end());
+  for (Operation *op : group)
+    for (Value r : op->getResults())
+      for (Operation *user : r.getUsers()) {
+        Operation *top = op->getBlock()->findAncestorOpInBlock(*user);
+        if (!top || !inGroup.contains(top))
+          return op->emitOpError("computes a value that the host uses, "
+                                 "which the GPU code cannot provide");
+      }
+  // Before the last op: host values defined between the group's ops
+  // dominate it.
+  auto [launch, id] = createLaunch(b, group.back(), 1, 1);
+  (void)id;
+  Operation *terminator = launch.getBody().front().getTerminator();
+  for (Operation *op : group)
+    op->moveBefore(terminator);
+  return success();
+}
+
+/// Keeps a reduction's accumulator in a register: a load of M[I] followed by
+/// a store to M[I] in a loop body, with M and I loop-invariant and no other
+/// access to M in the loop, becomes an iter_arg (one load before the loop,
+/// one store after). The linalg lowering leaves a load and a store of the
+/// output in every iteration, which the GPU compiler cannot remove since it
+/// cannot prove that the kernel's buffers do not alias; linalg semantics
+/// guarantee that the inputs do not alias the output here.
+static scf::ForOp promoteAccumulators(RewriterBase &rewriter, scf::ForOp loop) {
+  // Index computations of the parallel dimensions first leave the loop.
+  moveLoopInvariantCode(cast<LoopLikeOpInterface>(loop.getOperation()));
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (Operation &op : *loop.getBody()) {
+      auto store = dyn_cast<memref::StoreOp>(&op);
+      if (!store)
+        continue;
+      Value mem = store.getMemRef();
+      SmallVector<Value> indices(store.getIndices());
+      if (!loop.isDefinedOutsideOfLoop(mem) ||
+          !llvm::all_of(
+              indices, [&](Value v) { return loop.isDefinedOutsideOfLoop(v); }))
+        continue;
+      memref::LoadOp load;
+      bool other = false;
+      for (Operation *user : mem.getUsers()) {
+        if (user == store.getOperation() || !loop->isAncestor(user))
+          continue;
+        auto l = dyn_cast<memref::LoadOp>(user);
+        if (l && !load && l->getBlock() == loop.getBody() &&
+            llvm::equal(l.getIndices(), indices) && l->isBeforeInBlock(store))
+          load = l;
+        else
+          other = true;
+      }
+      if (!load || other)
+        continue;
+      Location loc = store.getLoc();
+      rewriter.setInsertionPoint(loop);
+      Value init = memref::LoadOp::create(rewriter, loc, mem, indices);
+      Value stored = store.getValue();
+      FailureOr<LoopLikeOpInterface> replaced =
+          loop.replaceWithAdditionalYields(
+              rewriter, init, /*replaceInitOperandUsesInLoop=*/false,
+              [&](OpBuilder &, Location, ArrayRef<BlockArgument>) {
+                return SmallVector<Value>{stored};
+              });
+      if (failed(replaced))
+        return loop;
+      loop = cast<scf::ForOp>(replaced->getOperation());
+      rewriter.replaceOp(load, loop.getRegionIterArgs().back());
+      rewriter.eraseOp(store);
+      rewriter.setInsertionPointAfter(loop);
+      memref::StoreOp::create(rewriter, loc, loop.getResults().back(), mem,
+                              indices);
+      changed = true;
+      break;
+    }
+  }
+  return loop;
+}
+
+namespace {
+struct QCGPUDistributePass
+    : qc::impl::QCGPUDistributeBase<QCGPUDistributePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    func::FuncOp f = getOperation();
+    if (f.isExternal() || f.getSymName() == kUploadName)
+      return;
+    if (blockSize <= 0 || blockSize > 1024) {
+      f.emitError("block-size must be in 1..1024, found ") << blockSize;
+      return signalPassFailure();
+    }
+    // Copies become linalg copies, and every linalg op becomes parallel
+    // loops with its parallel dimensions outermost: a reduction before a
+    // parallel dimension (a matmul's (m, k, n) order, good for CPU caches)
+    // would otherwise leave the inner parallel loop serial in each thread.
+    IRRewriter rewriter(&getContext());
+    SmallVector<memref::CopyOp> copies;
+    f.walk([&](memref::CopyOp copy) {
+      if (!copy->getParentOfType<gpu::LaunchOp>())
+        copies.push_back(copy);
+    });
+    for (memref::CopyOp copy : copies) {
+      rewriter.setInsertionPoint(copy);
+      linalg::makeMemRefCopyOp(rewriter, copy.getLoc(), copy.getSource(),
+                               copy.getTarget());
+      rewriter.eraseOp(copy);
+    }
+    SmallVector<linalg::LinalgOp> linalgOps;
+    f.walk([&](linalg::LinalgOp op) {
+      if (!op->getParentOfType<gpu::LaunchOp>())
+        linalgOps.push_back(op);
+    });
+    for (linalg::LinalgOp op : linalgOps) {
+      if (!op.hasPureBufferSemantics()) {
+        op.emitOpError("expected buffers (run bufferization first)");
+        return signalPassFailure();
+      }
+      rewriter.setInsertionPoint(op);
+      if (!isa<linalg::GenericOp>(op)) {
+        FailureOr<linalg::GenericOp> generic =
+            linalg::generalizeNamedOp(rewriter, op);
+        if (succeeded(generic))
+          op = *generic;
+      }
+      if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation())) {
+        SmallVector<unsigned> order;
+        for (auto [i, it] : llvm::enumerate(generic.getIteratorTypesArray()))
+          if (linalg::isParallelIterator(it))
+            order.push_back(i);
+        for (auto [i, it] : llvm::enumerate(generic.getIteratorTypesArray()))
+          if (!linalg::isParallelIterator(it))
+            order.push_back(i);
+        if (!llvm::equal(order, llvm::seq<unsigned>(0, order.size()))) {
+          FailureOr<linalg::GenericOp> swapped =
+              linalg::interchangeGenericOp(rewriter, generic, order);
+          if (succeeded(swapped))
+            op = *swapped;
+        }
+      }
+      if (failed(linalg::linalgOpToParallelLoops(rewriter, op))) {
+        op.emitOpError("could not be turned into parallel loops");
+        return signalPassFailure();
+      }
+      rewriter.eraseOp(op);
+    }
+
+    OpBuilder b(&getContext());
+    for (Block &block : f.getBody()) {
+      SmallVector<Operation *> ops;
+      for (Operation &op : block)
+        ops.push_back(&op);
+      SmallVector<Operation *> group;
+      llvm::SmallPtrSet<Operation *, 8> inGroup;
+      auto flush = [&]() -> LogicalResult {
+        if (group.empty())
+          return success();
+        LogicalResult r = wrapSerial(b, group);
+        group.clear();
+        inGroup.clear();
+        return r;
+      };
+      for (Operation *op : ops) {
+        if (auto par = dyn_cast<scf::ParallelOp>(op)) {
+          if (failed(flush()) || failed(distributeParallel(b, par, blockSize)))
+            return signalPassFailure();
+          continue;
+        }
+        // Address and scalar computations stay where they are unless they
+        // use a value computed on the GPU; memory-touching ops join the
+        // current serial group. GPU ops and terminators keep their order.
+        if (isa<gpu::GPUDialect>(op->getDialect()) ||
+            op->hasTrait<OpTrait::IsTerminator>()) {
+          if (failed(flush()))
+            return signalPassFailure();
+          continue;
+        }
+        bool usesGroup = llvm::any_of(op->getOperands(), [&](Value v) {
+          Operation *def = v.getDefiningOp();
+          return def && inGroup.contains(def);
+        });
+        if (staysOnHost(op) && !usesGroup)
+          continue;
+        group.push_back(op);
+        inGroup.insert(op);
+      }
+      if (failed(flush()))
+        return signalPassFailure();
+    }
+
+    // Equal index computations become one value (the loop lowering repeats
+    // them for each access), then innermost loops first: promoting one
+    // exposes its enclosing loop's load/store pair.
+    DominanceInfo dominance(f);
+    eliminateCommonSubExpressions(rewriter, dominance, f);
+    SmallVector<scf::ForOp> loops;
+    f.walk<WalkOrder::PostOrder>([&](scf::ForOp loop) {
+      if (loop->getParentOfType<gpu::LaunchOp>())
+        loops.push_back(loop);
+    });
+    for (scf::ForOp loop : loops)
+      promoteAccumulators(rewriter, loop);
+  }
+};
+} // namespace
