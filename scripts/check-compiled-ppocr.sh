@@ -12,18 +12,25 @@
 #     value across a rounding boundary of the next quantize: one step of that
 #     activation's scale, which then propagates.
 #
-#   scripts/check-compiled-ppocr.sh [--bin DIR] [--out DIR]
+# With --cuda ARCH, each graph is instead compiled with --target=cuda for
+# ARCH (kernels assembled by ptxas; running them needs a GPU:
+# bench/gpu-check.sh), printing "<model> <recipe> cuda ARCH: compiled, N
+# kernels"; there is nothing to compare here.
+#
+#   scripts/check-compiled-ppocr.sh [--bin DIR] [--out DIR] [--cuda ARCH]
 # Prints one line per output and "check-compiled-ppocr: all N outputs ..."
 # at the end; exits 1 on any failure.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN=$ROOT/build/bin
 OUT=$ROOT/build/check-compiled
+CUDA=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --bin) BIN=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
-    *) echo "usage: $0 [--bin DIR] [--out DIR]" >&2; exit 2 ;;
+    --cuda) CUDA=$2; shift 2 ;;
+    *) echo "usage: $0 [--bin DIR] [--out DIR] [--cuda ARCH]" >&2; exit 2 ;;
   esac
 done
 mkdir -p "$OUT"
@@ -37,6 +44,12 @@ for m in rec cls det; do
     [[ $r == fp32 ]] || flags=(--recipe "$r" --calib "$ROOT/models/calib/$m")
     "$BIN/quantc" "$ROOT/models/ocr/${MODEL[$m]}" --input-shape "x=${SHAPE[$m]}" \
       "${flags[@]}" --emit=quantized -o "$OUT/$m.$r.mlir"
+    if [[ -n $CUDA ]]; then
+      "$BIN/quantc" "$OUT/$m.$r.mlir" --target=cuda --cuda-arch="$CUDA" -o "$OUT/$m.$r.cuda.so"
+      "$BIN/quantc" "$OUT/$m.$r.mlir" --target=cuda --cuda-arch="$CUDA" --emit=ptx -o "$OUT/$m.$r.ptx"
+      echo "$m $r cuda $CUDA: compiled, $(grep -c '^\.visible \.entry' "$OUT/$m.$r.ptx") kernels"
+      continue
+    fi
     "$BIN/quantc" "$OUT/$m.$r.mlir" -o "$OUT/$m.$r.so"
     for dir in "$ROOT/models/inputs/$m"/*/; do
       s=$(basename "$dir")
@@ -72,6 +85,7 @@ PY
     done
   done
 done
+[[ -z $CUDA ]] || { echo "check-compiled-ppocr: all 9 graphs compiled for CUDA $CUDA"; exit 0; }
 if [[ $failed -gt 0 ]]; then
   echo "check-compiled-ppocr: $failed of $n outputs FAIL"
   exit 1
