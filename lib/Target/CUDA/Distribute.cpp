@@ -54,6 +54,168 @@ createLaunch(OpBuilder &b, Operation *before, int64_t grid, int64_t block) {
   return {launch, id};
 }
 
+/// Below this many outputs and from this many reduction steps on, a nest
+/// gets a block per output (see distributeReduction).
+static constexpr int64_t kReductionMaxOutputs = 2048;
+static constexpr int64_t kReductionMinTrips = 1024;
+static constexpr int64_t kReductionMinOuterTrips = 64;
+
+/// A loop-carried reduction that one thread per output would run serially:
+/// `%r = scf.for ... iter_args(%acc = %init) { ...; %n = COMBINE %acc, %v;
+/// scf.yield %n }` in the body of a parallel nest, COMBINE an associative
+/// float op that gpu.all_reduce has.
+struct SerialReduction {
+  scf::ForOp loop;
+  Operation *combine;
+  gpu::AllReduceOperation kind;
+  int64_t trips;      // of the whole nest of reduction loops
+  int64_t outerTrips; // of `loop`, the one the block's threads split
+};
+
+static std::optional<SerialReduction> findSerialReduction(scf::ParallelOp par) {
+  std::optional<SerialReduction> found;
+  for (Operation &op : par.getBody()->without_terminator()) {
+    auto loop = dyn_cast<scf::ForOp>(&op);
+    if (!loop)
+      continue;
+    if (found || loop.getNumRegionIterArgs() != 1)
+      return std::nullopt; // one reduction per nest, with one value
+    std::optional<int64_t> l = getConstantIntValue(loop.getLowerBound()),
+                           u = getConstantIntValue(loop.getUpperBound()),
+                           st = getConstantIntValue(loop.getStep());
+    if (!l || !u || !st || *st <= 0 || *u <= *l)
+      return std::nullopt;
+    // Perfectly nested reduction loops (a pool over H and W) pass the
+    // accumulator down; the innermost one combines.
+    int64_t trips = (*u - *l + *st - 1) / *st;
+    scf::ForOp inner = loop;
+    Operation *combine = nullptr;
+    BlockArgument acc;
+    while (true) {
+      if (inner.getNumRegionIterArgs() != 1)
+        return std::nullopt;
+      acc = inner.getRegionIterArgs()[0];
+      auto yield = cast<scf::YieldOp>(inner.getBody()->getTerminator());
+      combine = yield.getOperand(0).getDefiningOp();
+      auto next = dyn_cast_or_null<scf::ForOp>(combine);
+      if (!next || next->getBlock() != inner.getBody() ||
+          next.getNumRegionIterArgs() != 1 || next.getInitArgs()[0] != acc ||
+          !acc.hasOneUse())
+        break;
+      std::optional<int64_t> nl = getConstantIntValue(next.getLowerBound()),
+                             nu = getConstantIntValue(next.getUpperBound()),
+                             ns = getConstantIntValue(next.getStep());
+      if (!nl || !nu || !ns || *ns <= 0 || *nu <= *nl)
+        return std::nullopt;
+      trips *= (*nu - *nl + *ns - 1) / *ns;
+      inner = next;
+    }
+    if (!combine || combine->getBlock() != inner.getBody() ||
+        combine->getNumOperands() != 2 || !acc.hasOneUse() ||
+        !acc.getType().isF32())
+      return std::nullopt;
+    std::optional<gpu::AllReduceOperation> kind;
+    if (isa<arith::AddFOp>(combine))
+      kind = gpu::AllReduceOperation::ADD;
+    else if (isa<arith::MaximumFOp>(combine))
+      kind = gpu::AllReduceOperation::MAXIMUMF;
+    else if (isa<arith::MinimumFOp>(combine))
+      kind = gpu::AllReduceOperation::MINIMUMF;
+    if (!kind ||
+        (combine->getOperand(0) != acc && combine->getOperand(1) != acc))
+      return std::nullopt;
+    found =
+        SerialReduction{loop, combine, *kind, trips, (*u - *l + *st - 1) / *st};
+  }
+  return found;
+}
+
+/// One block per output of `par`: the block's threads split the reduction
+/// loop (thread t takes iterations t, t + B, ...), gpu.all_reduce combines
+/// their partial results, and thread 0 runs what follows the loop.
+static void distributeReduction(OpBuilder &b, scf::ParallelOp par,
+                                SerialReduction red, ArrayRef<int64_t> lbs,
+                                ArrayRef<int64_t> counts,
+                                ArrayRef<int64_t> steps, int64_t total,
+                                int64_t blockSize) {
+  Location loc = par.getLoc();
+  auto [launch, linear] = createLaunch(b, par, total, blockSize);
+  (void)linear;
+  Value id = launch.getBlockIds().x, tid = launch.getThreadIds().x;
+  IRMapping map;
+  Value rem = id;
+  for (int64_t k = counts.size() - 1; k >= 0; --k) {
+    Value q = rem;
+    if (k > 0) {
+      Value count = indexConst(b, loc, counts[k]);
+      q = arith::RemUIOp::create(b, loc, rem, count);
+      rem = arith::DivUIOp::create(b, loc, rem, count);
+    }
+    Value iv = q;
+    if (steps[k] != 1)
+      iv = arith::MulIOp::create(b, loc, iv, indexConst(b, loc, steps[k]));
+    if (lbs[k] != 0)
+      iv = arith::AddIOp::create(b, loc, iv, indexConst(b, loc, lbs[k]));
+    map.map(par.getInductionVars()[k], iv);
+  }
+  Block *body = par.getBody();
+  auto it = body->begin();
+  for (; &*it != red.loop.getOperation(); ++it)
+    b.clone(*it, map);
+
+  // This thread's share of the loop, from the reduction's identity.
+  scf::ForOp loop = red.loop;
+  Value step = loop.getStep();
+  Value lb = arith::AddIOp::create(
+      b, loc, map.lookupOrDefault(loop.getLowerBound()),
+      arith::MulIOp::create(b, loc, tid, map.lookupOrDefault(step)));
+  Value stride = arith::MulIOp::create(b, loc, map.lookupOrDefault(step),
+                                       indexConst(b, loc, blockSize));
+  FloatType f32 = b.getF32Type();
+  double identity = red.kind == gpu::AllReduceOperation::ADD ? 0.0
+                    : red.kind == gpu::AllReduceOperation::MAXIMUMF
+                        ? -std::numeric_limits<double>::infinity()
+                        : std::numeric_limits<double>::infinity();
+  Value init = arith::ConstantOp::create(b, loc, b.getFloatAttr(f32, identity));
+  auto part =
+      scf::ForOp::create(b, loc, lb, map.lookupOrDefault(loop.getUpperBound()),
+                         stride, ValueRange{init});
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(part.getBody());
+    IRMapping inner = map;
+    inner.map(loop.getInductionVar(), part.getInductionVar());
+    inner.map(loop.getRegionIterArgs()[0], part.getRegionIterArgs()[0]);
+    for (Operation &op : loop.getBody()->without_terminator())
+      b.clone(op, inner);
+    scf::YieldOp::create(
+        b, loc, inner.lookup(loop.getBody()->getTerminator()->getOperand(0)));
+  }
+  Value reduced = gpu::AllReduceOp::create(
+      b, loc, part.getResult(0),
+      gpu::AllReduceOperationAttr::get(b.getContext(), red.kind),
+      b.getUnitAttr());
+  // Combine with the accumulator's initial value, in the loop's own op.
+  Value start = map.lookupOrDefault(loop.getInitArgs()[0]);
+  Value result;
+  if (red.kind == gpu::AllReduceOperation::ADD)
+    result = arith::AddFOp::create(b, loc, start, reduced);
+  else if (red.kind == gpu::AllReduceOperation::MAXIMUMF)
+    result = arith::MaximumFOp::create(b, loc, start, reduced);
+  else
+    result = arith::MinimumFOp::create(b, loc, start, reduced);
+  map.map(loop.getResult(0), result);
+
+  // What follows (the store of the result) runs once.
+  Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid,
+                                      indexConst(b, loc, 0));
+  auto once = scf::IfOp::create(b, loc, first, /*withElse=*/false);
+  b.setInsertionPoint(once.thenBlock()->getTerminator());
+  for (++it; it != body->end() && !it->hasTrait<OpTrait::IsTerminator>(); ++it)
+    b.clone(*it, map);
+  par.erase();
+}
+
 static LogicalResult distributeParallel(OpBuilder &b, scf::ParallelOp par,
                                         int64_t blockSize) {
   if (par.getNumResults() != 0)
@@ -78,6 +240,15 @@ static LogicalResult distributeParallel(OpBuilder &b, scf::ParallelOp par,
     par.erase();
     return success();
   }
+  // Few outputs with a long reduction each: a block per output instead of
+  // a thread (a thread per output would leave most of the GPU idle).
+  if (total <= kReductionMaxOutputs)
+    if (std::optional<SerialReduction> red = findSerialReduction(par))
+      if (red->trips >= kReductionMinTrips &&
+          red->outerTrips >= kReductionMinOuterTrips) {
+        distributeReduction(b, par, *red, lbs, counts, steps, total, blockSize);
+        return success();
+      }
   Location loc = par.getLoc();
   int64_t block = std::min(blockSize, total);
   int64_t grid = (total + block - 1) / block;
@@ -264,6 +435,18 @@ struct QCGPUDistributePass
       rewriter.eraseOp(op);
     }
 
+    // Equal index computations become one value (the loop lowering repeats
+    // them for each access), then reduction accumulators move into
+    // registers, innermost loops first: promoting one exposes its enclosing
+    // loop's load/store pair.
+    DominanceInfo dominance(f);
+    eliminateCommonSubExpressions(rewriter, dominance, f);
+    SmallVector<scf::ForOp> loops;
+    f.walk<WalkOrder::PostOrder>(
+        [&](scf::ForOp loop) { loops.push_back(loop); });
+    for (scf::ForOp loop : loops)
+      promoteAccumulators(rewriter, loop);
+
     OpBuilder b(&getContext());
     for (Block &block : f.getBody()) {
       SmallVector<Operation *> ops;
@@ -306,19 +489,6 @@ struct QCGPUDistributePass
       if (failed(flush()))
         return signalPassFailure();
     }
-
-    // Equal index computations become one value (the loop lowering repeats
-    // them for each access), then innermost loops first: promoting one
-    // exposes its enclosing loop's load/store pair.
-    DominanceInfo dominance(f);
-    eliminateCommonSubExpressions(rewriter, dominance, f);
-    SmallVector<scf::ForOp> loops;
-    f.walk<WalkOrder::PostOrder>([&](scf::ForOp loop) {
-      if (loop->getParentOfType<gpu::LaunchOp>())
-        loops.push_back(loop);
-    });
-    for (scf::ForOp loop : loops)
-      promoteAccumulators(rewriter, loop);
   }
 };
 } // namespace

@@ -165,3 +165,68 @@ func.func @mkn(%a: memref<2x8xf32>, %b: memref<8x3xf32>, %c: memref<2x3xf32>) {
   }
   return
 }
+
+// -----
+
+// Few outputs with a long reduction each (a softmax denominator): one block
+// per output, its threads split the loop, gpu.all_reduce combines them with
+// the accumulator's initial value, and thread 0 stores.
+// CHECK-LABEL: func.func @block_reduce(
+// CHECK-SAME:    %[[A:.*]]: memref<3x4096xf32>, %[[S:.*]]: memref<3xf32>)
+// CHECK-DAG:     %[[C3:.*]] = arith.constant 3 : index
+// CHECK-DAG:     %[[C4:.*]] = arith.constant 4 : index
+// CHECK:         gpu.launch blocks(%[[BX:[^,]*]], {{.*}} in ({{[^ ]*}} = %[[C3]], {{.*}} threads(%[[TX:[^,]*]], {{.*}} in ({{[^ ]*}} = %[[C4]],
+// CHECK:           %[[INIT:.*]] = memref.load %[[S]][%[[BX]]] : memref<3xf32>
+// CHECK:           %[[LB:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// CHECK:           %[[PART:.*]] = scf.for %{{.*}} = %[[LB]] to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (f32) {
+// CHECK:             memref.load %[[A]][%[[BX]], %{{.*}}] : memref<3x4096xf32>
+// CHECK:           %[[R:.*]] = gpu.all_reduce add %[[PART]] uniform {
+// CHECK:           %[[SUM:.*]] = arith.addf %[[INIT]], %[[R]] : f32
+// CHECK:           %[[FIRST:.*]] = arith.cmpi eq, %[[TX]], %{{.*}} : index
+// CHECK:           scf.if %[[FIRST]] {
+// CHECK:             memref.store %[[SUM]], %[[S]][%[[BX]]] : memref<3xf32>
+func.func @block_reduce(%a: memref<3x4096xf32>, %s: memref<3xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %c4096 = arith.constant 4096 : index
+  scf.parallel (%i) = (%c0) to (%c3) step (%c1) {
+    scf.for %k = %c0 to %c4096 step %c1 {
+      %x = memref.load %a[%i, %k] : memref<3x4096xf32>
+      %acc = memref.load %s[%i] : memref<3xf32>
+      %n = arith.addf %acc, %x : f32
+      memref.store %n, %s[%i] : memref<3xf32>
+    }
+  }
+  return
+}
+
+// -----
+
+// A pool over 64 x 32: the nest of two reduction loops passes the
+// accumulator down; the block's threads split the outer loop.
+// CHECK-LABEL: func.func @pool(
+// CHECK:         gpu.launch
+// CHECK:           %[[PART:.*]] = scf.for {{.*}} iter_args(%[[P:.*]] = %{{.*}}) -> (f32) {
+// CHECK:             %[[IN:.*]] = scf.for {{.*}} = %c0 to %c32 step %c1 iter_args(%{{.*}} = %[[P]]) -> (f32) {
+// CHECK:           gpu.all_reduce add %[[PART]] uniform
+// CHECK:           scf.if
+// CHECK:             memref.store
+func.func @pool(%a: memref<2x64x32xf32>, %s: memref<2xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c32 = arith.constant 32 : index
+  %c64 = arith.constant 64 : index
+  scf.parallel (%i) = (%c0) to (%c2) step (%c1) {
+    scf.for %h = %c0 to %c64 step %c1 {
+      scf.for %w = %c0 to %c32 step %c1 {
+        %x = memref.load %a[%i, %h, %w] : memref<2x64x32xf32>
+        %acc = memref.load %s[%i] : memref<2xf32>
+        %n = arith.addf %acc, %x : f32
+        memref.store %n, %s[%i] : memref<2xf32>
+      }
+    }
+  }
+  return
+}
