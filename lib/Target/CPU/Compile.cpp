@@ -313,6 +313,39 @@ LogicalResult mlir::qc::runHostTool(Location loc, ArrayRef<std::string> args) {
   return success();
 }
 
+FailureOr<int64_t> mlir::qc::loweredArenaSize(ModuleOp module) {
+  auto entry = module.lookupSymbol<LLVM::LLVMFuncOp>(kEntryName);
+  auto arena = entry ? entry->getAttrOfType<IntegerAttr>("qc.arena_size")
+                     : IntegerAttr();
+  if (!arena)
+    return module.emitError("the lowered module has no entry function with "
+                            "an arena size");
+  return arena.getInt();
+}
+
+LogicalResult mlir::qc::makeIntermediatePaths(Location loc,
+                                              StringRef outputPath, bool keep,
+                                              SmallString<128> &dir,
+                                              SmallString<128> &object,
+                                              SmallString<128> &description) {
+  // Beside the output, or in a temporary directory.
+  if (keep) {
+    dir = llvm::sys::path::parent_path(outputPath);
+    if (dir.empty())
+      dir = ".";
+  } else if (std::error_code ec =
+                 llvm::sys::fs::createUniqueDirectory("quantc", dir)) {
+    return emitError(loc) << "cannot create a temporary directory: "
+                          << ec.message();
+  }
+  std::string stem = llvm::sys::path::stem(outputPath).str();
+  object = dir;
+  description = dir;
+  llvm::sys::path::append(object, stem + ".o");
+  llvm::sys::path::append(description, stem + ".desc.c");
+  return success();
+}
+
 LogicalResult mlir::qc::compileForCPU(ModuleOp module,
                                       const ModelInterface &interface,
                                       const CPUCompileOptions &options,
@@ -330,28 +363,14 @@ LogicalResult mlir::qc::compileForCPU(ModuleOp module,
     if (failed(pm.run(module)))
       return failure();
   }
-  auto entry = module.lookupSymbol<LLVM::LLVMFuncOp>(kEntryName);
-  auto arena = entry ? entry->getAttrOfType<IntegerAttr>("qc.arena_size")
-                     : IntegerAttr();
-  if (!arena)
-    return module.emitError("the lowered module has no entry function with "
-                            "an arena size");
+  FailureOr<int64_t> arena = loweredArenaSize(module);
+  if (failed(arena))
+    return failure();
 
-  // Intermediate files: beside the output, or in a temporary directory.
-  SmallString<128> dir;
-  if (options.keepIntermediates) {
-    dir = llvm::sys::path::parent_path(outputPath);
-    if (dir.empty())
-      dir = ".";
-  } else if (std::error_code ec =
-                 llvm::sys::fs::createUniqueDirectory("quantc", dir)) {
-    return emitError(loc) << "cannot create a temporary directory: "
-                          << ec.message();
-  }
-  std::string stem = llvm::sys::path::stem(outputPath).str();
-  SmallString<128> objPath(dir), descPath(dir);
-  llvm::sys::path::append(objPath, stem + ".o");
-  llvm::sys::path::append(descPath, stem + ".desc.c");
+  SmallString<128> dir, objPath, descPath;
+  if (failed(makeIntermediatePaths(loc, outputPath, options.keepIntermediates,
+                                   dir, objPath, descPath)))
+    return failure();
 
   std::string targetName;
   {
@@ -364,7 +383,7 @@ LogicalResult mlir::qc::compileForCPU(ModuleOp module,
     auto file = openOutputFile(descPath, &err);
     if (!file)
       return emitError(loc) << "cannot write " << descPath << ": " << err;
-    file->os() << descriptorSource(interface, arena.getInt(), targetName,
+    file->os() << descriptorSource(interface, *arena, targetName,
                                    options.producer);
     file->keep();
   }

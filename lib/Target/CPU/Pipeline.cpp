@@ -17,11 +17,11 @@
 using namespace mlir;
 using namespace mlir::qc;
 
-void mlir::qc::buildCPUCodegenPipeline(OpPassManager &pm,
-                                       const CPUPipelineOptions &options) {
+void mlir::qc::buildGraphToBuffersPipeline(OpPassManager &pm, bool dataTiling,
+                                           bool threads) {
   // Graph level: qc -> linalg on tensors, fuse elementwise chains.
   ConvertQCToLinalgOptions conversion;
-  conversion.dataTiling = options.dataTiling;
+  conversion.dataTiling = dataTiling;
   pm.addPass(createConvertQCToLinalg(conversion));
   // No CSE here: merged tensor.empty/linalg.fill inits would force copies
   // in bufferization.
@@ -31,7 +31,7 @@ void mlir::qc::buildCPUCodegenPipeline(OpPassManager &pm,
   // Before tiling: producers of padded values get the padded buffer's
   // interior as their destination (forall results are not traced).
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
-  if (options.threads)
+  if (threads)
     pm.addNestedPass<func::FuncOp>(createQCTileAndDistribute());
   pm.addPass(createQCPrepareEntry());
 
@@ -50,6 +50,11 @@ void mlir::qc::buildCPUCodegenPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createQCPlanMemory());
+}
+
+void mlir::qc::buildCPUCodegenPipeline(OpPassManager &pm,
+                                       const CPUPipelineOptions &options) {
+  buildGraphToBuffersPipeline(pm, options.dataTiling, options.threads);
   if (options.dataTiling)
     pm.addPass(createQCLowerToUkernels());
   pm.addPass(createForallToParallelLoopPass());

@@ -186,27 +186,14 @@ LogicalResult mlir::qc::compileForCUDA(ModuleOp module,
                         now() - start)
                         .count()
                  << " ms\n";
-  auto entry = module.lookupSymbol<LLVM::LLVMFuncOp>(kEntryName);
-  auto arena = entry ? entry->getAttrOfType<IntegerAttr>("qc.arena_size")
-                     : IntegerAttr();
-  if (!arena)
-    return module.emitError("the lowered module has no entry function with "
-                            "an arena size");
+  FailureOr<int64_t> arena = loweredArenaSize(module);
+  if (failed(arena))
+    return failure();
 
-  SmallString<128> dir;
-  if (options.keepIntermediates) {
-    dir = llvm::sys::path::parent_path(outputPath);
-    if (dir.empty())
-      dir = ".";
-  } else if (std::error_code ec =
-                 llvm::sys::fs::createUniqueDirectory("quantc", dir)) {
-    return emitError(loc) << "cannot create a temporary directory: "
-                          << ec.message();
-  }
-  std::string stem = llvm::sys::path::stem(outputPath).str();
-  SmallString<128> objPath(dir), descPath(dir);
-  llvm::sys::path::append(objPath, stem + ".o");
-  llvm::sys::path::append(descPath, stem + ".desc.c");
+  SmallString<128> dir, objPath, descPath;
+  if (failed(makeIntermediatePaths(loc, outputPath, options.keepIntermediates,
+                                   dir, objPath, descPath)))
+    return failure();
 
   // The host code only launches kernels and copies: a generic x86-64 CPU,
   // so the library runs on any host of the GPU.
@@ -222,8 +209,8 @@ LogicalResult mlir::qc::compileForCUDA(ModuleOp module,
     auto file = openOutputFile(descPath, &err);
     if (!file)
       return emitError(loc) << "cannot write " << descPath << ": " << err;
-    file->os() << descriptorSource(interface, arena.getInt(),
-                                   "cuda-" + options.chip, options.producer);
+    file->os() << descriptorSource(interface, *arena, "cuda-" + options.chip,
+                                   options.producer);
     file->keep();
   }
   SmallString<128> supportDir(QUANTC_CUDA_SUPPORT_SOURCE);

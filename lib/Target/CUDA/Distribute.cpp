@@ -54,6 +54,29 @@ createLaunch(OpBuilder &b, Operation *before, int64_t grid, int64_t block) {
   return {launch, id};
 }
 
+/// Maps `par`'s induction variables to the iteration `id` of its row-major
+/// linearised space, innermost dimension fastest (coalesced accesses).
+static void delinearize(OpBuilder &b, Location loc, Value id,
+                        scf::ParallelOp par, ArrayRef<int64_t> lbs,
+                        ArrayRef<int64_t> counts, ArrayRef<int64_t> steps,
+                        IRMapping &map) {
+  Value rem = id;
+  for (int64_t k = counts.size() - 1; k >= 0; --k) {
+    Value q = rem;
+    if (k > 0) {
+      Value count = indexConst(b, loc, counts[k]);
+      q = arith::RemUIOp::create(b, loc, rem, count);
+      rem = arith::DivUIOp::create(b, loc, rem, count);
+    }
+    Value iv = q;
+    if (steps[k] != 1)
+      iv = arith::MulIOp::create(b, loc, iv, indexConst(b, loc, steps[k]));
+    if (lbs[k] != 0)
+      iv = arith::AddIOp::create(b, loc, iv, indexConst(b, loc, lbs[k]));
+    map.map(par.getInductionVars()[k], iv);
+  }
+}
+
 /// Below this many outputs and from this many reduction steps on, a nest
 /// gets a block per output (see distributeReduction).
 static constexpr int64_t kReductionMaxOutputs = 2048;
@@ -143,21 +166,7 @@ static void distributeReduction(OpBuilder &b, scf::ParallelOp par,
   (void)linear;
   Value id = launch.getBlockIds().x, tid = launch.getThreadIds().x;
   IRMapping map;
-  Value rem = id;
-  for (int64_t k = counts.size() - 1; k >= 0; --k) {
-    Value q = rem;
-    if (k > 0) {
-      Value count = indexConst(b, loc, counts[k]);
-      q = arith::RemUIOp::create(b, loc, rem, count);
-      rem = arith::DivUIOp::create(b, loc, rem, count);
-    }
-    Value iv = q;
-    if (steps[k] != 1)
-      iv = arith::MulIOp::create(b, loc, iv, indexConst(b, loc, steps[k]));
-    if (lbs[k] != 0)
-      iv = arith::AddIOp::create(b, loc, iv, indexConst(b, loc, lbs[k]));
-    map.map(par.getInductionVars()[k], iv);
-  }
+  delinearize(b, loc, id, par, lbs, counts, steps, map);
   Block *body = par.getBody();
   auto it = body->begin();
   for (; &*it != red.loop.getOperation(); ++it)
@@ -262,23 +271,8 @@ static LogicalResult distributeParallel(OpBuilder &b, scf::ParallelOp par,
     auto guard = scf::IfOp::create(b, loc, inBounds, /*withElse=*/false);
     b.setInsertionPoint(guard.thenBlock()->getTerminator());
   }
-  // Delinearise, innermost dimension fastest (coalesced accesses).
   IRMapping map;
-  Value rem = id;
-  for (int64_t k = counts.size() - 1; k >= 0; --k) {
-    Value q = rem;
-    if (k > 0) {
-      Value count = indexConst(b, loc, counts[k]);
-      q = arith::RemUIOp::create(b, loc, rem, count);
-      rem = arith::DivUIOp::create(b, loc, rem, count);
-    }
-    Value iv = q;
-    if (steps[k] != 1)
-      iv = arith::MulIOp::create(b, loc, iv, indexConst(b, loc, steps[k]));
-    if (lbs[k] != 0)
-      iv = arith::AddIOp::create(b, loc, iv, indexConst(b, loc, lbs[k]));
-    map.map(par.getInductionVars()[k], iv);
-  }
+  delinearize(b, loc, id, par, lbs, counts, steps, map);
   for (Operation &op : par.getBody()->without_terminator())
     b.clone(op, map);
   par.erase();

@@ -27,28 +27,9 @@ using namespace mlir::qc;
 
 void mlir::qc::buildCUDACodegenPipeline(OpPassManager &pm,
                                         const CUDAPipelineOptions &options) {
-  // Graph level, shared with the CPU: no data tiling (the packed mmt4d
-  // layouts and microkernel calls are CPU specific).
-  ConvertQCToLinalgOptions conversion;
-  conversion.dataTiling = false;
-  pm.addPass(createConvertQCToLinalg(conversion));
-  pm.addPass(createCanonicalizerPass());
-  pm.addNestedPass<func::FuncOp>(createQCFuseElementwise());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(bufferization::createEmptyTensorEliminationPass());
-  pm.addPass(createQCPrepareEntry());
-
-  bufferization::OneShotBufferizePassOptions bufferization;
-  bufferization.bufferizeFunctionBoundaries = true;
-  bufferization.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  bufferization.unknownTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createEmptyTensorEliminationPass());
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
-  pm.addPass(createCSEPass());
-  pm.addPass(createCanonicalizerPass());
-  pm.addNestedPass<func::FuncOp>(createQCPlanMemory());
+  // The CPU's front half, without data tiling (the packed mmt4d layouts
+  // and microkernel calls are CPU specific) and task tiling.
+  buildGraphToBuffersPipeline(pm, /*dataTiling=*/false, /*threads=*/false);
   pm.addPass(createQCGPUPlaceConstants());
 
   // Loop nests (parallel dimensions outermost), one launch per nest.

@@ -66,6 +66,18 @@ LogicalResult emitHostObject(ModuleOp module, const CPUCompileOptions &options,
 /// error at `loc` naming the command.
 LogicalResult runHostTool(Location loc, ArrayRef<std::string> args);
 
+/// The device or host arena size the lowered entry function records
+/// (`qc.arena_size`, set by qc-plan-memory); an error when it has none.
+FailureOr<int64_t> loweredArenaSize(ModuleOp module);
+
+/// Paths of the object file and description source of `outputPath`: beside
+/// it when `keep`, else in a new temporary directory `dir` that the caller
+/// removes.
+LogicalResult makeIntermediatePaths(Location loc, StringRef outputPath,
+                                    bool keep, SmallString<128> &dir,
+                                    SmallString<128> &object,
+                                    SmallString<128> &description);
+
 /// `s` as a C string literal (quotes, escapes).
 std::string cStringLiteral(StringRef s);
 

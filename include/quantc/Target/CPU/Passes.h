@@ -38,6 +38,14 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init(true)};
 };
 
+/// The target-independent front half of code generation, shared by the CPU
+/// and CUDA pipelines: convert-qc-to-linalg (packed mmt4d tiles when
+/// `dataTiling`), elementwise fusion, task tiling when `threads`,
+/// qc-prepare-entry, one-shot bufferization with identity layouts, and
+/// qc-plan-memory (one arena).
+void buildGraphToBuffersPipeline(OpPassManager &pm, bool dataTiling,
+                                 bool threads);
+
 /// qc graph on tensors -> LLVM dialect: convert-qc-to-linalg, fusion,
 /// bufferization, qc-prepare-entry, qc-plan-memory, loops, LLVM.
 void buildCPUCodegenPipeline(OpPassManager &pm,
