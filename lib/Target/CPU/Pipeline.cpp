@@ -52,6 +52,17 @@ void mlir::qc::buildGraphToBuffersPipeline(OpPassManager &pm, bool dataTiling,
   pm.addNestedPass<func::FuncOp>(createQCPlanMemory());
 }
 
+void mlir::qc::addHostToLLVMPasses(OpPassManager &pm) {
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  ConvertFuncToLLVMPassOptions funcOptions;
+  funcOptions.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcOptions));
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
 void mlir::qc::buildCPUCodegenPipeline(OpPassManager &pm,
                                        const CPUPipelineOptions &options) {
   buildGraphToBuffersPipeline(pm, options.dataTiling, options.threads);
@@ -71,14 +82,7 @@ void mlir::qc::buildCPUCodegenPipeline(OpPassManager &pm,
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createConvertIndexToLLVMPass());
-  ConvertFuncToLLVMPassOptions funcOptions;
-  funcOptions.useBarePtrCallConv = true;
-  pm.addPass(createConvertFuncToLLVMPass(funcOptions));
-  pm.addPass(createConvertControlFlowToLLVMPass());
-  pm.addPass(createReconcileUnrealizedCastsPass());
+  addHostToLLVMPasses(pm);
   pm.addPass(createQCLowerParallelCalls());
   pm.addPass(createCanonicalizerPass());
 }

@@ -71,14 +71,7 @@ void mlir::qc::buildCUDACodegenPipeline(OpPassManager &pm,
   host.hostBarePtrCallConv = true;
   host.kernelBarePtrCallConv = true;
   pm.addPass(createGpuToLLVMConversionPass(host));
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createConvertIndexToLLVMPass());
-  ConvertFuncToLLVMPassOptions funcOptions;
-  funcOptions.useBarePtrCallConv = true;
-  pm.addPass(createConvertFuncToLLVMPass(funcOptions));
-  pm.addPass(createConvertControlFlowToLLVMPass());
-  pm.addPass(createReconcileUnrealizedCastsPass());
+  addHostToLLVMPasses(pm);
   pm.addPass(createCanonicalizerPass());
   if (options.format != "none") {
     GpuModuleToBinaryPassOptions binary;

@@ -81,8 +81,8 @@ LogicalResult makeIntermediatePaths(Location loc, StringRef outputPath,
 /// `s` as a C string literal (quotes, escapes).
 std::string cStringLiteral(StringRef s);
 
-/// Writes the C arrays `inputs[]` and `outputs[]` (qrt_tensor_desc) of a
-/// model description.
+/// Writes the declaration of the entry function and the C arrays
+/// `inputs[]` and `outputs[]` (qrt_tensor_desc) of a model description.
 void writeTensorTables(llvm::raw_ostream &os, const ModelInterface &mi);
 
 /// Writes a C header declaring the model's inputs and outputs (names, shapes,

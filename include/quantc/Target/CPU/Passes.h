@@ -46,6 +46,10 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
 void buildGraphToBuffersPipeline(OpPassManager &pm, bool dataTiling,
                                  bool threads);
 
+/// Memrefs, arith, index, func (bare pointers: the entry's ABI) and cf to
+/// the LLVM dialect, shared by the host code of both targets.
+void addHostToLLVMPasses(OpPassManager &pm);
+
 /// qc graph on tensors -> LLVM dialect: convert-qc-to-linalg, fusion,
 /// bufferization, qc-prepare-entry, qc-plan-memory, loops, LLVM.
 void buildCPUCodegenPipeline(OpPassManager &pm,
