@@ -34,6 +34,17 @@ struct QCFuseElementwisePass
             g.getMatchingIndexingMap(operand).getNumResults() <
                 (unsigned)g.getNumLoops())
           return false;
+      // A producer that computes something is not fused into a consumer
+      // that reads each of its elements several times (a broadcast, or a
+      // nearest upsampling through floordiv): its work would be redone
+      // per consumer element. Pure copies (a resize's gather) still fuse.
+      if (auto g = dyn_cast<linalg::GenericOp>(consumer)) {
+        AffineMap map = g.getMatchingIndexingMap(operand);
+        auto p = dyn_cast_or_null<linalg::GenericOp>(producer);
+        bool computes = p && !p.getBody()->without_terminator().empty();
+        if (computes && !map.isPermutation())
+          return false;
+      }
       return true;
     };
     linalg::populateElementwiseOpsFusionPatterns(patterns, control);

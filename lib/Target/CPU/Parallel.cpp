@@ -20,6 +20,10 @@ namespace mlir::qc {
 using namespace mlir;
 using namespace mlir::qc;
 
+/// Tasks a parallel loop nest is split into at least, when it has that many
+/// iterations in its leading dimensions (see outline()).
+static constexpr int64_t kMinParallelIterations = 64;
+
 static std::optional<int64_t> constantIndex(Value v) {
   if (auto c = v.getDefiningOp<arith::ConstantIndexOp>())
     return c.value();
@@ -120,6 +124,16 @@ struct QCOutlineParallelLoopsPass
     int64_t work = innerWork(loop);
     if (n < 2 || n * work < minWork)
       return success();
+    // Only the leading dimensions that give enough tasks are linearized
+    // into the task range; the others stay loops inside each iteration, so
+    // the innermost (usually contiguous) dimension keeps a plain counted
+    // loop that LLVM vectorizes instead of a division per element.
+    size_t outer = 0;
+    n = 1;
+    while (outer < counts.size() && n < kMinParallelIterations)
+      n *= counts[outer++];
+    for (size_t d = outer; d < counts.size(); ++d)
+      work *= counts[d];
     int64_t grain =
         std::max<int64_t>(1, (minWork / 4) / std::max<int64_t>(work, 1));
 
@@ -184,7 +198,7 @@ struct QCOutlineParallelLoopsPass
     b.setInsertionPointToStart(forOp.getBody());
     Value rem = forOp.getInductionVar();
     SmallVector<Value> ivs(counts.size());
-    for (int64_t d = counts.size() - 1; d >= 0; --d) {
+    for (int64_t d = outer - 1; d >= 0; --d) {
       Value cnt = arith::ConstantIndexOp::create(b, loc, counts[d]);
       Value idx =
           d == 0 ? rem : (Value)arith::RemUIOp::create(b, loc, rem, cnt);
@@ -194,6 +208,15 @@ struct QCOutlineParallelLoopsPass
           b, loc, idx, arith::ConstantIndexOp::create(b, loc, steps[d]));
       ivs[d] = arith::AddIOp::create(
           b, loc, scaled, arith::ConstantIndexOp::create(b, loc, lbs[d]));
+    }
+    for (size_t d = outer; d < counts.size(); ++d) {
+      int64_t ub = lbs[d] + counts[d] * steps[d];
+      auto inner = scf::ForOp::create(
+          b, loc, arith::ConstantIndexOp::create(b, loc, lbs[d]),
+          arith::ConstantIndexOp::create(b, loc, ub),
+          arith::ConstantIndexOp::create(b, loc, steps[d]));
+      ivs[d] = inner.getInductionVar();
+      b.setInsertionPointToStart(inner.getBody());
     }
     for (auto [iv, v] : llvm::zip(loop.getInductionVars(), ivs))
       map.map(iv, v);

@@ -69,3 +69,51 @@ func.func @pad(%x: tensor<4x4xf32>) -> tensor<4x6xf32> {
   } : tensor<4x4xf32> to tensor<4x6xf32>
   return %p : tensor<4x6xf32>
 }
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#up = affine_map<(d0, d1) -> (d0 floordiv 2, d1 floordiv 2)>
+#row = affine_map<(d0, d1) -> (d0)>
+
+// A producer that computes is not fused into a consumer that reads each of
+// its elements several times (here a nearest 2x upsampling, and a
+// broadcast along rows): its exp would be redone per consumer element. The
+// pure copy of the upsampling itself still fuses, as a gather in the
+// consumer's indexing map.
+// CHECK-DAG:   #[[UP:.*]] = affine_map<(d0, d1) -> (d0 floordiv 2, d1 floordiv 2)>
+// CHECK-DAG:   #[[ROW:.*]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func @no_recompute(
+// CHECK:         %[[E:.*]] = linalg.generic
+// CHECK:           math.exp
+// CHECK:         %[[R:.*]] = linalg.generic
+// CHECK:           math.log
+// CHECK:         linalg.generic {indexing_maps = [#[[UP]], #[[ROW]], {{.*}}]{{.*}} ins(%[[E]], %[[R]] :
+// CHECK-NOT:       math.exp
+// CHECK:           arith.addf
+// CHECK-NOT:     linalg.generic
+func.func @no_recompute(%x: tensor<8x8xf32>, %v: tensor<16xf32>, %y: tensor<16x16xf32>) -> tensor<16x16xf32> {
+  %e8 = tensor.empty() : tensor<8x8xf32>
+  %e16 = tensor.empty() : tensor<16x16xf32>
+  %ev = tensor.empty() : tensor<16xf32>
+  %a = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<8x8xf32>) outs(%e8 : tensor<8x8xf32>) {
+  ^bb0(%i: f32, %o: f32):
+    %t = math.exp %i : f32
+    linalg.yield %t : f32
+  } -> tensor<8x8xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%v : tensor<16xf32>) outs(%ev : tensor<16xf32>) {
+  ^bb0(%i: f32, %o: f32):
+    %t = math.log %i : f32
+    linalg.yield %t : f32
+  } -> tensor<16xf32>
+  %u = linalg.generic {indexing_maps = [#up, #id], iterator_types = ["parallel", "parallel"]} ins(%a : tensor<8x8xf32>) outs(%e16 : tensor<16x16xf32>) {
+  ^bb0(%i: f32, %o: f32):
+    linalg.yield %i : f32
+  } -> tensor<16x16xf32>
+  %b = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]} ins(%u, %r : tensor<16x16xf32>, tensor<16xf32>) outs(%e16 : tensor<16x16xf32>) {
+  ^bb0(%i: f32, %j: f32, %o: f32):
+    %t = arith.addf %i, %j : f32
+    linalg.yield %t : f32
+  } -> tensor<16x16xf32>
+  return %b : tensor<16x16xf32>
+}

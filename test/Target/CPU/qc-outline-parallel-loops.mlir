@@ -52,3 +52,34 @@ func.func @qc_model_entry(%x: memref<8xf32>, %ctx: !llvm.ptr) {
 func.func @qc_model_entry(%x: memref<8xf32>) {
   return
 }
+
+// -----
+
+// Only the leading dimensions that give enough tasks (64 here) are
+// linearized; the innermost one stays a counted loop inside each task
+// iteration, with no division per element, so LLVM can vectorize it.
+// CHECK-LABEL: func.func @qc_model_entry(
+// CHECK-DAG:     %[[N:.*]] = arith.constant 256 : index
+// CHECK:         call @qc_parallel_0(%{{.*}}, %[[N]],
+// CHECK:       func.func private @qc_task_0(
+// CHECK:         scf.for %[[L:.*]] = %{{.*}} to %{{.*}} step
+// CHECK:           arith.remui %[[L]], %{{.*}}
+// CHECK:           arith.divui %[[L]], %{{.*}}
+// CHECK:           scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step
+// CHECK-NOT:         arith.divui
+// CHECK:             memref.load %{{.*}}[%[[K]]]
+// CHECK:             memref.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}, %[[K]]]
+func.func @qc_model_entry(%x: memref<16xf32>, %ctx: !llvm.ptr, %arena: memref<65536xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  %v = memref.view %arena[%c0][] : memref<65536xi8> to memref<4x64x16xf32>
+  scf.parallel (%i, %j, %k) = (%c0, %c0, %c0) to (%c4, %c64, %c16) step (%c1, %c1, %c1) {
+    %a = memref.load %x[%k] : memref<16xf32>
+    memref.store %a, %v[%i, %j, %k] : memref<4x64x16xf32>
+    scf.reduce
+  }
+  return
+}
