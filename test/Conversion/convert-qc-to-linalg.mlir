@@ -47,15 +47,17 @@ func.func @conv(%x: tensor<1x3x8x8xf32>, %b: tensor<4xf32>) -> tensor<1x4x4x4xf3
 
 // -----
 
-// Depthwise convolutions keep the output row innermost with data tiling.
+// Depthwise convolutions keep the output row innermost with data tiling,
+// on the padded input, tagged for the depthwise microkernel.
 // CHECK-LABEL: func.func @depthwise(
 // CHECK:         linalg.depthwise_conv_2d_nchw_chw
 // TILED-LABEL: func.func @depthwise(
 // TILED:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel"]
-// TILED-SAME:      qc.loop_order = "sequential"
-func.func @depthwise(%x: tensor<1x8x6x6xf32>, %w: tensor<8x1x3x3xf32>) -> tensor<1x8x4x4xf32> {
-  %0 = qc.conv %x, %w {group = 8 : i64} : (tensor<1x8x6x6xf32>, tensor<8x1x3x3xf32>) -> tensor<1x8x4x4xf32>
-  return %0 : tensor<1x8x4x4xf32>
+// TILED-SAME:      ins(%{{.*}}, %{{.*}} : tensor<8x8x7xf32>, tensor<8x3x3xf32>)
+// TILED-SAME:      qc.conv_geometry = array<i64: 8, 8, 7, 3, 3, 3, 5, 2, 1, 1, 1>, qc.loop_order = "sequential", qc.ukernel = "dwconv2d_acc_f32"
+func.func @depthwise(%x: tensor<1x8x6x6xf32>, %w: tensor<8x1x3x3xf32>) -> tensor<1x8x3x5xf32> {
+  %0 = qc.conv %x, %w {group = 8 : i64, pads = array<i64: 1, 0, 1, 1>, strides = array<i64: 2, 1>} : (tensor<1x8x6x6xf32>, tensor<8x1x3x3xf32>) -> tensor<1x8x3x5xf32>
+  return %0 : tensor<1x8x3x5xf32>
 }
 
 // -----
@@ -105,4 +107,32 @@ func.func @cubic(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32> {
   // expected-error @+1 {{failed to legalize operation 'qc.resize' that was explicitly marked illegal}}
   %0 = qc.resize %x {mode = #qc<resize_mode cubic>, scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32>
   return %0 : tensor<1x1x8x8xf32>
+}
+
+// -----
+
+// W8A8 convolution with K = 4*3*3 = 36 (a multiple of 4) and P = 8*8 (a
+// multiple of 16): one GEMM generic with the packed s8 weights as the LHS
+// (in row tiles of 8, since 8 output channels fill one)
+// reads the zero-point-padded u8 input through an im2col map (tagged for
+// the fused im2col + GEMM microkernel), and the requantizing unpack
+// iterates (channel, pixel / 16, pixel % 16) over contiguous tile rows.
+// TILED-DAG:     #[[IM2COL:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (0, (d2 * 4 + d5) floordiv 9, (d1 * 2 + d4 floordiv 8) * 2 + ((d2 * 4 + d5) mod 9) floordiv 3, (d4 mod 8) * 2 + (d2 * 4 + d5) mod 3)>
+// TILED-DAG:     #[[ROWS:.*]] = affine_map<(d0, d1, d2) -> (d0 floordiv 8, d1, d0 mod 8, d2)>
+// TILED-LABEL: func.func @w8a8_conv_im2col(
+// TILED:         %[[PAD:.*]] = tensor.pad
+// TILED:         %[[ACC:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #[[IM2COL]], #{{.*}}]{{.*}} ins(%{{.*}}, %[[PAD]] : tensor<1x9x8x4xi8>, tensor<1x4x17x17xi8>) outs(%{{.*}} : tensor<1x4x8x16xi32>) attrs =  {qc.conv_geometry = array<i64: 4, 17, 17, 3, 3, 8, 8, 2, 2, 1, 1>, qc.ukernel = "conv2d_im2col_s8u8s32"}
+// TILED:           arith.extsi
+// TILED:           arith.extui
+// TILED:         linalg.generic {indexing_maps = [#[[ROWS]], {{.*}}]{{.*}} ins(%[[ACC]], {{.*}}) outs(%{{.*}} : tensor<8x4x16xf32>)
+// TILED:           arith.subi
+// TILED:           math.fma
+func.func @w8a8_conv_im2col(%x: tensor<1x4x16x16xf32>) -> tensor<1x8x8x8xf32> {
+  %xq = qc.quantize %x : tensor<1x4x16x16xf32> -> tensor<1x4x16x16x!quant.uniform<u8:f32, 0.1:128>>
+  %xd = qc.dequantize %xq : tensor<1x4x16x16x!quant.uniform<u8:f32, 0.1:128>> -> tensor<1x4x16x16xf32>
+  %c = arith.constant dense<3> : tensor<8x4x3x3xi8>
+  %cq = quant.scast %c : tensor<8x4x3x3xi8> to tensor<8x4x3x3x!quant.uniform<i8<-127:127>:f32, 0.5>>
+  %w = qc.dequantize %cq : tensor<8x4x3x3x!quant.uniform<i8<-127:127>:f32, 0.5>> -> tensor<8x4x3x3xf32>
+  %0 = qc.conv %xd, %w {pads = array<i64: 1, 1, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x4x16x16xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x8x8xf32>
+  return %0 : tensor<1x8x8x8xf32>
 }

@@ -1,4 +1,4 @@
-// W8A8 contractions run on the u8 x s8 microkernel (exact int32
+// W8A8 contractions run on the integer microkernels (exact int32
 // accumulation, one f32 rescale per output); they agree with the reference
 // evaluator's f32 simulation of the same quantized graph to float rounding.
 // RUN: mkdir -p %t/in
@@ -11,7 +11,7 @@
 // RUN: %npy compare %t/out/out0.npy %t/ref/out0.npy 1e-4
 // RUN: %npy compare %t/out-loops/out0.npy %t/ref/out0.npy 1e-4
 // RUN: quantc %s -o - --emit=llvm | FileCheck %s
-// CHECK: qrt_ukernel_mmt4d_u8s8s32
+// CHECK: qrt_ukernel_mmt4d_s8u8s32
 func.func @w8a8(%x: tensor<1x8x10x10xf32>) -> tensor<1x4x10x10xf32> {
   %xq = qc.quantize %x : tensor<1x8x10x10xf32> -> tensor<1x8x10x10x!quant.uniform<u8:f32, 0.015625:128>>
   %xd = qc.dequantize %xq : tensor<1x8x10x10x!quant.uniform<u8:f32, 0.015625:128>> -> tensor<1x8x10x10xf32>

@@ -31,20 +31,20 @@ using namespace mlir::qc::lowering;
 static constexpr int64_t kTile = 16; // M0 = N0 of the microkernels
 
 /// Packs a constant row-major [rows][K] matrix (or [K][rows] when
-/// `transposed`) into [ceil(rows/16)][ceil(K/k0)][16][k0], zero-padded.
+/// `transposed`) into [ceil(rows/r0)][ceil(K/k0)][r0][k0], zero-padded.
 /// `T` is float (f32 tiles) or int8_t (s8 tiles).
 template <typename T, typename Src>
 static Value packConstantRows(OpBuilder &b, Location loc, ArrayRef<Src> data,
                               int64_t rows, int64_t k, bool transposed,
-                              int64_t k0, Type elem, StringRef name) {
-  int64_t r1 = (rows + kTile - 1) / kTile, k1 = (k + k0 - 1) / k0;
-  std::vector<T> packed(r1 * k1 * kTile * k0, T(0));
+                              int64_t k0, Type elem, StringRef name,
+                              int64_t r0 = kTile) {
+  int64_t r1 = (rows + r0 - 1) / r0, k1 = (k + k0 - 1) / k0;
+  std::vector<T> packed(r1 * k1 * r0 * k0, T(0));
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t kk = 0; kk < k; ++kk)
-      packed[(((r / kTile) * k1 + kk / k0) * kTile + r % kTile) * k0 +
-             kk % k0] =
+      packed[(((r / r0) * k1 + kk / k0) * r0 + r % r0) * k0 + kk % k0] =
           (T)(transposed ? data[kk * rows + r] : data[r * k + kk]);
-  auto type = RankedTensorType::get({r1, k1, kTile, k0}, elem);
+  auto type = RankedTensorType::get({r1, k1, r0, k0}, elem);
   ArrayRef<char> bytes(reinterpret_cast<const char *>(packed.data()),
                        packed.size() * sizeof(T));
   return arith::ConstantOp::create(b, loc, makeRawResource(type, name, bytes));
@@ -83,15 +83,24 @@ static Value packRows(OpBuilder &b, Location loc, Value src, bool transposed,
       .getResult(0);
 }
 
+/// The element types of a microkernel GEMM.
+enum class Mmt4dKind {
+  F32,  // f32 x f32 -> f32
+  U8S8, // u8 LHS (activations) x s8 RHS (weights) -> i32
+  S8U8, // s8 LHS (weights) x u8 RHS (activations) -> i32
+};
+
 /// OUT[M1][N1][16][16] = sum LHS[M1][K1][16][k0] * RHS[N1][K1][16][k0], a
-/// generic in linalg.mmt4d's layout tagged for the microkernel: f32, or u8
-/// (LHS, zero-extended) x s8 (RHS) accumulating in i32.
+/// generic in linalg.mmt4d's layout tagged for the microkernel of `kind`
+/// (integer kinds zero-extend the u8 operand, sign-extend the s8 one and
+/// accumulate in i32).
 static Value buildMmt4d(OpBuilder &b, Location loc, Value lhs, Value rhs,
-                        bool u8s8) {
+                        Mmt4dKind kind) {
   MLIRContext *ctx = b.getContext();
   auto lt = cast<RankedTensorType>(lhs.getType());
   auto rt = cast<RankedTensorType>(rhs.getType());
-  Type acc = u8s8 ? b.getI32Type() : lt.getElementType();
+  bool integer = kind != Mmt4dKind::F32;
+  Type acc = integer ? b.getI32Type() : lt.getElementType();
   auto outType = RankedTensorType::get(
       {lt.getDimSize(0), rt.getDimSize(0), kTile, kTile}, acc);
   // Loops: m1, n1, k1, m0, n0, k0.
@@ -108,9 +117,14 @@ static Value buildMmt4d(OpBuilder &b, Location loc, Value lhs, Value rhs,
       b, loc, TypeRange{outType}, ValueRange{lhs, rhs}, ValueRange{init}, maps,
       iters, [&](OpBuilder &nb, Location l, ValueRange a) {
         Value r;
-        if (u8s8) {
-          Value x = arith::ExtUIOp::create(nb, l, acc, a[0]);
-          Value w = arith::ExtSIOp::create(nb, l, acc, a[1]);
+        if (integer) {
+          bool lhsUnsigned = kind == Mmt4dKind::U8S8;
+          auto ext = [&](Value v, bool isUnsigned) -> Value {
+            if (isUnsigned)
+              return arith::ExtUIOp::create(nb, l, acc, v);
+            return arith::ExtSIOp::create(nb, l, acc, v);
+          };
+          Value x = ext(a[0], lhsUnsigned), w = ext(a[1], !lhsUnsigned);
           r = arith::AddIOp::create(nb, l, a[2],
                                     arith::MulIOp::create(nb, l, x, w));
         } else {
@@ -119,8 +133,10 @@ static Value buildMmt4d(OpBuilder &b, Location loc, Value lhs, Value rhs,
         }
         linalg::YieldOp::create(nb, l, r);
       });
-  op->setAttr("qc.ukernel",
-              b.getStringAttr(u8s8 ? "mmt4d_u8s8s32" : "mmt4d_f32"));
+  StringRef name = kind == Mmt4dKind::F32    ? "mmt4d_f32"
+                   : kind == Mmt4dKind::U8S8 ? "mmt4d_u8s8s32"
+                                             : "mmt4d_s8u8s32";
+  op->setAttr("qc.ukernel", b.getStringAttr(name));
   return op.getResult(0);
 }
 
@@ -174,17 +190,29 @@ static Value unpack(OpBuilder &b, Location loc, Value c, int64_t rows,
   return createReshape(b, loc, out, RankedTensorType::get({rows, cols}, f32));
 }
 
-/// Requantizing unpack of u8 x s8 tiles into an f32 [rows][cols] result
+/// Requantizing unpack of integer tiles into an f32 [rows][cols] result
 /// whose channel (weight row n) is `channelIsRow` ? r : c:
 ///   out = fma(float(acc - zpX * colsum[n]), scaleX * scaleW[n], bias[n])
-/// with the per-channel constants given as vectors.
+/// with the per-channel constants given as vectors. When the tiles hold
+/// the result untransposed and `cols` is a multiple of 16, the generic
+/// iterates (r, c1, c0) like `unpack`: its inner loop reads 16 contiguous
+/// accumulators of a tile row and writes 16 contiguous outputs, which LLVM
+/// vectorizes.
 static Value unpackRequant(OpBuilder &b, Location loc, Value acc, int64_t rows,
                            int64_t cols, bool transposed, bool channelIsRow,
                            int64_t zpX, ArrayRef<int32_t> colsum,
                            ArrayRef<float> scale, ArrayRef<float> bias) {
+  // Rows per tile: 16, or fewer for GEMMs with weights as the LHS.
+  int64_t m0 = cast<RankedTensorType>(acc.getType()).getDimSize(2);
+  assert((m0 == kTile || (!transposed && cols % kTile == 0)) &&
+         "small row tiles only for blocked unpacks");
   MLIRContext *ctx = b.getContext();
   Type f32 = b.getF32Type(), i32 = b.getI32Type();
-  auto type = RankedTensorType::get({rows, cols}, f32);
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  bool blocked = !transposed && cols % kTile == 0;
+  int64_t rank = blocked ? 3 : 2;
+  auto type = blocked ? RankedTensorType::get({rows, cols / kTile, kTile}, f32)
+                      : RankedTensorType::get({rows, cols}, f32);
   int64_t n = colsum.size();
   std::vector<int32_t> corr(n);
   for (int64_t i = 0; i < n; ++i)
@@ -194,23 +222,86 @@ static Value unpackRequant(OpBuilder &b, Location loc, Value acc, int64_t rows,
         b, loc,
         DenseElementsAttr::get(RankedTensorType::get({n}, t), ArrayRef(data)));
   };
-  AffineMap ch =
-      AffineMap::get(2, 0, getAffineDimExpr(channelIsRow ? 0 : 1, ctx), ctx);
+  AffineExpr col = blocked ? d(1) * kTile + d(2) : d(1);
+  AffineMap ch = AffineMap::get(rank, 0, channelIsRow ? d(0) : col, ctx);
+  AffineMap in =
+      blocked ? AffineMap::get(3, 0, {d(0).floorDiv(m0), d(1), d(0) % m0, d(2)},
+                               ctx)
+              : unpackMap(ctx, transposed);
   SmallVector<Value> inputs = {acc, vec(ArrayRef<int32_t>(corr), i32),
                                vec(scale, f32), vec(bias, f32)};
-  SmallVector<AffineMap> maps = {unpackMap(ctx, transposed), ch, ch, ch,
-                                 AffineMap::getMultiDimIdentityMap(2, ctx)};
-  SmallVector<utils::IteratorType> iters(2, utils::IteratorType::parallel);
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{type}, inputs,
-             ValueRange{createEmpty(b, loc, type)}, maps, iters,
-             [&](OpBuilder &nb, Location l, ValueRange a) {
-               Value t = arith::SubIOp::create(nb, l, a[0], a[1]);
-               Value f = arith::SIToFPOp::create(nb, l, f32, t);
-               linalg::YieldOp::create(
-                   nb, l, Value(math::FmaOp::create(nb, l, f, a[2], a[3])));
-             })
-      .getResult(0);
+  SmallVector<AffineMap> maps = {in, ch, ch, ch,
+                                 AffineMap::getMultiDimIdentityMap(rank, ctx)};
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  Value out =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{type}, inputs,
+          ValueRange{createEmpty(b, loc, type)}, maps, iters,
+          [&](OpBuilder &nb, Location l, ValueRange a) {
+            Value t = arith::SubIOp::create(nb, l, a[0], a[1]);
+            Value f = arith::SIToFPOp::create(nb, l, f32, t);
+            linalg::YieldOp::create(
+                nb, l, Value(math::FmaOp::create(nb, l, f, a[2], a[3])));
+          })
+          .getResult(0);
+  return createReshape(b, loc, out, RankedTensorType::get({rows, cols}, f32));
+}
+
+/// The s8 x u8 GEMM of a W8A8 convolution with its im2col packing folded
+/// in: OUT[M1][N1][16][16] (i32) = sum LHS[M1][K1][16][4] (the packed s8
+/// weights) * Col, where Col is the im2col matrix of the (zero-point padded)
+/// u8 NCHW input xp[1][C][Hp][Wp] read straight through the indexing map,
+///   Col[k][p] = xp[0][c][oh*sh + kh*dh][ow*sw + kw*dw]
+/// with k = k1*4 + k0 = (c, kh, kw) and p = n1*16 + n0 = (oh, ow). A
+/// generic tagged `qc.ukernel = "conv2d_im2col_s8u8s32"` (geometry in
+/// `qc.conv_geometry` = [C, Hp, Wp, KH, KW, OH, OW, sh, sw, dh, dw]):
+/// qc-cpu-lower-to-ukernels turns it into qrt_ukernel_conv2d_im2col_s8u8s32
+/// calls, which pack the columns chunk by chunk in L2, so the im2col matrix
+/// never goes to memory. Needs K % 4 == 0 and P % 16 == 0 (no partial
+/// tiles).
+static Value buildConvIm2colGemm(OpBuilder &b, Location loc, Value lhs,
+                                 Value xp, int64_t kh, int64_t kw, int64_t oh,
+                                 int64_t ow, ArrayRef<int64_t> strides,
+                                 ArrayRef<int64_t> dilations) {
+  MLIRContext *ctx = b.getContext();
+  auto xt = cast<RankedTensorType>(xp.getType());
+  auto lt = cast<RankedTensorType>(lhs.getType());
+  int64_t k = xt.getDimSize(1) * kh * kw, p = oh * ow;
+  assert(k % 4 == 0 && p % kTile == 0 && "partial im2col tiles");
+  Type i32 = b.getI32Type();
+  auto outType = RankedTensorType::get(
+      {lt.getDimSize(0), p / kTile, lt.getDimSize(2), kTile}, i32);
+  // Loops: m1, n1, k1, m0, n0, k0 (as buildMmt4d).
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  AffineExpr kk = d(2) * 4 + d(5), pp = d(1) * kTile + d(4);
+  AffineExpr c = kk.floorDiv(kh * kw), r = kk % (kh * kw);
+  AffineExpr ih = pp.floorDiv(ow) * strides[0] + r.floorDiv(kw) * dilations[0];
+  AffineExpr iw = (pp % ow) * strides[1] + (r % kw) * dilations[1];
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(6, 0, {d(0), d(2), d(3), d(5)}, ctx),
+      AffineMap::get(6, 0, {getAffineConstantExpr(0, ctx), c, ih, iw}, ctx),
+      AffineMap::get(6, 0, {d(0), d(1), d(3), d(4)}, ctx)};
+  using IT = utils::IteratorType;
+  SmallVector<IT> iters = {IT::parallel, IT::parallel, IT::reduction,
+                           IT::parallel, IT::parallel, IT::reduction};
+  Value init = createFilled(b, loc, outType, createScalar(b, loc, i32, 0));
+  auto op = linalg::GenericOp::create(
+      b, loc, TypeRange{outType}, ValueRange{lhs, xp}, ValueRange{init}, maps,
+      iters, [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value w = arith::ExtSIOp::create(nb, l, i32, a[0]);
+        Value x = arith::ExtUIOp::create(nb, l, i32, a[1]);
+        linalg::YieldOp::create(
+            nb, l,
+            Value(arith::AddIOp::create(nb, l, a[2],
+                                        arith::MulIOp::create(nb, l, w, x))));
+      });
+  op->setAttr("qc.ukernel", b.getStringAttr("conv2d_im2col_s8u8s32"));
+  op->setAttr(
+      "qc.conv_geometry",
+      b.getDenseI64ArrayAttr({xt.getDimSize(1), xt.getDimSize(2),
+                              xt.getDimSize(3), kh, kw, oh, ow, strides[0],
+                              strides[1], dilations[0], dilations[1]}));
+  return op.getResult(0);
 }
 
 /// Weight-only recipes (W4A16) run on the f32 microkernels with their
@@ -341,7 +432,7 @@ struct DataTiledConv : OpConversionPattern<ConvOp> {
                                         "conv_weight_packed");
     Value rhs = packRows(rewriter, loc, col, /*transposed=*/true, 1,
                          createScalar(rewriter, loc, f32, 0));
-    Value out = buildMmt4d(rewriter, loc, lhs, rhs, /*u8s8=*/false);
+    Value out = buildMmt4d(rewriter, loc, lhs, rhs, Mmt4dKind::F32);
     Value y = unpack(rewriter, loc, out, cout, p, adaptor.getB(),
                      /*biasPerRow=*/true);
     rewriter.replaceOp(op, createReshape(rewriter, loc, y, yt));
@@ -375,7 +466,7 @@ struct DataTiledMatMul : OpConversionPattern<MatMulOp> {
     Value rhs = packConstantRows<float>(rewriter, loc, ArrayRef<float>(*w), n,
                                         k, /*transposed=*/true, 1, f32,
                                         "matmul_weight_packed");
-    Value out = buildMmt4d(rewriter, loc, lhs, rhs, /*u8s8=*/false);
+    Value out = buildMmt4d(rewriter, loc, lhs, rhs, Mmt4dKind::F32);
     Value y = unpack(rewriter, loc, out, m, n, Value(), false);
     rewriter.replaceOp(op, createReshape(rewriter, loc, y, op.getType()));
     return success();
@@ -383,8 +474,11 @@ struct DataTiledMatMul : OpConversionPattern<MatMulOp> {
 };
 
 /// Depthwise qc.conv (2-D, batch 1, group == C == M) as a generic with
-/// loops (c, oh, kh, kw, ow): the output row stays innermost and contiguous
-/// (for stride 1) so LLVM vectorizes it; tagged for sequential loop order.
+/// loops (c, oh, kh, kw, ow) on the zero-padded input, accumulating into the
+/// bias: tagged `qc.ukernel = "dwconv2d_acc_f32"` (geometry in
+/// `qc.conv_geometry`, as for the im2col pack) for the microkernel that
+/// computes these loops bit-exactly, and for sequential loop order when it
+/// lowers to loops instead.
 struct DepthwiseConv : OpConversionPattern<ConvOp> {
   DepthwiseConv(const TypeConverter &tc, MLIRContext *ctx)
       : OpConversionPattern(tc, ctx, /*benefit=*/2) {}
@@ -454,6 +548,14 @@ struct DepthwiseConv : OpConversionPattern<ConvOp> {
                                   Value(arith::AddFOp::create(nb, l, a[2], p)));
         });
     conv->setAttr("qc.loop_order", rewriter.getStringAttr("sequential"));
+    // qc-cpu-lower-to-ukernels runs it as qrt_ukernel_dwconv2d_acc_f32,
+    // which computes exactly these loops.
+    conv->setAttr("qc.ukernel", rewriter.getStringAttr("dwconv2d_acc_f32"));
+    conv->setAttr("qc.conv_geometry",
+                  rewriter.getDenseI64ArrayAttr(
+                      {c, xpt.getDimSize(2), xpt.getDimSize(3), kh, kw,
+                       yt.getDimSize(2), yt.getDimSize(3), wp.strides[0],
+                       wp.strides[1], wp.dilations[0], wp.dilations[1]}));
     rewriter.replaceOp(op, createReshape(rewriter, loc, conv.getResult(0), yt));
     return success();
   }
@@ -507,7 +609,7 @@ struct DataTiledConvTranspose : OpConversionPattern<ConvTransposeOp> {
                             RankedTensorType::get({c, p}, f32));
     Value rhs = packRows(rewriter, loc, x, /*transposed=*/true, 1,
                          createScalar(rewriter, loc, f32, 0));
-    Value acc = buildMmt4d(rewriter, loc, lhs, rhs, /*u8s8=*/false);
+    Value acc = buildMmt4d(rewriter, loc, lhs, rhs, Mmt4dKind::F32);
     // y[m][ih][kh][iw][kw] = OUT[r][q] with r = (m*KH + kh)*KW + kw and
     // q = ih*W + iw, all linear in the loops (so tiles stay aligned), then a
     // free collapse to [M][OH][OW] (oh = ih*KH + kh, ow = iw*KW + kw).
@@ -607,8 +709,13 @@ static void requantConstants(const QuantActivation &x, const QuantWeight &w,
 }
 
 /// qc.conv(dequantize(u8 x), dequantize(s8 w)) (2-D, group 1, batch 1) on
-/// the u8 x s8 microkernel: OUT[P][Cout] = Col^T[P][K] * W^T, requantized
-/// with one f32 multiply-add per output element.
+/// the s8 x u8 microkernel with the weights as the LHS: OUT[Cout][P] =
+/// W[Cout][K] * Col[K][P] is already NCHW, so the requantizing unpack (one
+/// f32 multiply-add per output element) reads and writes rows of 16
+/// contiguous values. When K % 4 == 0 and P % 16 == 0 the GEMM reads the
+/// (padded) u8 input through an im2col indexing map and becomes the fused
+/// im2col + GEMM microkernel; otherwise the columns are packed by an im2col
+/// generic and a packing generic first.
 struct QuantizedConv : OpConversionPattern<ConvOp> {
   QuantizedConv(const TypeConverter &tc, MLIRContext *ctx)
       : OpConversionPattern(tc, ctx, /*benefit=*/3) {}
@@ -639,51 +746,70 @@ struct QuantizedConv : OpConversionPattern<ConvOp> {
     Type i8 = rewriter.getI8Type();
     // Padding holds the zero point: real value 0.
     Value zp = createScalar(rewriter, loc, i8, (int8_t)(uint8_t)x->zeroPoint);
-    Value col;
     bool pointwise =
         kh == 1 && kw == 1 &&
         llvm::all_of(wp.strides, [](int64_t v) { return v == 1; }) &&
         llvm::all_of(wp.padsBegin, [](int64_t v) { return !v; }) &&
         llvm::all_of(wp.padsEnd, [](int64_t v) { return !v; });
-    if (pointwise) {
-      col = createReshape(rewriter, loc, x->storage,
-                          RankedTensorType::get({k, p}, i8));
+    Value xp = x->storage;
+    if (llvm::any_of(wp.padsBegin, [](int64_t v) { return v != 0; }) ||
+        llvm::any_of(wp.padsEnd, [](int64_t v) { return v != 0; }))
+      xp = createPad(rewriter, loc, x->storage,
+                     {0, 0, wp.padsBegin[0], wp.padsBegin[1]},
+                     {0, 0, wp.padsEnd[0], wp.padsEnd[1]}, zp);
+    Value acc;
+    if (k % 4 == 0 && p % kTile == 0) {
+      // Row tiles of 8 when that pads fewer output channels (24 -> 24
+      // instead of 32): the microkernel runs as fast per row.
+      int64_t m0 = (cout + 7) / 8 * 8 < (cout + 15) / 16 * 16 ? 8 : kTile;
+      Value lhs = packConstantRows<int8_t>(
+          rewriter, loc, ArrayRef<int64_t>(w->values), cout, k,
+          /*transposed=*/false, 4, i8, "conv_weight_s8_packed", m0);
+      acc = buildConvIm2colGemm(rewriter, loc, lhs, xp, kh, kw, oh, ow,
+                                wp.strides, wp.dilations);
     } else {
-      Value xp = createPad(rewriter, loc, x->storage,
-                           {0, 0, wp.padsBegin[0], wp.padsBegin[1]},
-                           {0, 0, wp.padsEnd[0], wp.padsEnd[1]}, zp);
-      auto colType = RankedTensorType::get({c, kh, kw, oh, ow}, i8);
-      auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-      AffineMap in =
-          AffineMap::get(5, 0,
-                         {getAffineConstantExpr(0, ctx), d(0),
-                          d(3) * wp.strides[0] + d(1) * wp.dilations[0],
-                          d(4) * wp.strides[1] + d(2) * wp.dilations[1]},
-                         ctx);
-      SmallVector<AffineMap> maps = {in,
-                                     AffineMap::getMultiDimIdentityMap(5, ctx)};
-      SmallVector<utils::IteratorType> iters(5, utils::IteratorType::parallel);
-      Value col5 =
-          linalg::GenericOp::create(
-              rewriter, loc, TypeRange{colType}, ValueRange{xp},
-              ValueRange{createEmpty(rewriter, loc, colType)}, maps, iters,
-              [](OpBuilder &nb, Location l, ValueRange a) {
-                linalg::YieldOp::create(nb, l, a[0]);
-              })
-              .getResult(0);
-      col =
-          createReshape(rewriter, loc, col5, RankedTensorType::get({k, p}, i8));
+      Value lhs = packConstantRows<int8_t>(
+          rewriter, loc, ArrayRef<int64_t>(w->values), cout, k,
+          /*transposed=*/false, 4, i8, "conv_weight_s8_packed");
+      Value rhs;
+      if (pointwise) {
+        rhs = packRows(rewriter, loc,
+                       createReshape(rewriter, loc, x->storage,
+                                     RankedTensorType::get({k, p}, i8)),
+                       /*transposed=*/true, 4,
+                       createScalar(rewriter, loc, i8, 0));
+      } else {
+        auto colType = RankedTensorType::get({c, kh, kw, oh, ow}, i8);
+        auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+        AffineMap in =
+            AffineMap::get(5, 0,
+                           {getAffineConstantExpr(0, ctx), d(0),
+                            d(3) * wp.strides[0] + d(1) * wp.dilations[0],
+                            d(4) * wp.strides[1] + d(2) * wp.dilations[1]},
+                           ctx);
+        SmallVector<AffineMap> maps = {
+            in, AffineMap::getMultiDimIdentityMap(5, ctx)};
+        SmallVector<utils::IteratorType> iters(5,
+                                               utils::IteratorType::parallel);
+        Value col5 =
+            linalg::GenericOp::create(
+                rewriter, loc, TypeRange{colType}, ValueRange{xp},
+                ValueRange{createEmpty(rewriter, loc, colType)}, maps, iters,
+                [](OpBuilder &nb, Location l, ValueRange a) {
+                  linalg::YieldOp::create(nb, l, a[0]);
+                })
+                .getResult(0);
+        Value col = createReshape(rewriter, loc, col5,
+                                  RankedTensorType::get({k, p}, i8));
+        rhs = packRows(rewriter, loc, col, /*transposed=*/true, 4,
+                       createScalar(rewriter, loc, i8, 0));
+      }
+      acc = buildMmt4d(rewriter, loc, lhs, rhs, Mmt4dKind::S8U8);
     }
-    Value lhs = packRows(rewriter, loc, col, /*transposed=*/true, 4,
-                         createScalar(rewriter, loc, i8, 0));
-    Value rhs = packConstantRows<int8_t>(
-        rewriter, loc, ArrayRef<int64_t>(w->values), cout, k,
-        /*transposed=*/false, 4, i8, "conv_weight_s8_packed");
-    Value acc = buildMmt4d(rewriter, loc, lhs, rhs, /*u8s8=*/true);
     std::vector<float> scale;
     std::vector<int32_t> colsum;
     requantConstants(*x, *w, cout, k, /*channelMajor=*/true, scale, colsum);
-    Value y = unpackRequant(rewriter, loc, acc, cout, p, /*transposed=*/true,
+    Value y = unpackRequant(rewriter, loc, acc, cout, p, /*transposed=*/false,
                             /*channelIsRow=*/true, x->zeroPoint, colsum, scale,
                             *bias);
     rewriter.replaceOp(op, createReshape(rewriter, loc, y, yt));
@@ -718,7 +844,7 @@ struct QuantizedMatMul : OpConversionPattern<MatMulOp> {
     Value rhs = packConstantRows<int8_t>(
         rewriter, loc, ArrayRef<int64_t>(w->values), n, k,
         /*transposed=*/true, 4, i8, "matmul_weight_s8_packed");
-    Value acc = buildMmt4d(rewriter, loc, lhs, rhs, /*u8s8=*/true);
+    Value acc = buildMmt4d(rewriter, loc, lhs, rhs, Mmt4dKind::U8S8);
     std::vector<float> scale;
     std::vector<int32_t> colsum;
     requantConstants(*x, *w, n, k, /*channelMajor=*/false, scale, colsum);

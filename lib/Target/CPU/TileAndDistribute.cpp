@@ -46,9 +46,14 @@ struct QCTileAndDistributePass
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
     int64_t dim = -1;
-    if (op->hasAttr("qc.ukernel")) {
+    if (auto kind = op->getAttrOfType<StringAttr>("qc.ukernel");
+        kind && (kind.getValue().starts_with("mmt4d") ||
+                 kind.getValue() == "conv2d_im2col_s8u8s32")) {
       // m1 (dim 0) or n1 (dim 1): the larger.
       dim = ranges[1] >= ranges[0] ? 1 : 0;
+    } else if (op->hasAttr("qc.ukernel")) {
+      // Depthwise convolutions: channels.
+      dim = 0;
     } else {
       for (auto [i, it] : llvm::enumerate(iters))
         if (it == utils::IteratorType::parallel && ranges[i] > 1 &&
@@ -139,8 +144,9 @@ struct QCTileAndDistributePass
     if (failed(tiled))
       return op.emitError("failed to tile into tasks");
     for (Operation *t : tiled->tiledOps)
-      if (auto ukernel = op->getAttr("qc.ukernel"))
-        t->setAttr("qc.ukernel", ukernel);
+      for (StringRef name : {"qc.ukernel", "qc.conv_geometry"})
+        if (Attribute a = op->getAttr(name))
+          t->setAttr(name, a);
     rewriter.replaceOp(op, tiled->replacements);
     return success();
   }

@@ -3,8 +3,11 @@
 #include "quantc/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace mlir::qc {
 #define GEN_PASS_DEF_QCLOWERTOUKERNELS
@@ -41,24 +44,246 @@ static Value rootBuffer(Value v) {
   return v;
 }
 
-/// If `root` is zero-filled by a linalg.fill that only initializes the
-/// accumulators of microkernel GEMMs, that fill.
-static linalg::FillOp zeroFillOf(Value root) {
-  for (Operation *user : root.getUsers())
-    if (auto fill = dyn_cast<linalg::FillOp>(user))
-      if (fill.getOutputs()[0] == root) {
-        Attribute v;
-        if (matchPattern(fill.getInputs()[0], m_Constant(&v)) &&
-            ((isa<FloatAttr>(v) && cast<FloatAttr>(v).getValue().isZero()) ||
-             (isa<IntegerAttr>(v) && cast<IntegerAttr>(v).getValue().isZero())))
-          return fill;
-      }
-  return {};
+static bool isZeroConstant(Value v) {
+  Attribute a;
+  return matchPattern(v, m_Constant(&a)) &&
+         ((isa<FloatAttr>(a) && cast<FloatAttr>(a).getValue().isZero()) ||
+          (isa<IntegerAttr>(a) && cast<IntegerAttr>(a).getValue().isZero()));
+}
+
+/// The op that zero-fills `root`, if any: a linalg.fill of it, or an
+/// scf.forall (the fill split into tasks) whose body only zero-fills
+/// subviews of it.
+static Operation *zeroFillOf(Value root) {
+  for (Operation *user : root.getUsers()) {
+    if (auto fill = dyn_cast<linalg::FillOp>(user)) {
+      if (fill.getOutputs()[0] == root && isZeroConstant(fill.getInputs()[0]))
+        return fill;
+      continue;
+    }
+    auto forall = dyn_cast<scf::ForallOp>(user->getParentOp());
+    if (!isa<memref::SubViewOp>(user) || !forall)
+      continue;
+    bool onlyFills = true;
+    for (Operation &op : forall.getBody()->without_terminator()) {
+      if (auto sv = dyn_cast<memref::SubViewOp>(&op))
+        onlyFills &= sv.getSource() == root;
+      else if (auto fill = dyn_cast<linalg::FillOp>(&op))
+        onlyFills &= rootBuffer(fill.getOutputs()[0]) == root &&
+                     isZeroConstant(fill.getInputs()[0]);
+      else
+        onlyFills = false;
+    }
+    if (onlyFills)
+      return forall;
+  }
+  return nullptr;
 }
 
 static Value dimAsI64(OpBuilder &b, Location loc, Value memref, int64_t d) {
   Value v = memref::DimOp::create(b, loc, memref, d);
   return arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
+}
+
+/// The private declaration of microkernel `name` (created on first use).
+static func::FuncOp declare(OpBuilder &b, ModuleOp module, StringRef name,
+                            ArrayRef<Type> args) {
+  if (auto decl = module.lookupSymbol<func::FuncOp>(name))
+    return decl;
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(module.getBody());
+  auto decl = func::FuncOp::create(b, module.getLoc(), name,
+                                   b.getFunctionType(args, {b.getI32Type()}));
+  decl.setPrivate();
+  return decl;
+}
+
+/// Walks `v` up through memref.subview ops to the view of shape `shape`,
+/// adding up the subviews' offsets along dimension `dim` (as an index value
+/// in `offset`). Fails on a non-unit stride along `dim` or when no such
+/// view exists.
+static FailureOr<Value> viewOfShape(OpBuilder &b, Location loc, Value v,
+                                    ArrayRef<int64_t> shape, Value &offset,
+                                    unsigned dim = 0) {
+  offset = arith::ConstantIndexOp::create(b, loc, 0);
+  while (cast<MemRefType>(v.getType()).getShape() != shape) {
+    auto sv = v.getDefiningOp<memref::SubViewOp>();
+    if (!sv || !isConstantIntValue(sv.getMixedStrides()[dim], 1))
+      return failure();
+    offset = arith::AddIOp::create(
+        b, loc, offset,
+        getValueOrCreateConstantIndexOp(b, loc, sv.getMixedOffsets()[dim]));
+    v = sv.getSource();
+  }
+  return v;
+}
+
+/// Constants and conversions for building microkernel arguments.
+struct ArgBuilder {
+  OpBuilder &b;
+  Location loc;
+  Value i64(int64_t v) {
+    return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
+  }
+  Value i32(int64_t v) {
+    return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
+  }
+  Value toI64(Value index) {
+    return arith::IndexCastOp::create(b, loc, b.getI64Type(), index);
+  }
+};
+
+/// qrt_ukernel_conv2d_im2col_s8u8s32 for a tagged convolution GEMM on a
+/// tile of pixel tiles (see buildConvIm2colGemm in lib/Conversion): the
+/// whole (already padded) NCHW input, packed with no padding, the weights
+/// and the output tile, whose offset along N1 gives the first pixel.
+/// Returns false when the input is not dense [C][H][W] planes (the generic
+/// then lowers to loops).
+static bool lowerConvGemm(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
+                          Value flags) {
+  auto geom = op->getAttrOfType<DenseI64ArrayAttr>("qc.conv_geometry");
+  if (!geom || geom.size() != 11)
+    return false;
+  ArrayRef<int64_t> g = geom.asArrayRef();
+  int64_t h = g[1], w = g[2];
+  Location loc = op.getLoc();
+  Value lhs = op.getDpsInputs()[0], out = op.getDpsInits()[0];
+  auto lt = cast<MemRefType>(lhs.getType());
+  auto ot = cast<MemRefType>(out.getType());
+  Value unused, n1Offset;
+  FailureOr<Value> x =
+      viewOfShape(b, loc, op.getDpsInputs()[1], {1, g[0], h, w}, unused);
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(x) ||
+      failed(cast<MemRefType>(x->getType())
+                 .getStridesAndOffset(strides, offset)) ||
+      strides[1] != h * w || strides[2] != w || strides[3] != 1)
+    return false;
+  // The N1 extent of the whole result: one tile per 16 pixels.
+  int64_t n1 = g[5] * g[6] / 16;
+  SmallVector<int64_t> whole = {ot.getDimSize(0), n1, ot.getDimSize(2), 16};
+  if (ShapedType::isDynamic(whole[0]) ||
+      failed(viewOfShape(b, loc, out, whole, n1Offset, /*dim=*/1)))
+    return false;
+  MLIRContext *ctx = b.getContext();
+  Type ptr = LLVM::LLVMPointerType::get(ctx), i64 = b.getI64Type(),
+       i32 = b.getI32Type();
+  func::FuncOp decl =
+      declare(b, module, "qrt_ukernel_conv2d_im2col_s8u8s32",
+              {ptr, i64, i64, i64, i32, ptr, i64, i64, i64, i32, i32, i64, i64,
+               i32, i32, i32, i32, i32, i32, i32, i64, i64, ptr, i64, i32});
+  ArgBuilder a{b, loc};
+  auto [lp, ls] = pointerAndStride(b, loc, lhs);
+  auto [opp, os] = pointerAndStride(b, loc, out);
+  Value c16 = arith::ConstantIndexOp::create(b, loc, 16);
+  Value pBegin = arith::MulIOp::create(b, loc, n1Offset, c16);
+  Value pEnd = arith::AddIOp::create(
+      b, loc, pBegin,
+      arith::MulIOp::create(b, loc, memref::DimOp::create(b, loc, out, 1),
+                            c16));
+  SmallVector<Value> args = {lp,
+                             ls,
+                             a.toI64(memref::DimOp::create(b, loc, lhs, 0)),
+                             a.toI64(memref::DimOp::create(b, loc, lhs, 1)),
+                             a.i32(lt.getDimSize(2)),
+                             pointerAndStride(b, loc, *x).first,
+                             a.i64(g[0]),
+                             a.i64(h),
+                             a.i64(w),
+                             a.i32(g[3]),
+                             a.i32(g[4]),
+                             a.i64(g[5]),
+                             a.i64(g[6]),
+                             a.i32(g[7]),
+                             a.i32(g[8]),
+                             a.i32(g[9]),
+                             a.i32(g[10]),
+                             a.i32(0),
+                             a.i32(0),
+                             a.i32(0),
+                             a.toI64(pBegin),
+                             a.toI64(pEnd),
+                             opp,
+                             os,
+                             flags};
+  func::CallOp::create(b, loc, decl, args);
+  op.erase();
+  return true;
+}
+
+/// The dense (row-major) view of shape `shape` that `v` is a subview of,
+/// or failure.
+static FailureOr<Value> denseViewOfShape(OpBuilder &b, Location loc, Value v,
+                                         ArrayRef<int64_t> shape,
+                                         Value &offset0) {
+  FailureOr<Value> root = viewOfShape(b, loc, v, shape, offset0);
+  if (failed(root))
+    return failure();
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(cast<MemRefType>(root->getType())
+                 .getStridesAndOffset(strides, offset)))
+    return failure();
+  int64_t expect = 1;
+  for (int64_t i = shape.size() - 1; i >= 0; --i) {
+    if (strides[i] != expect)
+      return failure();
+    expect *= shape[i];
+  }
+  return root;
+}
+
+/// qrt_ukernel_dwconv2d_acc_f32 for a tagged depthwise generic on a tile of
+/// channels: the whole padded input, weights and output, and the tile's
+/// channel range. Returns false when the buffers are not dense (the generic
+/// then lowers to loops).
+static bool lowerDepthwise(OpBuilder &b, ModuleOp module,
+                           linalg::GenericOp op) {
+  auto geom = op->getAttrOfType<DenseI64ArrayAttr>("qc.conv_geometry");
+  if (!geom || geom.size() != 11)
+    return false;
+  ArrayRef<int64_t> g = geom.asArrayRef();
+  int64_t c = g[0], h = g[1], w = g[2], kh = g[3], kw = g[4], oh = g[5],
+          ow = g[6];
+  Location loc = op.getLoc();
+  b.setInsertionPoint(op);
+  Value cOffset, unused;
+  FailureOr<Value> x =
+      denseViewOfShape(b, loc, op.getDpsInputs()[0], {c, h, w}, unused);
+  FailureOr<Value> wt =
+      denseViewOfShape(b, loc, op.getDpsInputs()[1], {c, kh, kw}, unused);
+  FailureOr<Value> out =
+      denseViewOfShape(b, loc, op.getDpsInits()[0], {c, oh, ow}, cOffset);
+  if (failed(x) || failed(wt) || failed(out))
+    return false;
+  MLIRContext *ctx = b.getContext();
+  Type ptr = LLVM::LLVMPointerType::get(ctx), i64 = b.getI64Type(),
+       i32 = b.getI32Type();
+  func::FuncOp decl = declare(b, module, "qrt_ukernel_dwconv2d_acc_f32",
+                              {ptr, i64, i64, ptr, i32, i32, ptr, i64, i64, i32,
+                               i32, i32, i32, i64, i64});
+  ArgBuilder a{b, loc};
+  Value cEnd = arith::AddIOp::create(
+      b, loc, cOffset, memref::DimOp::create(b, loc, op.getDpsInits()[0], 0));
+  SmallVector<Value> args = {pointerAndStride(b, loc, *x).first,
+                             a.i64(h),
+                             a.i64(w),
+                             pointerAndStride(b, loc, *wt).first,
+                             a.i32(kh),
+                             a.i32(kw),
+                             pointerAndStride(b, loc, *out).first,
+                             a.i64(oh),
+                             a.i64(ow),
+                             a.i32(g[7]),
+                             a.i32(g[8]),
+                             a.i32(g[9]),
+                             a.i32(g[10]),
+                             a.toI64(cOffset),
+                             a.toI64(cEnd)};
+  func::CallOp::create(b, loc, decl, args);
+  op.erase();
+  return true;
 }
 
 namespace {
@@ -79,11 +304,17 @@ struct QCLowerToUkernelsPass
     // is redundant when the calls overwrite instead of accumulating.
     llvm::SmallPtrSet<Operation *, 8> redundantFills;
     llvm::DenseMap<Value, bool> overwrite;
+    auto isGemm = [](linalg::GenericOp op) {
+      StringRef k = op->getAttrOfType<StringAttr>("qc.ukernel").getValue();
+      return k.starts_with("mmt4d") || k == "conv2d_im2col_s8u8s32";
+    };
     for (linalg::GenericOp op : ops) {
+      if (!isGemm(op))
+        continue;
       Value root = rootBuffer(op.getDpsInits()[0]);
       if (overwrite.count(root))
         continue;
-      linalg::FillOp fill = zeroFillOf(root);
+      Operation *fill = zeroFillOf(root);
       // Safe when the fill comes first and nothing reads the buffer before
       // the GEMMs: every other use is in or after the first GEMM's
       // top-level op.
@@ -94,7 +325,7 @@ struct QCLowerToUkernelsPass
       while (onlyGemms && !worklist.empty()) {
         Value v = worklist.pop_back_val();
         for (Operation *u : v.getUsers()) {
-          if (u == fill.getOperation())
+          if (fill->isAncestor(u))
             continue;
           // Views only matter through their uses.
           if (auto sv = dyn_cast<memref::SubViewOp>(u)) {
@@ -118,22 +349,29 @@ struct QCLowerToUkernelsPass
     auto i64 = b.getI64Type(), i32 = b.getI32Type();
     for (linalg::GenericOp op : ops) {
       StringRef kind = op->getAttrOfType<StringAttr>("qc.ukernel").getValue();
-      if (kind != "mmt4d_f32" && kind != "mmt4d_u8s8s32") {
+      if (kind == "dwconv2d_acc_f32") {
+        lowerDepthwise(b, module, op);
+        continue;
+      }
+      if (kind != "mmt4d_f32" && kind != "mmt4d_u8s8s32" &&
+          kind != "mmt4d_s8u8s32" && kind != "conv2d_im2col_s8u8s32") {
         op.emitError("unknown microkernel '") << kind << "'";
         return signalPassFailure();
       }
-      std::string name = "qrt_ukernel_" + kind.str();
-      auto fnType = b.getFunctionType(
-          {ptr, i64, ptr, i64, ptr, i64, i64, i64, i64, i32, i32, i32, i32},
-          {i32});
-      auto decl = module.lookupSymbol<func::FuncOp>(name);
-      if (!decl) {
-        b.setInsertionPointToStart(module.getBody());
-        decl = func::FuncOp::create(b, module.getLoc(), name, fnType);
-        decl.setPrivate();
-      }
-      Location loc = op.getLoc();
       b.setInsertionPoint(op);
+      Value flags = arith::ConstantIntOp::create(
+          b, op.getLoc(), i32,
+          overwrite.lookup(rootBuffer(op.getDpsInits()[0]))
+              ? 0
+              : 1 /*QRT_UKERNEL_FLAG_ACCUMULATE*/);
+      if (kind == "conv2d_im2col_s8u8s32") {
+        lowerConvGemm(b, module, op, flags);
+        continue;
+      }
+      func::FuncOp decl = declare(
+          b, module, "qrt_ukernel_" + kind.str(),
+          {ptr, i64, ptr, i64, ptr, i64, i64, i64, i64, i32, i32, i32, i32});
+      Location loc = op.getLoc();
       Value lhs = op.getDpsInputs()[0], rhs = op.getDpsInputs()[1];
       Value out = op.getDpsInits()[0];
       auto [lp, ls] = pointerAndStride(b, loc, lhs);
@@ -141,9 +379,7 @@ struct QCLowerToUkernelsPass
       auto [opp, os] = pointerAndStride(b, loc, out);
       auto lt = cast<MemRefType>(lhs.getType());
       auto rt = cast<MemRefType>(rhs.getType());
-      auto c32 = [&](int64_t v) {
-        return arith::ConstantIntOp::create(b, loc, i32, v).getResult();
-      };
+      ArgBuilder a{b, loc};
       SmallVector<Value> args = {lp,
                                  ls,
                                  rp,
@@ -153,12 +389,10 @@ struct QCLowerToUkernelsPass
                                  dimAsI64(b, loc, lhs, 0),
                                  dimAsI64(b, loc, rhs, 0),
                                  dimAsI64(b, loc, lhs, 1),
-                                 c32(lt.getDimSize(2)),
-                                 c32(rt.getDimSize(2)),
-                                 c32(lt.getDimSize(3)),
-                                 c32(overwrite.lookup(rootBuffer(out))
-                                         ? 0
-                                         : 1 /*QRT_UKERNEL_FLAG_ACCUMULATE*/)};
+                                 a.i32(lt.getDimSize(2)),
+                                 a.i32(rt.getDimSize(2)),
+                                 a.i32(lt.getDimSize(3)),
+                                 flags};
       func::CallOp::create(b, loc, decl, args);
       op.erase();
     }

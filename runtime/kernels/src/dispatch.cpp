@@ -9,6 +9,9 @@
 
 #include "kernels_impl.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace qrt::kernels {
 
 void rowSumS8(const int8_t *w, int64_t wStride, int64_t n, int64_t k,
@@ -193,6 +196,44 @@ int qrt_ukernel_pack_im2col_u8(const uint8_t *x, int64_t C, int64_t H,
   return QRT_UKERNEL_OK;
 }
 
+int qrt_ukernel_conv2d_im2col_s8u8s32(
+    const int8_t *lhs, int64_t lhs_stride0, int64_t M1, int64_t K1, int32_t M0,
+    const uint8_t *x, int64_t C, int64_t H, int64_t W, int32_t KH, int32_t KW,
+    int64_t OH, int64_t OW, int32_t stride_h, int32_t stride_w,
+    int32_t dilation_h, int32_t dilation_w, int32_t pad_top, int32_t pad_left,
+    int32_t zero_point, int64_t p_begin, int64_t p_end, int32_t *out,
+    int64_t out_stride0, uint32_t flags) {
+  ConvGeom g;
+  if (!validConv(C, H, W, KH, KW, OH, OW, stride_h, stride_w, dilation_h,
+                 dilation_w, pad_top, pad_left, g) ||
+      !validM0(M0) || M1 < 0 || K1 != (g.kTotal() + 3) / 4 || zero_point < 0 ||
+      zero_point > 255 || p_begin < 0 || p_end < p_begin || p_end > OH * OW)
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  if (p_begin == p_end || M1 == 0)
+    return QRT_UKERNEL_OK;
+  if (!out || (K1 > 0 && (!lhs || !x)))
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  // Chunks of pixel tiles whose packed columns fit in L2 with room for the
+  // LHS and the accumulators: each chunk is packed, then multiplied while
+  // it is still there.
+  constexpr int64_t kChunkBytes = 192 << 10;
+  const int64_t tileBytes = std::max<int64_t>(K1 * 64, 1);
+  const int64_t chunkTiles = std::max<int64_t>(1, kChunkBytes / tileBytes);
+  thread_local std::vector<uint8_t> scratch;
+  if (scratch.size() < size_t(chunkTiles * tileBytes))
+    scratch.resize(chunkTiles * tileBytes);
+  const int64_t n1 = (p_end - p_begin + 15) / 16;
+  const uint8_t zp = static_cast<uint8_t>(zero_point);
+  for (int64_t t0 = 0; t0 < n1; t0 += chunkTiles) {
+    int64_t tiles = std::min(chunkTiles, n1 - t0);
+    int64_t pb = p_begin + 16 * t0, pe = std::min(p_end, pb + 16 * tiles);
+    QRT_DISPATCH(packIm2colU8, x, g, zp, pb, pe, scratch.data(), tileBytes);
+    QRT_DISPATCH(mmt4dS8U8S32, lhs, lhs_stride0, scratch.data(), tileBytes,
+                 out + t0 * M0 * 16, out_stride0, M1, tiles, K1, M0, flags);
+  }
+  return QRT_UKERNEL_OK;
+}
+
 int qrt_ukernel_pack_im2col_f32(const float *x, int64_t C, int64_t H,
                                 int64_t W, int32_t KH, int32_t KW, int64_t OH,
                                 int64_t OW, int32_t stride_h, int32_t stride_w,
@@ -302,6 +343,28 @@ int qrt_ukernel_dwconv2d_f32(const float *x, int64_t H, int64_t W,
   if (!out || !w || (H > 0 && W > 0 && !x))
     return QRT_UKERNEL_INVALID_ARGUMENT;
   QRT_DISPATCH(dwconvF32, x, w, bias, out, g, c_begin, c_end);
+  return QRT_UKERNEL_OK;
+}
+
+int qrt_ukernel_dwconv2d_acc_f32(const float *x, int64_t H, int64_t W,
+                                 const float *w, int32_t KH, int32_t KW,
+                                 float *out, int64_t OH, int64_t OW,
+                                 int32_t stride_h, int32_t stride_w,
+                                 int32_t dilation_h, int32_t dilation_w,
+                                 int64_t c_begin, int64_t c_end) {
+  ConvGeom g;
+  if (!validConv(0, H, W, KH, KW, OH, OW, stride_h, stride_w, dilation_h,
+                 dilation_w, 0, 0, g) ||
+      c_begin < 0 || c_end < c_begin)
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  if (c_begin == c_end || OH == 0 || OW == 0)
+    return QRT_UKERNEL_OK;
+  // Every tap must lie inside the (already padded) input.
+  if ((OH - 1) * stride_h + int64_t(KH - 1) * dilation_h >= H ||
+      (OW - 1) * stride_w + int64_t(KW - 1) * dilation_w >= W || !x || !w ||
+      !out)
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  QRT_DISPATCH(dwconvAccF32, x, w, out, g, c_begin, c_end);
   return QRT_UKERNEL_OK;
 }
 

@@ -1,7 +1,100 @@
 //===- dwconv_avx512.cpp - AVX-512 depthwise convolutions -----------------===//
+//
+// dwconvAccF32 vectorizes along the output row: up to 64 outputs (four zmm
+// accumulators) of one row stay in registers across all KH x KW taps. A tap
+// reads 16 inputs per vector: contiguous for stride 1, the even lanes of two
+// loads (vpermt2ps) for stride 2, a gather otherwise; masked loads cover the
+// row's tail. Each product is rounded before it is added, in (kh, kw) order
+// (this file is compiled with -ffp-contract=off), which is bit-identical to
+// the scalar loop nest.
+//
+//===----------------------------------------------------------------------===//
 #include "kernels_impl.h"
 
+#include <algorithm>
+#include <immintrin.h>
+
 namespace qrt::kernels::avx512 {
+namespace {
+
+inline __mmask16 firstLanes(int64_t n) {
+  return n >= 16  ? __mmask16(0xffff)
+         : n <= 0 ? __mmask16(0)
+                  : __mmask16((1u << n) - 1);
+}
+
+/// The 16 inputs in[0], in[sw], ..., in[15 * sw] of lanes `mask` (zero
+/// elsewhere); `n` = the number of valid lanes.
+template <int kStride>
+inline __m512 loadTap(const float *in, int sw, int64_t n, __mmask16 mask) {
+  if constexpr (kStride == 1) {
+    return _mm512_maskz_loadu_ps(mask, in);
+  } else if constexpr (kStride == 2) {
+    int64_t elems = 2 * std::min<int64_t>(n, 16) - 1; // in[0 .. 2(n-1)]
+    __m512 lo = _mm512_maskz_loadu_ps(firstLanes(elems), in);
+    __m512 hi = _mm512_maskz_loadu_ps(firstLanes(elems - 16), in + 16);
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18,
+                                           20, 22, 24, 26, 28, 30);
+    return _mm512_permutex2var_ps(lo, even, hi);
+  } else {
+    const __m512i lanes =
+        _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    __m512i idx = _mm512_mullo_epi32(lanes, _mm512_set1_epi32(sw));
+    return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mask, idx, in, 4);
+  }
+}
+
+template <int kStride>
+void dwconvAccRows(const float *x, const float *w, float *out,
+                   const ConvGeom &g, int64_t cBegin, int64_t cEnd) {
+  constexpr int kVecs = 4;
+  const int sw = g.sw;
+  for (int64_t c = cBegin; c < cEnd; ++c) {
+    const float *wc = w + c * g.kh * g.kw;
+    for (int64_t oh = 0; oh < g.oh; ++oh) {
+      float *o = out + (c * g.oh + oh) * g.ow;
+      const float *rows = x + (c * g.h + oh * g.sh) * g.w;
+      for (int64_t ow0 = 0; ow0 < g.ow; ow0 += 16 * kVecs) {
+        __m512 acc[kVecs];
+        __mmask16 mask[kVecs];
+        int64_t left[kVecs];
+        for (int v = 0; v < kVecs; ++v) {
+          left[v] = g.ow - (ow0 + 16 * v);
+          mask[v] = firstLanes(left[v]);
+          acc[v] = _mm512_maskz_loadu_ps(mask[v], o + ow0 + 16 * v);
+        }
+        for (int kh = 0; kh < g.kh; ++kh) {
+          const float *row = rows + int64_t(kh) * g.dh * g.w;
+          for (int kw = 0; kw < g.kw; ++kw) {
+            __m512 wt = _mm512_set1_ps(wc[kh * g.kw + kw]);
+            const float *in = row + int64_t(kw) * g.dw + ow0 * sw;
+            for (int v = 0; v < kVecs; ++v) {
+              if (!mask[v])
+                continue;
+              __m512 xv =
+                  loadTap<kStride>(in + 16 * v * sw, sw, left[v], mask[v]);
+              acc[v] = _mm512_add_ps(acc[v], _mm512_mul_ps(xv, wt));
+            }
+          }
+        }
+        for (int v = 0; v < kVecs; ++v)
+          _mm512_mask_storeu_ps(o + ow0 + 16 * v, mask[v], acc[v]);
+      }
+    }
+  }
+}
+
+} // namespace
+
+void dwconvAccF32(const float *x, const float *w, float *out, const ConvGeom &g,
+                  int64_t cBegin, int64_t cEnd) {
+  if (g.sw == 1)
+    dwconvAccRows<1>(x, w, out, g, cBegin, cEnd);
+  else if (g.sw == 2)
+    dwconvAccRows<2>(x, w, out, g, cBegin, cEnd);
+  else
+    dwconvAccRows<0>(x, w, out, g, cBegin, cEnd);
+}
 
 void dwconvF32(const float *x, const float *w, const float *bias, float *out,
                const ConvGeom &g, int64_t cBegin, int64_t cEnd) {

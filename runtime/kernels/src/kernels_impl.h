@@ -90,10 +90,9 @@ struct ConvGeom {
   void packIm2colF32(const float *x, const ConvGeom &g, float padValue,        \
                      int64_t pBegin, int64_t pEnd, float *dst,                 \
                      int64_t dstStride0);                                      \
-  void unpackRequantS32F32(const int32_t *acc, int64_t accStride0,             \
-                           float *out, int64_t outStride, int64_t m,           \
-                           int64_t n, int m0, int32_t zpA,                     \
-                           const int32_t *wsum, float scaleA,                  \
+  void unpackRequantS32F32(const int32_t *acc, int64_t accStride0, float *out, \
+                           int64_t outStride, int64_t m, int64_t n, int m0,    \
+                           int32_t zpA, const int32_t *wsum, float scaleA,     \
                            const float *scaleW, const float *bias);            \
   void unpackRequantS32U8(const int32_t *acc, int64_t accStride0,              \
                           uint8_t *out, int64_t outStride, int64_t m,          \
@@ -110,6 +109,8 @@ struct ConvGeom {
                      const float *bias);                                       \
   void dwconvF32(const float *x, const float *w, const float *bias,            \
                  float *out, const ConvGeom &g, int64_t cBegin, int64_t cEnd); \
+  void dwconvAccF32(const float *x, const float *w, float *out,                \
+                    const ConvGeom &g, int64_t cBegin, int64_t cEnd);          \
   void dwconvU8S8F32(const uint8_t *x, int32_t zpX, const int8_t *w,           \
                      float *out, const ConvGeom &g, int64_t cBegin,            \
                      int64_t cEnd, float scaleX, const float *scaleW,          \

@@ -363,6 +363,26 @@ void dwconvF32(const float *x, const float *w, const float *bias, float *out,
       });
 }
 
+void dwconvAccF32(const float *x, const float *w, float *out, const ConvGeom &g,
+                  int64_t cBegin, int64_t cEnd) {
+  // The loop order of quantc's generic: (c, oh, kh, kw, ow).
+  for (int64_t c = cBegin; c < cEnd; ++c)
+    for (int64_t oh = 0; oh < g.oh; ++oh) {
+      float *o = out + (c * g.oh + oh) * g.ow;
+      for (int kh = 0; kh < g.kh; ++kh) {
+        const float *row = x + (c * g.h + oh * g.sh + kh * g.dh) * g.w;
+        for (int kw = 0; kw < g.kw; ++kw) {
+          float wt = w[(c * g.kh + kh) * g.kw + kw];
+          const float *in = row + kw * g.dw;
+          for (int64_t ow = 0; ow < g.ow; ++ow) {
+            float prod = in[ow * g.sw] * wt;
+            o[ow] = o[ow] + prod;
+          }
+        }
+      }
+    }
+}
+
 void dwconvU8S8F32(const uint8_t *x, int32_t zpX, const int8_t *w, float *out,
                    const ConvGeom &g, int64_t cBegin, int64_t cEnd,
                    float scaleX, const float *scaleW, const float *bias) {

@@ -537,3 +537,67 @@ TEST(ConvGemm, QuantizedConvThroughIm2colGemmUnpack) {
       }
   }
 }
+
+/// The fused im2col + GEMM against pack_im2col_u8 + mmt4d_s8u8s32 on the
+/// same pixel range: identical int32 accumulators, whether the range is one
+/// chunk or spans several (K large enough for small chunks), with a pixel
+/// tail, padding and strides, overwriting and accumulating.
+TEST(ConvIm2colS8U8, FusedEqualsPackThenGemm) {
+  struct Case {
+    int64_t c, h, w;
+    int kh, kw, sh, sw, pad;
+    int64_t cout, pBegin, pEnd;
+    int m0;
+  };
+  const Case cases[] = {
+      {4, 9, 9, 3, 3, 1, 1, 1, 24, 0, 81, 8},
+      {96, 40, 40, 3, 3, 1, 1, 1, 24, 16, 1600, 8}, // K1 = 216: many chunks
+      {96, 40, 40, 3, 3, 2, 2, 1, 32, 0, 400, 16},
+      {3, 20, 30, 3, 3, 2, 2, 1, 16, 32, 150, 16}, // K = 27: partial k0
+      {16, 12, 12, 1, 1, 1, 1, 0, 8, 0, 144, 4}};
+  unsigned seed = 5;
+  for (const Case &cs : cases)
+    for (uint32_t flags : {0u, uint32_t(QRT_UKERNEL_FLAG_ACCUMULATE)}) {
+      int64_t oh = (cs.h + 2 * cs.pad - cs.kh) / cs.sh + 1;
+      int64_t ow = (cs.w + 2 * cs.pad - cs.kw) / cs.sw + 1;
+      int64_t k = cs.c * cs.kh * cs.kw, k1 = ceilDiv(k, 4);
+      int64_t m1 = ceilDiv(cs.cout, cs.m0);
+      int64_t n1 = ceilDiv(cs.pEnd - cs.pBegin, 16);
+      auto x = randomInts<uint8_t>(cs.c * cs.h * cs.w, 0, 255, seed++);
+      auto w = randomInts<int8_t>(cs.cout * k, -127, 127, seed++);
+      std::vector<int8_t> lhs(m1 * k1 * cs.m0 * 4);
+      ASSERT_EQ(qrt_ukernel_pack_x8(w.data(), k, cs.cout, k, lhs.data(),
+                                    k1 * cs.m0 * 4, cs.m0, 4, 0),
+                QRT_UKERNEL_OK);
+      std::vector<uint8_t> rhs(n1 * k1 * 64);
+      ASSERT_EQ(qrt_ukernel_pack_im2col_u8(x.data(), cs.c, cs.h, cs.w, cs.kh,
+                                           cs.kw, oh, ow, cs.sh, cs.sw, 1, 1,
+                                           cs.pad, cs.pad, 77, cs.pBegin,
+                                           cs.pEnd, rhs.data(), k1 * 64, 16, 4),
+                QRT_UKERNEL_OK);
+      auto init =
+          randomInts<int32_t>(m1 * n1 * cs.m0 * 16, -1000, 1000, seed++);
+      std::vector<int32_t> want = init, got = init;
+      ASSERT_EQ(qrt_ukernel_mmt4d_s8u8s32(lhs.data(), k1 * cs.m0 * 4,
+                                          rhs.data(), k1 * 64, want.data(),
+                                          n1 * cs.m0 * 16, m1, n1, k1, cs.m0,
+                                          16, 4, flags),
+                QRT_UKERNEL_OK);
+      ASSERT_EQ(qrt_ukernel_conv2d_im2col_s8u8s32(
+                    lhs.data(), k1 * cs.m0 * 4, m1, k1, cs.m0, x.data(), cs.c,
+                    cs.h, cs.w, cs.kh, cs.kw, oh, ow, cs.sh, cs.sw, 1, 1,
+                    cs.pad, cs.pad, 77, cs.pBegin, cs.pEnd, got.data(),
+                    n1 * cs.m0 * 16, flags),
+                QRT_UKERNEL_OK);
+      ASSERT_EQ(want, got) << "c=" << cs.c << " k=" << cs.kh << " s=" << cs.sh
+                           << " flags=" << flags;
+    }
+  // K1 must match the geometry.
+  int8_t lhs[64] = {};
+  uint8_t x[16] = {};
+  int32_t out[256] = {};
+  EXPECT_EQ(qrt_ukernel_conv2d_im2col_s8u8s32(lhs, 64, 1, 2, 16, x, 1, 4, 4, 1,
+                                              1, 4, 4, 1, 1, 1, 1, 0, 0, 0, 0,
+                                              16, out, 256, 0),
+            QRT_UKERNEL_INVALID_ARGUMENT);
+}

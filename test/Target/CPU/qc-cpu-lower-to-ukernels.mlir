@@ -12,10 +12,10 @@
 // CHECK-NOT:     linalg.fill
 // CHECK:         %[[R:.*]] = memref.subview %{{.*}}[%{{.*}}, 0, 0, 0] [2, 4, 16, 1]
 // CHECK:         %[[O:.*]] = memref.subview %{{.*}}[0, %{{.*}}, 0, 0] [3, 2, 16, 16]
+// CHECK:         %[[FLAGS:.*]] = arith.constant 0 : i32
 // CHECK:         memref.extract_strided_metadata
 // CHECK:         memref.extract_aligned_pointer_as_index
 // CHECK:         llvm.inttoptr
-// CHECK:         %[[FLAGS:.*]] = arith.constant 0 : i32
 // CHECK:         call @qrt_ukernel_mmt4d_f32({{.*}}, %[[FLAGS]])
 // CHECK-NOT:     linalg.generic
 func.func @tile(%a: memref<3x4x16x1xf32>, %b: memref<8x4x16x1xf32>, %c: memref<3x8x16x16xf32>, %i: index) {
@@ -50,6 +50,113 @@ func.func @accumulate(%a: memref<1x2x16x4xi8>, %b: memref<1x2x16x4xi8>, %c: memr
     %m = arith.muli %xe, %ye : i32
     %s = arith.addi %z, %m : i32
     linalg.yield %s : i32
+  }
+  return
+}
+
+// -----
+
+#lhs = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3, d5)>
+#rhs = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d2, d4, d5)>
+#out = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>
+
+// The s8 (weights) x u8 (activations) GEMM has the same call signature.
+// CHECK-LABEL: func.func @s8u8(
+// CHECK:         call @qrt_ukernel_mmt4d_s8u8s32(
+func.func @s8u8(%a: memref<1x2x16x4xi8>, %b: memref<1x2x16x4xi8>, %c: memref<1x1x16x16xi32>) {
+  linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction", "parallel", "parallel", "reduction"]} ins(%a, %b : memref<1x2x16x4xi8>, memref<1x2x16x4xi8>) outs(%c : memref<1x1x16x16xi32>) attrs = {qc.ukernel = "mmt4d_s8u8s32"} {
+  ^bb0(%x: i8, %y: i8, %z: i32):
+    %xe = arith.extsi %x : i8 to i32
+    %ye = arith.extui %y : i8 to i32
+    %m = arith.muli %xe, %ye : i32
+    %s = arith.addi %z, %m : i32
+    linalg.yield %s : i32
+  }
+  return
+}
+
+// -----
+
+#lhs = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3, d5)>
+#im2col = affine_map<(d0, d1, d2, d3, d4, d5) -> (0, (d2 * 4 + d5) floordiv 9, (d1 * 2 + d4 floordiv 8) * 2 + ((d2 * 4 + d5) mod 9) floordiv 3, (d4 mod 8) * 2 + (d2 * 4 + d5) mod 3)>
+#out = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>
+
+// A convolution GEMM on a task's tile (pixel tiles [%i, %i + 2) of 4)
+// packs from the whole padded input, with no padding, pixels [16 * %i,
+// 16 * %i + 32), into the tile's accumulators.
+// CHECK:       func.func private @qrt_ukernel_conv2d_im2col_s8u8s32(!llvm.ptr, i64, i64, i64, i32, !llvm.ptr, i64, i64, i64, i32, i32, i64, i64, i32, i32, i32, i32, i32, i32, i32, i64, i64, !llvm.ptr, i64, i32) -> i32
+// CHECK-LABEL: func.func @conv_tile(
+// CHECK-SAME:    %[[I:[a-z0-9]*]]: index)
+// CHECK-DAG:     %[[C16:.*]] = arith.constant 16 : index
+// CHECK-DAG:     %[[OFF:.*]] = arith.addi %{{.*}}, %[[I]] : index
+// CHECK:         %[[B:.*]] = arith.muli %[[OFF]], %[[C16]] : index
+// CHECK:         %[[E:.*]] = arith.addi %[[B]], %{{.*}} : index
+// CHECK-DAG:     %[[BI:.*]] = arith.index_cast %[[B]] : index to i64
+// CHECK-DAG:     %[[EI:.*]] = arith.index_cast %[[E]] : index to i64
+// CHECK:         call @qrt_ukernel_conv2d_im2col_s8u8s32({{.*}}, %c4_i64, %c17_i64, %c17_i64{{[^,]*}}, %c3_i32, %c3_i32{{[^,]*}}, %c8_i64, %c8_i64{{[^,]*}}, %c2_i32, %c2_i32{{[^,]*}}, %c1_i32{{[^,]*}}, %c1_i32{{[^,]*}}, %c0_i32{{[^,]*}}, %c0_i32{{[^,]*}}, %c0_i32{{[^,]*}}, %[[BI]], %[[EI]], %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}})
+// CHECK-NOT:     linalg.generic
+func.func @conv_tile(%w: memref<1x9x16x4xi8>, %x: memref<1x4x17x17xi8>, %acc: memref<1x4x16x16xi32>, %i: index) {
+  %xt = memref.subview %x[0, 0, 0, 0] [1, 4, 9, 17] [1, 1, 1, 1] : memref<1x4x17x17xi8> to memref<1x4x9x17xi8, strided<[1156, 289, 17, 1]>>
+  %at = memref.subview %acc[0, %i, 0, 0] [1, 2, 16, 16] [1, 1, 1, 1] : memref<1x4x16x16xi32> to memref<1x2x16x16xi32, strided<[1024, 256, 16, 1], offset: ?>>
+  linalg.generic {indexing_maps = [#lhs, #im2col, #out], iterator_types = ["parallel", "parallel", "reduction", "parallel", "parallel", "reduction"]} ins(%w, %xt : memref<1x9x16x4xi8>, memref<1x4x9x17xi8, strided<[1156, 289, 17, 1]>>) outs(%at : memref<1x2x16x16xi32, strided<[1024, 256, 16, 1], offset: ?>>) attrs = {qc.conv_geometry = array<i64: 4, 17, 17, 3, 3, 8, 8, 2, 2, 1, 1>, qc.ukernel = "conv2d_im2col_s8u8s32"} {
+  ^bb0(%a: i8, %b: i8, %o: i32):
+    %ae = arith.extsi %a : i8 to i32
+    %be = arith.extui %b : i8 to i32
+    %m = arith.muli %ae, %be : i32
+    %s = arith.addi %o, %m : i32
+    linalg.yield %s : i32
+  }
+  return
+}
+
+// -----
+
+#lhs = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3, d5)>
+#im2col = affine_map<(d0, d1, d2, d3, d4, d5) -> (0, (d2 * 4 + d5) floordiv 9, (d1 * 2 + d4 floordiv 8) * 2 + ((d2 * 4 + d5) mod 9) floordiv 3, (d4 mod 8) * 2 + (d2 * 4 + d5) mod 3)>
+#out = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>
+
+// An input the microkernel cannot read (channel planes not dense) keeps the
+// generic, which lowers to loops later.
+// CHECK-LABEL: func.func @conv_not_dense(
+// CHECK-NOT:     call
+// CHECK:         linalg.generic
+func.func @conv_not_dense(%w: memref<1x9x16x4xi8>, %x: memref<1x4x17x17xi8, strided<[2312, 578, 17, 1]>>, %acc: memref<1x4x16x16xi32>) {
+  linalg.generic {indexing_maps = [#lhs, #im2col, #out], iterator_types = ["parallel", "parallel", "reduction", "parallel", "parallel", "reduction"]} ins(%w, %x : memref<1x9x16x4xi8>, memref<1x4x17x17xi8, strided<[2312, 578, 17, 1]>>) outs(%acc : memref<1x4x16x16xi32>) attrs = {qc.conv_geometry = array<i64: 4, 17, 17, 3, 3, 8, 8, 2, 2, 1, 1>, qc.ukernel = "conv2d_im2col_s8u8s32"} {
+  ^bb0(%a: i8, %b: i8, %o: i32):
+    %ae = arith.extsi %a : i8 to i32
+    %be = arith.extui %b : i8 to i32
+    %m = arith.muli %ae, %be : i32
+    %s = arith.addi %o, %m : i32
+    linalg.yield %s : i32
+  }
+  return
+}
+
+// -----
+
+#in = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 * 2 + d2, d4 * 2 + d3)>
+#w = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d3)>
+#o = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4)>
+
+// A depthwise convolution on a task's channels [%c, %c + 2) of 8 runs on
+// the whole padded input, weights and output for that channel range.
+// CHECK:       func.func private @qrt_ukernel_dwconv2d_acc_f32(!llvm.ptr, i64, i64, !llvm.ptr, i32, i32, !llvm.ptr, i64, i64, i32, i32, i32, i32, i64, i64) -> i32
+// CHECK-LABEL: func.func @depthwise_tile(
+// CHECK-SAME:    %[[C:[a-z0-9]*]]: index)
+// CHECK:         %[[E:.*]] = arith.addi %[[B:[0-9]+]], %dim : index
+// CHECK-DAG:     %[[BI:.*]] = arith.index_cast %[[B]] : index to i64
+// CHECK-DAG:     %[[EI:.*]] = arith.index_cast %[[E]] : index to i64
+// CHECK:         call @qrt_ukernel_dwconv2d_acc_f32(%{{[^,]*}}, %c9_i64, %c9_i64{{[^,]*}}, %{{[^,]*}}, %c3_i32, %c3_i32{{[^,]*}}, %{{[^,]*}}, %c4_i64, %c4_i64{{[^,]*}}, %c2_i32, %c2_i32{{[^,]*}}, %c1_i32, %c1_i32{{[^,]*}}, %[[BI]], %[[EI]])
+// CHECK-NOT:     linalg.generic
+func.func @depthwise_tile(%x: memref<8x9x9xf32>, %wt: memref<8x3x3xf32>, %y: memref<8x4x4xf32>, %c: index) {
+  %xt = memref.subview %x[%c, 0, 0] [2, 9, 9] [1, 1, 1] : memref<8x9x9xf32> to memref<2x9x9xf32, strided<[81, 9, 1], offset: ?>>
+  %wtt = memref.subview %wt[%c, 0, 0] [2, 3, 3] [1, 1, 1] : memref<8x3x3xf32> to memref<2x3x3xf32, strided<[9, 3, 1], offset: ?>>
+  %yt = memref.subview %y[%c, 0, 0] [2, 4, 4] [1, 1, 1] : memref<8x4x4xf32> to memref<2x4x4xf32, strided<[16, 4, 1], offset: ?>>
+  linalg.generic {indexing_maps = [#in, #w, #o], iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel"]} ins(%xt, %wtt : memref<2x9x9xf32, strided<[81, 9, 1], offset: ?>>, memref<2x3x3xf32, strided<[9, 3, 1], offset: ?>>) outs(%yt : memref<2x4x4xf32, strided<[16, 4, 1], offset: ?>>) attrs = {qc.conv_geometry = array<i64: 8, 9, 9, 3, 3, 4, 4, 2, 2, 1, 1>, qc.ukernel = "dwconv2d_acc_f32"} {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
   }
   return
 }

@@ -99,7 +99,11 @@ def QCOutlineParallelLoops : Pass<"qc-outline-parallel-loops", "ModuleOp"> {
     `qc-lower-parallel-calls` turns that call into a call of the runtime's
     `parallel_for` (from the `qrt_exec_ctx` argument) with a trampoline that
     unpacks the captured values. Loops with less work than `min-work`
-    scalar iterations stay serial.
+    scalar iterations stay serial. Only the leading dimensions whose
+    iterations reach 64 are linearized into the task range; the remaining
+    (inner) dimensions stay `scf.for` loops inside each iteration, so the
+    innermost, usually contiguous, dimension keeps a counted loop without a
+    division per element, which LLVM vectorizes.
 
     Before:
     ```mlir
@@ -148,7 +152,9 @@ def QCTileAndDistribute : Pass<"qc-cpu-tile-and-distribute", "func::FuncOp"> {
     parallel dimension, so that after bufferization
     (`scf-forall-to-parallel`, `qc-outline-parallel-loops`) each tile is a
     task on the runtime's thread pool. Microkernel GEMMs (`qc.ukernel =
-    "mmt4d_*"`) are split along the larger of their M1/N1 tile dimensions;
+    "mmt4d_*"`, `"conv2d_im2col_s8u8s32"`) are split along the larger of
+    their M1/N1 tile dimensions, depthwise convolutions
+    (`"dwconv2d_acc_f32"`) along channels (both keep `qc.conv_geometry`);
     other generics along their outermost parallel dimension with more than
     one iteration. Ops with fewer than `min-elements` result elements stay
     whole.
@@ -186,7 +192,11 @@ def QCFuseElementwise : Pass<"qc-cpu-fuse-elementwise", "func::FuncOp"> {
     operands keep the packed layout the microkernel expects, and a producer
     is fused into a reduction only when the reduction reads each of its
     elements once (no recomputation, e.g. of a softmax's exponentials inside
-    the following matmul). `tensor.pad`
+    the following matmul). Likewise a producer that computes anything is
+    not fused into a consumer that reads its elements through a
+    non-permutation map (a broadcast, or a nearest upsampling's `floordiv`),
+    which would redo its work for every consumer element; pure copies (the
+    upsampling's gather itself) still fuse. `tensor.pad`
     is decomposed into `linalg.fill` + `tensor.insert_slice`, so that
     empty-tensor elimination can make the padded value's producer write
     into the padded buffer directly.
@@ -214,7 +224,11 @@ def QCLowerLinalgToLoops : Pass<"qc-cpu-lower-linalg-to-loops", "func::FuncOp"> 
     `qc.loop_order = "sequential"`: those become `scf.for` loops in their
     dimension order, so an op can keep a contiguous parallel dimension
     innermost, inside its reductions, where LLVM vectorizes it (e.g. a
-    depthwise convolution iterating `(c, oh, kh, kw, ow)`).
+    depthwise convolution iterating `(c, oh, kh, kw, ow)`). Afterwards a
+    reduction loop's accumulator (a load and a store of the same output
+    element in each iteration, at loop-invariant indices) becomes a loop
+    iter_arg, so LLVM keeps it in a register and can vectorize the
+    reduction (quantc/Target/LoopUtils.h, shared with qc-gpu-distribute).
 
     Before:
     ```mlir
@@ -258,9 +272,22 @@ def QCLowerToUkernels : Pass<"qc-cpu-lower-to-ukernels", "ModuleOp"> {
     After bufferization, a `linalg.generic` tagged `qc.ukernel =
     "mmt4d_f32"` (on memrefs, possibly subviews of a tile) becomes a call of
     the runtime microkernel `qrt_ukernel_mmt4d_f32` (runtime/kernels), with
-    the operands' base pointers, outer strides and tile counts. The call
-    accumulates, which is what the generic computes. Without this pass the
-    generic lowers to loops (the generated fallback).
+    the operands' base pointers, outer strides and tile counts; likewise
+    `"mmt4d_u8s8s32"` (u8 activations x s8 weights) and `"mmt4d_s8u8s32"`
+    (s8 weights x u8 activations, whose result is NCHW). The call
+    accumulates, which is what the generic computes, unless the accumulator
+    is zero-filled only for the GEMMs (the fill, also one split into tasks,
+    is dropped and the calls overwrite). A generic tagged
+    `"conv2d_im2col_s8u8s32"` (a W8A8 convolution's GEMM reading the
+    zero-point-padded u8 input through an im2col map; geometry in
+    `qc.conv_geometry` = [C, Hp, Wp, KH, KW, OH, OW, sh, sw, dh, dw]) becomes
+    a call of `qrt_ukernel_conv2d_im2col_s8u8s32` for the pixel tiles of its
+    output view (the view's offset gives the first pixel), which packs the
+    columns chunk by chunk in L2; one tagged `"dwconv2d_acc_f32"` (a
+    depthwise convolution on its padded input, accumulating into its
+    output) a call of `qrt_ukernel_dwconv2d_acc_f32` for the channels of its
+    view. If an input is not dense, the generic stays. Without
+    this pass the generics lower to loops (the generated fallback).
 
     Before:
     ```mlir

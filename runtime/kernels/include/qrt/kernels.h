@@ -174,6 +174,24 @@ int qrt_ukernel_pack_im2col_u8(const uint8_t *x, int64_t C, int64_t H,
                                int64_t p_end, uint8_t *dst,
                                int64_t dst_stride0, int32_t N0, int32_t K0);
 
+/* A convolution's s8 x u8 GEMM with the im2col packing fused in: the same
+ * result as qrt_ukernel_pack_im2col_u8 of pixels [p_begin, p_end) into a
+ * buffer followed by qrt_ukernel_mmt4d_s8u8s32(lhs, lhs_stride0, buffer,
+ * K1*64, out, out_stride0, M1, ceil((p_end - p_begin) / 16), K1, M0, 16, 4,
+ * flags), but the columns are packed and multiplied in chunks that stay in
+ * L2 (a per-thread scratch buffer), so the im2col matrix never goes to
+ * memory. lhs: the packed weights [M1][K1][M0][4]; K1 = ceil(C*KH*KW / 4);
+ * out: the accumulator tiles of pixel tile p_begin / 16 onwards,
+ * [M1][.][M0][16] with out_stride0 between m1 rows. Geometry and padding as
+ * qrt_ukernel_pack_im2col_u8. */
+int qrt_ukernel_conv2d_im2col_s8u8s32(
+    const int8_t *lhs, int64_t lhs_stride0, int64_t M1, int64_t K1, int32_t M0,
+    const uint8_t *x, int64_t C, int64_t H, int64_t W, int32_t KH, int32_t KW,
+    int64_t OH, int64_t OW, int32_t stride_h, int32_t stride_w,
+    int32_t dilation_h, int32_t dilation_w, int32_t pad_top, int32_t pad_left,
+    int32_t zero_point, int64_t p_begin, int64_t p_end, int32_t *out,
+    int64_t out_stride0, uint32_t flags);
+
 /* The same for f32 (the RHS of qrt_ukernel_mmt4d_f32): [N1][K][16], padding
  * value pad_value (normally 0), columns p >= p_end 0; dense dst_stride0 =
  * K*16. N0, K0 must be 16, 1. */
@@ -275,6 +293,23 @@ int qrt_ukernel_dwconv2d_f32(const float *x, int64_t H, int64_t W,
                              int32_t dilation_h, int32_t dilation_w,
                              int32_t pad_top, int32_t pad_left, int64_t c_begin,
                              int64_t c_end);
+
+/* Depthwise convolution accumulating into `out`, f32, on an input whose
+ * padding is already in place (no padding parameters):
+ *   out[c][oh][ow] += x[c][oh*sh + kh*dh][ow*sw + kw*dw] * w[c][kh][kw]
+ * for kh = 0..KH-1, then kw = 0..KW-1 (outer to inner), each product and
+ * each sum rounded to f32 (no fused multiply-add): bit-identical to the
+ * plain loop nest (c, oh, kh, kw, ow), which is how quantc's depthwise
+ * generic computes (its init, e.g. the bias, is out's prior content).
+ * x [C][H][W], w [C][KH][KW], out [C][OH][OW], all dense, with
+ * (OH-1)*sh + (KH-1)*dh < H and (OW-1)*sw + (KW-1)*dw < W. Only channels
+ * [c_begin, c_end) are computed (pointers are not offset). */
+int qrt_ukernel_dwconv2d_acc_f32(const float *x, int64_t H, int64_t W,
+                                 const float *w, int32_t KH, int32_t KW,
+                                 float *out, int64_t OH, int64_t OW,
+                                 int32_t stride_h, int32_t stride_w,
+                                 int32_t dilation_h, int32_t dilation_w,
+                                 int64_t c_begin, int64_t c_end);
 
 /* Depthwise convolution, u8 activations (zero point zp_x, which padding
  * reads) x s8 per-channel weights, exact int32 accumulation, requantized as
