@@ -1,6 +1,7 @@
 //===- LowerToLoops.cpp - linalg on memrefs to loops ----------------------===//
 
 #include "quantc/Target/CPU/Passes.h"
+#include "quantc/Target/LoopUtils.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -38,6 +39,9 @@ struct QCLowerLinalgToLoopsPass
       }
       rewriter.eraseOp(op);
     }
+    // Reductions accumulate in registers, so LLVM can vectorize them (their
+    // combiners allow reassociation).
+    promoteAllAccumulators(rewriter, getOperation());
   }
 };
 } // namespace

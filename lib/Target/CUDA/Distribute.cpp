@@ -1,6 +1,7 @@
 //===- Distribute.cpp - top-level loop nests into gpu.launch -------------===//
 
 #include "quantc/Target/CUDA/Passes.h"
+#include "quantc/Target/LoopUtils.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Linalg/Utils/Utils.h"
@@ -300,67 +301,6 @@ static LogicalResult wrapSerial(OpBuilder &b, ArrayRef<Operation *> group) {
   return success();
 }
 
-/// Keeps a reduction's accumulator in a register: a load of M[I] followed by
-/// a store to M[I] in a loop body, with M and I loop-invariant and no other
-/// access to M in the loop, becomes an iter_arg (one load before the loop,
-/// one store after). The linalg lowering leaves a load and a store of the
-/// output in every iteration, which the GPU compiler cannot remove since it
-/// cannot prove that the kernel's buffers do not alias; linalg semantics
-/// guarantee that the inputs do not alias the output here.
-static scf::ForOp promoteAccumulators(RewriterBase &rewriter, scf::ForOp loop) {
-  // Index computations of the parallel dimensions first leave the loop.
-  moveLoopInvariantCode(cast<LoopLikeOpInterface>(loop.getOperation()));
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (Operation &op : *loop.getBody()) {
-      auto store = dyn_cast<memref::StoreOp>(&op);
-      if (!store)
-        continue;
-      Value mem = store.getMemRef();
-      SmallVector<Value> indices(store.getIndices());
-      if (!loop.isDefinedOutsideOfLoop(mem) ||
-          !llvm::all_of(
-              indices, [&](Value v) { return loop.isDefinedOutsideOfLoop(v); }))
-        continue;
-      memref::LoadOp load;
-      bool other = false;
-      for (Operation *user : mem.getUsers()) {
-        if (user == store.getOperation() || !loop->isAncestor(user))
-          continue;
-        auto l = dyn_cast<memref::LoadOp>(user);
-        if (l && !load && l->getBlock() == loop.getBody() &&
-            llvm::equal(l.getIndices(), indices) && l->isBeforeInBlock(store))
-          load = l;
-        else
-          other = true;
-      }
-      if (!load || other)
-        continue;
-      Location loc = store.getLoc();
-      rewriter.setInsertionPoint(loop);
-      Value init = memref::LoadOp::create(rewriter, loc, mem, indices);
-      Value stored = store.getValue();
-      FailureOr<LoopLikeOpInterface> replaced =
-          loop.replaceWithAdditionalYields(
-              rewriter, init, /*replaceInitOperandUsesInLoop=*/false,
-              [&](OpBuilder &, Location, ArrayRef<BlockArgument>) {
-                return SmallVector<Value>{stored};
-              });
-      if (failed(replaced))
-        return loop;
-      loop = cast<scf::ForOp>(replaced->getOperation());
-      rewriter.replaceOp(load, loop.getRegionIterArgs().back());
-      rewriter.eraseOp(store);
-      rewriter.setInsertionPointAfter(loop);
-      memref::StoreOp::create(rewriter, loc, loop.getResults().back(), mem,
-                              indices);
-      changed = true;
-      break;
-    }
-  }
-  return loop;
-}
-
 namespace {
 struct QCGPUDistributePass
     : qc::impl::QCGPUDistributeBase<QCGPUDistributePass> {
@@ -429,17 +369,8 @@ struct QCGPUDistributePass
       rewriter.eraseOp(op);
     }
 
-    // Equal index computations become one value (the loop lowering repeats
-    // them for each access), then reduction accumulators move into
-    // registers, innermost loops first: promoting one exposes its enclosing
-    // loop's load/store pair.
-    DominanceInfo dominance(f);
-    eliminateCommonSubExpressions(rewriter, dominance, f);
-    SmallVector<scf::ForOp> loops;
-    f.walk<WalkOrder::PostOrder>(
-        [&](scf::ForOp loop) { loops.push_back(loop); });
-    for (scf::ForOp loop : loops)
-      promoteAccumulators(rewriter, loop);
+    // Reduction accumulators in registers (quantc/Target/LoopUtils.h).
+    promoteAllAccumulators(rewriter, f);
 
     OpBuilder b(&getContext());
     for (Block &block : f.getBody()) {
