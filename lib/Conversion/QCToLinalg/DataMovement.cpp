@@ -397,19 +397,36 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
     // its neighbours like any elementwise op.
     if (!linear) {
       if (auto map = nearestAffineMap(op, rewriter.getContext())) {
+        // Written as a broadcast over an expanded output: a dimension
+        // upsampled k times becomes (input index, k), so the input map is
+        // a projected permutation and the copy's innermost loop stores k
+        // copies of contiguous inputs (vectorizable), instead of a gather
+        // through `floordiv` in every consumer.
+        SmallVector<int64_t> shape;
+        SmallVector<AffineExpr> in;
+        for (int64_t i = 0; i < rank; ++i) {
+          int64_t n = xt.getDimSize(i), k = type.getDimSize(i) / n;
+          in.push_back(getAffineDimExpr(shape.size(), getContext()));
+          shape.push_back(n);
+          if (k > 1)
+            shape.push_back(k);
+        }
+        int64_t loops = shape.size();
+        auto expanded = RankedTensorType::get(shape, type.getElementType());
         SmallVector<AffineMap> maps = {
-            *map, AffineMap::getMultiDimIdentityMap(rank, getContext())};
-        SmallVector<utils::IteratorType> iters(rank,
+            AffineMap::get(loops, 0, in, getContext()),
+            AffineMap::getMultiDimIdentityMap(loops, getContext())};
+        SmallVector<utils::IteratorType> iters(loops,
                                                utils::IteratorType::parallel);
-        Value y = linalg::GenericOp::create(
-                      rewriter, loc, TypeRange{type}, ValueRange{x},
-                      ValueRange{createEmpty(rewriter, loc, type)}, maps,
-                      iters,
-                      [](OpBuilder &nb, Location l, ValueRange a) {
-                        linalg::YieldOp::create(nb, l, a[0]);
-                      })
-                      .getResult(0);
-        rewriter.replaceOp(op, y);
+        Value y =
+            linalg::GenericOp::create(
+                rewriter, loc, TypeRange{expanded}, ValueRange{x},
+                ValueRange{createEmpty(rewriter, loc, expanded)}, maps, iters,
+                [](OpBuilder &nb, Location l, ValueRange a) {
+                  linalg::YieldOp::create(nb, l, a[0]);
+                })
+                .getResult(0);
+        rewriter.replaceOp(op, createReshape(rewriter, loc, y, type));
         return success();
       }
     }

@@ -712,10 +712,11 @@ static void requantConstants(const QuantActivation &x, const QuantWeight &w,
 /// the s8 x u8 microkernel with the weights as the LHS: OUT[Cout][P] =
 /// W[Cout][K] * Col[K][P] is already NCHW, so the requantizing unpack (one
 /// f32 multiply-add per output element) reads and writes rows of 16
-/// contiguous values. When K % 4 == 0 and P % 16 == 0 the GEMM reads the
-/// (padded) u8 input through an im2col indexing map and becomes the fused
-/// im2col + GEMM microkernel; otherwise the columns are packed by an im2col
-/// generic and a packing generic first.
+/// contiguous values. When P % 16 == 0 the GEMM reads the (padded) u8
+/// input through an im2col indexing map and becomes the fused im2col + GEMM
+/// microkernel (with up to 3 extra zero-weight input channels to make K a
+/// multiple of 4); otherwise the columns are packed by an im2col generic
+/// and a packing generic first.
 struct QuantizedConv : OpConversionPattern<ConvOp> {
   QuantizedConv(const TypeConverter &tc, MLIRContext *ctx)
       : OpConversionPattern(tc, ctx, /*benefit=*/3) {}
@@ -751,19 +752,35 @@ struct QuantizedConv : OpConversionPattern<ConvOp> {
         llvm::all_of(wp.strides, [](int64_t v) { return v == 1; }) &&
         llvm::all_of(wp.padsBegin, [](int64_t v) { return !v; }) &&
         llvm::all_of(wp.padsEnd, [](int64_t v) { return !v; });
+    // For the fused im2col GEMM, K must be a multiple of 4: a few extra
+    // input channels (zero weights, zero-point values) get it there, e.g.
+    // an RGB input's 3 channels become 4.
+    int64_t cPadded = c;
+    while ((cPadded * kh * kw) % 4 != 0)
+      ++cPadded;
+    bool fusedIm2col = p % kTile == 0 && cPadded - c <= 3;
+    int64_t extraC = fusedIm2col ? cPadded - c : 0;
     Value xp = x->storage;
-    if (llvm::any_of(wp.padsBegin, [](int64_t v) { return v != 0; }) ||
-        llvm::any_of(wp.padsEnd, [](int64_t v) { return v != 0; }))
+    if (extraC || llvm::any_of(wp.padsBegin, [](int64_t v) { return v; }) ||
+        llvm::any_of(wp.padsEnd, [](int64_t v) { return v; }))
       xp = createPad(rewriter, loc, x->storage,
                      {0, 0, wp.padsBegin[0], wp.padsBegin[1]},
-                     {0, 0, wp.padsEnd[0], wp.padsEnd[1]}, zp);
+                     {0, extraC, wp.padsEnd[0], wp.padsEnd[1]}, zp);
     Value acc;
-    if (k % 4 == 0 && p % kTile == 0) {
+    if (fusedIm2col) {
+      std::vector<int64_t> values = w->values;
+      if (extraC) {
+        int64_t tap = kh * kw;
+        values.assign(cout * cPadded * tap, 0);
+        for (int64_t o = 0; o < cout; ++o)
+          std::copy_n(w->values.begin() + o * c * tap, c * tap,
+                      values.begin() + o * cPadded * tap);
+      }
       // Row tiles of 8 when that pads fewer output channels (24 -> 24
       // instead of 32): the microkernel runs as fast per row.
       int64_t m0 = (cout + 7) / 8 * 8 < (cout + 15) / 16 * 16 ? 8 : kTile;
       Value lhs = packConstantRows<int8_t>(
-          rewriter, loc, ArrayRef<int64_t>(w->values), cout, k,
+          rewriter, loc, ArrayRef<int64_t>(values), cout, cPadded * kh * kw,
           /*transposed=*/false, 4, i8, "conv_weight_s8_packed", m0);
       acc = buildConvIm2colGemm(rewriter, loc, lhs, xp, kh, kw, oh, ow,
                                 wp.strides, wp.dilations);
