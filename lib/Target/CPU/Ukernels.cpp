@@ -149,7 +149,6 @@ static bool lowerConvGemm(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
   Location loc = op.getLoc();
   Value lhs = op.getDpsInputs()[0], out = op.getDpsInits()[0];
   auto lt = cast<MemRefType>(lhs.getType());
-  auto ot = cast<MemRefType>(out.getType());
   Value unused, n1Offset;
   FailureOr<Value> x =
       viewOfShape(b, loc, op.getDpsInputs()[1], {1, g[0], h, w}, unused);
@@ -160,12 +159,20 @@ static bool lowerConvGemm(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
                  .getStridesAndOffset(strides, offset)) ||
       strides[1] != h * w || strides[2] != w || strides[3] != 1)
     return false;
-  // The N1 extent of the whole result: one tile per 16 pixels.
+  // The first pixel tile of this view: the offsets along N1 of the
+  // subviews between it and the view spanning all pixel tiles (one per 16
+  // pixels). A task split along M1 spans them all.
   int64_t n1 = g[5] * g[6] / 16;
-  SmallVector<int64_t> whole = {ot.getDimSize(0), n1, ot.getDimSize(2), 16};
-  if (ShapedType::isDynamic(whole[0]) ||
-      failed(viewOfShape(b, loc, out, whole, n1Offset, /*dim=*/1)))
-    return false;
+  n1Offset = arith::ConstantIndexOp::create(b, loc, 0);
+  for (Value v = out; cast<MemRefType>(v.getType()).getDimSize(1) != n1;) {
+    auto sv = v.getDefiningOp<memref::SubViewOp>();
+    if (!sv || !isConstantIntValue(sv.getMixedStrides()[1], 1))
+      return false;
+    n1Offset = arith::AddIOp::create(
+        b, loc, n1Offset,
+        getValueOrCreateConstantIndexOp(b, loc, sv.getMixedOffsets()[1]));
+    v = sv.getSource();
+  }
   MLIRContext *ctx = b.getContext();
   Type ptr = LLVM::LLVMPointerType::get(ctx), i64 = b.getI64Type(),
        i32 = b.getI32Type();

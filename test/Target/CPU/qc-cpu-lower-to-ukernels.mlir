@@ -115,6 +115,32 @@ func.func @conv_tile(%w: memref<1x9x16x4xi8>, %x: memref<1x4x17x17xi8>, %acc: me
 #im2col = affine_map<(d0, d1, d2, d3, d4, d5) -> (0, (d2 * 4 + d5) floordiv 9, (d1 * 2 + d4 floordiv 8) * 2 + ((d2 * 4 + d5) mod 9) floordiv 3, (d4 mod 8) * 2 + (d2 * 4 + d5) mod 3)>
 #out = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>
 
+// A task split along M1 (weight row tiles, here a partial tile of dynamic
+// size) spans all pixels: [0, 64).
+// CHECK-LABEL: func.func @conv_m1_tile(
+// CHECK:         %[[B:.*]] = arith.muli %c0{{[_0-9]*}}, %c16 : index
+// CHECK:         call @qrt_ukernel_conv2d_im2col_s8u8s32(
+// CHECK-NOT:     linalg.generic
+func.func @conv_m1_tile(%w: memref<5x9x8x4xi8>, %x: memref<1x4x17x17xi8>, %acc: memref<5x4x8x16xi32>, %i: index, %n: index) {
+  %wt = memref.subview %w[%i, 0, 0, 0] [%n, 9, 8, 4] [1, 1, 1, 1] : memref<5x9x8x4xi8> to memref<?x9x8x4xi8, strided<[288, 32, 4, 1], offset: ?>>
+  %at = memref.subview %acc[%i, 0, 0, 0] [%n, 4, 8, 16] [1, 1, 1, 1] : memref<5x4x8x16xi32> to memref<?x4x8x16xi32, strided<[512, 128, 16, 1], offset: ?>>
+  linalg.generic {indexing_maps = [#lhs, #im2col, #out], iterator_types = ["parallel", "parallel", "reduction", "parallel", "parallel", "reduction"]} ins(%wt, %x : memref<?x9x8x4xi8, strided<[288, 32, 4, 1], offset: ?>>, memref<1x4x17x17xi8>) outs(%at : memref<?x4x8x16xi32, strided<[512, 128, 16, 1], offset: ?>>) attrs = {qc.conv_geometry = array<i64: 4, 17, 17, 3, 3, 8, 8, 2, 2, 1, 1>, qc.ukernel = "conv2d_im2col_s8u8s32"} {
+  ^bb0(%a: i8, %b: i8, %o: i32):
+    %ae = arith.extsi %a : i8 to i32
+    %be = arith.extui %b : i8 to i32
+    %m = arith.muli %ae, %be : i32
+    %s = arith.addi %o, %m : i32
+    linalg.yield %s : i32
+  }
+  return
+}
+
+// -----
+
+#lhs = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3, d5)>
+#im2col = affine_map<(d0, d1, d2, d3, d4, d5) -> (0, (d2 * 4 + d5) floordiv 9, (d1 * 2 + d4 floordiv 8) * 2 + ((d2 * 4 + d5) mod 9) floordiv 3, (d4 mod 8) * 2 + (d2 * 4 + d5) mod 3)>
+#out = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>
+
 // An input the microkernel cannot read (channel planes not dense) keeps the
 // generic, which lowers to loops later.
 // CHECK-LABEL: func.func @conv_not_dense(
