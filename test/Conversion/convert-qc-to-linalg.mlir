@@ -136,3 +136,21 @@ func.func @w8a8_conv_im2col(%x: tensor<1x4x16x16xf32>) -> tensor<1x8x8x8xf32> {
   %0 = qc.conv %xd, %w {pads = array<i64: 1, 1, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x4x16x16xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x8x8xf32>
   return %0 : tensor<1x8x8x8xf32>
 }
+
+// -----
+
+// Stride 1 in width, output rows of 16 pixels and channels in fours: the
+// weights are packed with the taps outer (k = (kh, kw, c)) and the GEMM is
+// tagged for the implicit-GEMM microkernel.
+// TILED-DAG:     #[[DIRECT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (0, d5 mod 4, d1 + d4 floordiv 16 + (d2 + d5 floordiv 4) floordiv 3, d4 mod 16 + (d2 + d5 floordiv 4) mod 3)>
+// TILED-LABEL: func.func @w8a8_conv_direct(
+// TILED:         linalg.generic {indexing_maps = [#{{.*}}, #[[DIRECT]], #{{.*}}]{{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x9x8x4xi8>, tensor<1x4x18x18xi8>) outs(%{{.*}} : tensor<1x16x8x16xi32>) attrs =  {qc.conv_geometry = array<i64: 4, 18, 18, 3, 3, 16, 16, 1, 1, 1, 1>, qc.ukernel = "conv2d_direct_s8u8s32"}
+func.func @w8a8_conv_direct(%x: tensor<1x4x16x16xf32>) -> tensor<1x8x16x16xf32> {
+  %xq = qc.quantize %x : tensor<1x4x16x16xf32> -> tensor<1x4x16x16x!quant.uniform<u8:f32, 0.1:128>>
+  %xd = qc.dequantize %xq : tensor<1x4x16x16x!quant.uniform<u8:f32, 0.1:128>> -> tensor<1x4x16x16xf32>
+  %c = arith.constant dense<3> : tensor<8x4x3x3xi8>
+  %cq = quant.scast %c : tensor<8x4x3x3xi8> to tensor<8x4x3x3x!quant.uniform<i8<-127:127>:f32, 0.5>>
+  %w = qc.dequantize %cq : tensor<8x4x3x3x!quant.uniform<i8<-127:127>:f32, 0.5>> -> tensor<8x4x3x3xf32>
+  %0 = qc.conv %xd, %w {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x4x16x16xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x16x16xf32>
+  return %0 : tensor<1x8x16x16xf32>
+}

@@ -258,11 +258,14 @@ static Value unpackRequant(OpBuilder &b, Location loc, Value acc, int64_t rows,
 /// qc-cpu-lower-to-ukernels turns it into qrt_ukernel_conv2d_im2col_s8u8s32
 /// calls, which pack the columns chunk by chunk in L2, so the im2col matrix
 /// never goes to memory. Needs K % 4 == 0 and P % 16 == 0 (no partial
-/// tiles).
+/// tiles). With `tapsOuter` (stride_w 1, OW % 16 == 0, C % 4 == 0) the
+/// weights are ordered k = (kh, kw, c) and the generic is tagged
+/// `"conv2d_direct_s8u8s32"` for the implicit-GEMM microkernel, which
+/// needs no im2col at all.
 static Value buildConvIm2colGemm(OpBuilder &b, Location loc, Value lhs,
                                  Value xp, int64_t kh, int64_t kw, int64_t oh,
                                  int64_t ow, ArrayRef<int64_t> strides,
-                                 ArrayRef<int64_t> dilations) {
+                                 ArrayRef<int64_t> dilations, bool tapsOuter) {
   MLIRContext *ctx = b.getContext();
   auto xt = cast<RankedTensorType>(xp.getType());
   auto lt = cast<RankedTensorType>(lhs.getType());
@@ -274,7 +277,10 @@ static Value buildConvIm2colGemm(OpBuilder &b, Location loc, Value lhs,
   // Loops: m1, n1, k1, m0, n0, k0 (as buildMmt4d).
   auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
   AffineExpr kk = d(2) * 4 + d(5), pp = d(1) * kTile + d(4);
-  AffineExpr c = kk.floorDiv(kh * kw), r = kk % (kh * kw);
+  int64_t channels = xt.getDimSize(1);
+  // k = (c, kh, kw) (im2col order), or (kh, kw, c) with the taps outer.
+  AffineExpr c = tapsOuter ? kk % channels : kk.floorDiv(kh * kw);
+  AffineExpr r = tapsOuter ? kk.floorDiv(channels) : kk % (kh * kw);
   AffineExpr ih = pp.floorDiv(ow) * strides[0] + r.floorDiv(kw) * dilations[0];
   AffineExpr iw = (pp % ow) * strides[1] + (r % kw) * dilations[1];
   SmallVector<AffineMap> maps = {
@@ -295,7 +301,9 @@ static Value buildConvIm2colGemm(OpBuilder &b, Location loc, Value lhs,
             Value(arith::AddIOp::create(nb, l, a[2],
                                         arith::MulIOp::create(nb, l, w, x))));
       });
-  op->setAttr("qc.ukernel", b.getStringAttr("conv2d_im2col_s8u8s32"));
+  op->setAttr("qc.ukernel",
+              b.getStringAttr(tapsOuter ? "conv2d_direct_s8u8s32"
+                                        : "conv2d_im2col_s8u8s32"));
   op->setAttr(
       "qc.conv_geometry",
       b.getDenseI64ArrayAttr({xt.getDimSize(1), xt.getDimSize(2),
@@ -768,22 +776,25 @@ struct QuantizedConv : OpConversionPattern<ConvOp> {
                      {0, extraC, wp.padsEnd[0], wp.padsEnd[1]}, zp);
     Value acc;
     if (fusedIm2col) {
-      std::vector<int64_t> values = w->values;
-      if (extraC) {
-        int64_t tap = kh * kw;
-        values.assign(cout * cPadded * tap, 0);
-        for (int64_t o = 0; o < cout; ++o)
-          std::copy_n(w->values.begin() + o * c * tap, c * tap,
-                      values.begin() + o * cPadded * tap);
-      }
       // Row tiles of 8 when that pads fewer output channels (24 -> 24
       // instead of 32): the microkernel runs as fast per row.
       int64_t m0 = (cout + 7) / 8 * 8 < (cout + 15) / 16 * 16 ? 8 : kTile;
+      // The implicit GEMM (no im2col) reads 16 consecutive input columns
+      // per tap, with the weights' taps outer.
+      bool direct = wp.strides[1] == 1 && ow % kTile == 0 && cPadded % 4 == 0;
+      int64_t tap = kh * kw;
+      std::vector<int64_t> values(cout * cPadded * tap, 0);
+      for (int64_t o = 0; o < cout; ++o)
+        for (int64_t ci = 0; ci < c; ++ci)
+          for (int64_t t = 0; t < tap; ++t)
+            values[o * cPadded * tap +
+                   (direct ? t * cPadded + ci : ci * tap + t)] =
+                w->values[(o * c + ci) * tap + t];
       Value lhs = packConstantRows<int8_t>(
-          rewriter, loc, ArrayRef<int64_t>(values), cout, cPadded * kh * kw,
+          rewriter, loc, ArrayRef<int64_t>(values), cout, cPadded * tap,
           /*transposed=*/false, 4, i8, "conv_weight_s8_packed", m0);
       acc = buildConvIm2colGemm(rewriter, loc, lhs, xp, kh, kw, oh, ow,
-                                wp.strides, wp.dilations);
+                                wp.strides, wp.dilations, direct);
     } else {
       Value lhs = packConstantRows<int8_t>(
           rewriter, loc, ArrayRef<int64_t>(w->values), cout, k,

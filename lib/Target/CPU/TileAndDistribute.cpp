@@ -48,7 +48,7 @@ struct QCTileAndDistributePass
     int64_t dim = -1;
     if (auto kind = op->getAttrOfType<StringAttr>("qc.ukernel");
         kind && (kind.getValue().starts_with("mmt4d") ||
-                 kind.getValue() == "conv2d_im2col_s8u8s32")) {
+                 kind.getValue().starts_with("conv2d_"))) {
       // m1 (dim 0) or n1 (dim 1): the larger.
       dim = ranges[1] >= ranges[0] ? 1 : 0;
     } else if (op->hasAttr("qc.ukernel")) {

@@ -140,7 +140,7 @@ struct ArgBuilder {
 /// Returns false when the input is not dense [C][H][W] planes (the generic
 /// then lowers to loops).
 static bool lowerConvGemm(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
-                          Value flags) {
+                          Value flags, bool direct) {
   auto geom = op->getAttrOfType<DenseI64ArrayAttr>("qc.conv_geometry");
   if (!geom || geom.size() != 11)
     return false;
@@ -177,9 +177,13 @@ static bool lowerConvGemm(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
   Type ptr = LLVM::LLVMPointerType::get(ctx), i64 = b.getI64Type(),
        i32 = b.getI32Type();
   func::FuncOp decl =
-      declare(b, module, "qrt_ukernel_conv2d_im2col_s8u8s32",
-              {ptr, i64, i64, i64, i32, ptr, i64, i64, i64, i32, i32, i64, i64,
-               i32, i32, i32, i32, i32, i32, i32, i64, i64, ptr, i64, i32});
+      direct ? declare(b, module, "qrt_ukernel_conv2d_direct_s8u8s32",
+                       {ptr, i64, i64, i32, ptr, i64, i64, i64, i32, i32,
+                        i64, i64, i32, i32, i32, i64, i64, ptr, i64, i32})
+             : declare(b, module, "qrt_ukernel_conv2d_im2col_s8u8s32",
+                       {ptr, i64, i64, i64, i32, ptr, i64, i64, i64,
+                        i32, i32, i64, i64, i32, i32, i32, i32, i32,
+                        i32, i32, i64, i64, ptr, i64, i32});
   ArgBuilder a{b, loc};
   auto [lp, ls] = pointerAndStride(b, loc, lhs);
   auto [opp, os] = pointerAndStride(b, loc, out);
@@ -189,31 +193,20 @@ static bool lowerConvGemm(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
       b, loc, pBegin,
       arith::MulIOp::create(b, loc, memref::DimOp::create(b, loc, out, 1),
                             c16));
-  SmallVector<Value> args = {lp,
-                             ls,
-                             a.toI64(memref::DimOp::create(b, loc, lhs, 0)),
-                             a.toI64(memref::DimOp::create(b, loc, lhs, 1)),
-                             a.i32(lt.getDimSize(2)),
-                             pointerAndStride(b, loc, *x).first,
-                             a.i64(g[0]),
-                             a.i64(h),
-                             a.i64(w),
-                             a.i32(g[3]),
-                             a.i32(g[4]),
-                             a.i64(g[5]),
-                             a.i64(g[6]),
-                             a.i32(g[7]),
-                             a.i32(g[8]),
-                             a.i32(g[9]),
-                             a.i32(g[10]),
-                             a.i32(0),
-                             a.i32(0),
-                             a.i32(0),
-                             a.toI64(pBegin),
-                             a.toI64(pEnd),
-                             opp,
-                             os,
-                             flags};
+  Value m1 = a.toI64(memref::DimOp::create(b, loc, lhs, 0));
+  Value m0 = a.i32(lt.getDimSize(2));
+  Value xPtr = pointerAndStride(b, loc, *x).first;
+  SmallVector<Value> args = {lp, ls, m1};
+  if (direct)
+    args.append({m0, xPtr, a.i64(g[0]), a.i64(h), a.i64(w), a.i32(g[3]),
+                 a.i32(g[4]), a.i64(g[5]), a.i64(g[6]), a.i32(g[7]),
+                 a.i32(g[9]), a.i32(g[10])});
+  else
+    args.append({a.toI64(memref::DimOp::create(b, loc, lhs, 1)), m0, xPtr,
+                 a.i64(g[0]), a.i64(h), a.i64(w), a.i32(g[3]), a.i32(g[4]),
+                 a.i64(g[5]), a.i64(g[6]), a.i32(g[7]), a.i32(g[8]),
+                 a.i32(g[9]), a.i32(g[10]), a.i32(0), a.i32(0), a.i32(0)});
+  args.append({a.toI64(pBegin), a.toI64(pEnd), opp, os, flags});
   func::CallOp::create(b, loc, decl, args);
   op.erase();
   return true;
@@ -313,7 +306,7 @@ struct QCLowerToUkernelsPass
     llvm::DenseMap<Value, bool> overwrite;
     auto isGemm = [](linalg::GenericOp op) {
       StringRef k = op->getAttrOfType<StringAttr>("qc.ukernel").getValue();
-      return k.starts_with("mmt4d") || k == "conv2d_im2col_s8u8s32";
+      return k.starts_with("mmt4d") || k.starts_with("conv2d_");
     };
     for (linalg::GenericOp op : ops) {
       if (!isGemm(op))
@@ -361,7 +354,8 @@ struct QCLowerToUkernelsPass
         continue;
       }
       if (kind != "mmt4d_f32" && kind != "mmt4d_u8s8s32" &&
-          kind != "mmt4d_s8u8s32" && kind != "conv2d_im2col_s8u8s32") {
+          kind != "mmt4d_s8u8s32" && kind != "conv2d_im2col_s8u8s32" &&
+          kind != "conv2d_direct_s8u8s32") {
         op.emitError("unknown microkernel '") << kind << "'";
         return signalPassFailure();
       }
@@ -371,8 +365,8 @@ struct QCLowerToUkernelsPass
           overwrite.lookup(rootBuffer(op.getDpsInits()[0]))
               ? 0
               : 1 /*QRT_UKERNEL_FLAG_ACCUMULATE*/);
-      if (kind == "conv2d_im2col_s8u8s32") {
-        lowerConvGemm(b, module, op, flags);
+      if (kind.starts_with("conv2d_")) {
+        lowerConvGemm(b, module, op, flags, kind == "conv2d_direct_s8u8s32");
         continue;
       }
       func::FuncOp decl = declare(

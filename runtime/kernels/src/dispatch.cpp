@@ -234,6 +234,30 @@ int qrt_ukernel_conv2d_im2col_s8u8s32(
   return QRT_UKERNEL_OK;
 }
 
+int qrt_ukernel_conv2d_direct_s8u8s32(
+    const int8_t *lhs, int64_t lhs_stride0, int64_t M1, int32_t M0,
+    const uint8_t *x, int64_t C, int64_t H, int64_t W, int32_t KH, int32_t KW,
+    int64_t OH, int64_t OW, int32_t stride_h, int32_t dilation_h,
+    int32_t dilation_w, int64_t p_begin, int64_t p_end, int32_t *out,
+    int64_t out_stride0, uint32_t flags) {
+  ConvGeom g;
+  if (!validConv(C, H, W, KH, KW, OH, OW, stride_h, 1, dilation_h, dilation_w,
+                 0, 0, g) ||
+      (M0 != 8 && M0 != 16) || M1 < 0 || C % 4 != 0 || OW % 16 != 0 ||
+      p_begin < 0 || p_end < p_begin || p_end > OH * OW || p_begin % 16 ||
+      (p_end % 16 && p_end != OH * OW))
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  if (p_begin == p_end || M1 == 0)
+    return QRT_UKERNEL_OK;
+  if ((OH - 1) * stride_h + int64_t(KH - 1) * dilation_h >= H ||
+      OW - 1 + int64_t(KW - 1) * dilation_w >= W || !out || !x ||
+      (C > 0 && !lhs))
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  QRT_DISPATCH(convDirectS8U8S32, lhs, lhs_stride0, M1, M0, x, g, p_begin,
+               p_end, out, out_stride0, flags);
+  return QRT_UKERNEL_OK;
+}
+
 int qrt_ukernel_pack_im2col_f32(const float *x, int64_t C, int64_t H,
                                 int64_t W, int32_t KH, int32_t KW, int64_t OH,
                                 int64_t OW, int32_t stride_h, int32_t stride_w,

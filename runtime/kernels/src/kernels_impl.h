@@ -87,6 +87,11 @@ struct ConvGeom {
   void packIm2colU8(const uint8_t *x, const ConvGeom &g, uint8_t zp,           \
                     int64_t pBegin, int64_t pEnd, uint8_t *dst,                \
                     int64_t dstStride0);                                       \
+  /* g: stride_w 1, no padding; lhs with taps outer (see kernels.h). */        \
+  void convDirectS8U8S32(const int8_t *lhs, int64_t lhsStride0, int64_t m1,    \
+                         int m0, const uint8_t *x, const ConvGeom &g,          \
+                         int64_t pBegin, int64_t pEnd, int32_t *out,           \
+                         int64_t outStride0, uint32_t flags);                  \
   void packIm2colF32(const float *x, const ConvGeom &g, float padValue,        \
                      int64_t pBegin, int64_t pEnd, float *dst,                 \
                      int64_t dstStride0);                                      \

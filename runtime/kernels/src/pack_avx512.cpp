@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cstring>
 #include <immintrin.h>
+#include <vector>
 
 namespace qrt::kernels::avx512 {
 namespace {
@@ -265,6 +266,115 @@ void packIm2colF32(const float *x, const ConvGeom &g, float padValue,
       }
       _mm512_storeu_ps(d + k * 16, r);
     }
+  }
+}
+
+} // namespace qrt::kernels::avx512
+
+//===--- direct convolution (implicit GEMM)
+//--------------------------------===//
+
+namespace qrt::kernels::avx512 {
+namespace {
+
+/// One output tile (16 pixels of a row, M0 weight rows): the taps' RHS
+/// tiles are 64-byte loads from the NCHW4c rows at `in` (channel group
+/// planes `planeBytes` apart, tap (kh, kw) at byte offset tapOffset).
+template <int M0>
+inline void directTile(const int8_t *lhs, const uint8_t *in, int64_t planeBytes,
+                       const int64_t *tapOffset, int taps, int64_t c1,
+                       int32_t *out, bool accumulate) {
+  __m512i acc[M0];
+  for (int m = 0; m < M0; ++m)
+    acc[m] =
+        accumulate ? _mm512_loadu_si512(out + 16 * m) : _mm512_setzero_si512();
+  const int8_t *l = lhs;
+  for (int t = 0; t < taps; ++t) {
+    const uint8_t *b = in + tapOffset[t];
+    for (int64_t c = 0; c < c1; ++c, b += planeBytes, l += 4 * M0) {
+      __m512i r = _mm512_loadu_si512(b);
+      for (int m = 0; m < M0; ++m) {
+        int32_t w;
+        std::memcpy(&w, l + 4 * m, 4);
+        acc[m] = _mm512_dpbusd_epi32(acc[m], r, _mm512_set1_epi32(w));
+      }
+    }
+  }
+  for (int m = 0; m < M0; ++m)
+    _mm512_storeu_si512(out + 16 * m, acc[m]);
+}
+
+/// Input rows [row0, row0 + rows) of all channels as NCHW4c:
+/// dst[c1][r][w][c0] = x[4*c1 + c0][row0 + r][w]. Full 64-byte tiles are
+/// stored past a row's end (into the next row, rewritten next, or the
+/// buffer's slack).
+void toNchw4c(const uint8_t *x, const ConvGeom &g, int64_t row0, int64_t rows,
+              uint8_t *dst) {
+  const int64_t plane = g.h * g.w;
+  for (int64_t c1 = 0; c1 < g.c / 4; ++c1)
+    for (int64_t r = 0; r < rows; ++r) {
+      const uint8_t *s = x + 4 * c1 * plane + (row0 + r) * g.w;
+      uint8_t *d = dst + ((c1 * rows + r) * g.w) * 4;
+      for (int64_t w0 = 0; w0 < g.w; w0 += 64) {
+        __mmask64 mask = rangeMask64(0, g.w - w0);
+        __m512i a[4], tiles[4];
+        for (int j = 0; j < 4; ++j)
+          a[j] = _mm512_maskz_loadu_epi8(mask, s + j * plane + w0);
+        interleave4x64(a[0], a[1], a[2], a[3], tiles);
+        int count =
+            static_cast<int>(std::min<int64_t>(4, (g.w - w0 + 15) / 16));
+        storeTiles(tiles, count, d + w0 * 4, 64);
+      }
+    }
+}
+
+} // namespace
+
+void convDirectS8U8S32(const int8_t *lhs, int64_t lhsStride0, int64_t m1,
+                       int m0, const uint8_t *x, const ConvGeom &g,
+                       int64_t pBegin, int64_t pEnd, int32_t *out,
+                       int64_t outStride0, uint32_t flags) {
+  const bool accumulate = flags & QRT_UKERNEL_FLAG_ACCUMULATE;
+  const int64_t c1 = g.c / 4, tilesPerRow = g.ow / 16;
+  const int64_t t0 = pBegin / 16, t1 = (pEnd + 15) / 16;
+  const int64_t ohFirst = t0 / tilesPerRow, ohLast = (t1 - 1) / tilesPerRow;
+  // Output rows per chunk: their input rows, all channels, in ~192 KiB.
+  const int64_t rowBytes = g.w * g.c;
+  const int64_t halo = int64_t(g.kh - 1) * g.dh;
+  int64_t chunk = std::max<int64_t>(
+      1, ((192 << 10) / std::max<int64_t>(rowBytes, 1) - halo - 1) / g.sh + 1);
+  thread_local std::vector<uint8_t> scratch;
+  const int taps = g.kh * g.kw;
+  std::vector<int64_t> tapOffset(taps);
+  for (int64_t oh0 = ohFirst; oh0 <= ohLast; oh0 += chunk) {
+    int64_t oh1 = std::min(ohLast + 1, oh0 + chunk);
+    int64_t rows = (oh1 - 1 - oh0) * g.sh + halo + 1;
+    size_t bytes = size_t(rows * rowBytes) + 256;
+    if (scratch.size() < bytes)
+      scratch.resize(bytes);
+    toNchw4c(x, g, oh0 * g.sh, rows, scratch.data());
+    const int64_t planeBytes = rows * g.w * 4;
+    for (int kh = 0; kh < g.kh; ++kh)
+      for (int kw = 0; kw < g.kw; ++kw)
+        tapOffset[kh * g.kw + kw] =
+            (int64_t(kh) * g.dh * g.w + int64_t(kw) * g.dw) * 4;
+    for (int64_t oh = oh0; oh < oh1; ++oh)
+      for (int64_t tw = 0; tw < tilesPerRow; ++tw) {
+        int64_t t = oh * tilesPerRow + tw;
+        if (t < t0 || t >= t1)
+          continue;
+        const uint8_t *in =
+            scratch.data() + ((oh - oh0) * g.sh * g.w + 16 * tw) * 4;
+        for (int64_t i = 0; i < m1; ++i) {
+          int32_t *o = out + i * outStride0 + (t - t0) * m0 * 16;
+          if (m0 == 16)
+            directTile<16>(lhs + i * lhsStride0, in, planeBytes,
+                           tapOffset.data(), taps, c1, o, accumulate);
+          else
+            directTile<8>(lhs + i * lhsStride0, in, planeBytes,
+                          tapOffset.data(), taps, c1, o, accumulate);
+        }
+      }
   }
 }
 

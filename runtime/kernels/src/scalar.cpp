@@ -307,6 +307,35 @@ void packIm2colU8(const uint8_t *x, const ConvGeom &g, uint8_t zp,
   packIm2col<uint8_t, 4>(x, g, zp, pBegin, pEnd, dst, dstStride0);
 }
 
+void convDirectS8U8S32(const int8_t *lhs, int64_t lhsStride0, int64_t m1,
+                       int m0, const uint8_t *x, const ConvGeom &g,
+                       int64_t pBegin, int64_t pEnd, int32_t *out,
+                       int64_t outStride0, uint32_t flags) {
+  const int64_t c1 = g.c / 4, k1 = g.kh * g.kw * c1;
+  const int64_t tiles = (pEnd - pBegin + 15) / 16;
+  for (int64_t i = 0; i < m1; ++i)
+    for (int64_t t = 0; t < tiles; ++t)
+      for (int m = 0; m < m0; ++m)
+        for (int n = 0; n < 16; ++n) {
+          int64_t p = pBegin + 16 * t + n;
+          int32_t *o = out + i * outStride0 + (t * m0 + m) * 16 + n;
+          if (p >= pEnd)
+            continue;
+          int64_t oh = p / g.ow, ow = p % g.ow;
+          uint32_t acc = flags & QRT_UKERNEL_FLAG_ACCUMULATE ? *o : 0;
+          for (int64_t k = 0; k < k1 * 4; ++k) {
+            int64_t tap = k / g.c, c = k % g.c;
+            int kh = static_cast<int>(tap / g.kw),
+                kw = static_cast<int>(tap % g.kw);
+            uint8_t v =
+                x[(c * g.h + oh * g.sh + kh * g.dh) * g.w + ow + kw * g.dw];
+            int8_t w = lhs[i * lhsStride0 + ((k / 4) * m0 + m) * 4 + k % 4];
+            acc += static_cast<uint32_t>(int32_t(v) * int32_t(w));
+          }
+          *o = static_cast<int32_t>(acc);
+        }
+}
+
 void packIm2colF32(const float *x, const ConvGeom &g, float padValue,
                    int64_t pBegin, int64_t pEnd, float *dst,
                    int64_t dstStride0) {

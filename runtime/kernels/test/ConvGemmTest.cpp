@@ -601,3 +601,84 @@ TEST(ConvIm2colS8U8, FusedEqualsPackThenGemm) {
                                               16, out, 256, 0),
             QRT_UKERNEL_INVALID_ARGUMENT);
 }
+
+/// The direct (implicit GEMM) convolution against the fused im2col kernel
+/// on the same padded input and weights (packed taps-outer for the first,
+/// im2col order for the second): identical accumulators, for the scalar
+/// and AVX-512 implementations, strides 1-2 in height, dilations, row tiles
+/// of 8 and 16, chunks of several output rows, pixel sub-ranges.
+TEST(ConvDirectS8U8, EqualsIm2colGemm) {
+  struct Case {
+    int64_t c, h, w;
+    int kh, kw, sh, dh, dw;
+    int64_t cout;
+    int m0;
+    int64_t pBegin, pEnd; // -1: all
+  };
+  const Case cases[] = {{96, 42, 34, 3, 3, 1, 1, 1, 24, 8, -1, -1},
+                        {8, 11, 18, 3, 3, 1, 1, 1, 16, 16, 32, 96},
+                        {4, 20, 37, 3, 5, 2, 2, 1, 8, 8, -1, -1},
+                        {16, 9, 16, 1, 1, 1, 1, 1, 32, 16, 16, 144}};
+  unsigned seed = 40;
+  for (const Case &cs : cases)
+    for (const std::string &impl : implementationsAndPublic())
+      for (uint32_t flags : {0u, uint32_t(QRT_UKERNEL_FLAG_ACCUMULATE)}) {
+        int64_t oh = (cs.h - (cs.kh - 1) * cs.dh - 1) / cs.sh + 1;
+        int64_t ow = (cs.w - (cs.kw - 1) * cs.dw) / 16 * 16;
+        int64_t taps = cs.kh * cs.kw, k = cs.c * taps, k1 = k / 4;
+        int64_t m1 = ceilDiv(cs.cout, cs.m0);
+        int64_t pb = cs.pBegin < 0 ? 0 : cs.pBegin;
+        int64_t pe = cs.pEnd < 0 ? oh * ow : cs.pEnd;
+        int64_t n1 = ceilDiv(pe - pb, 16);
+        auto x = randomInts<uint8_t>(cs.c * cs.h * cs.w, 0, 255, seed++);
+        auto w = randomInts<int8_t>(cs.cout * k, -127, 127, seed++);
+        // im2col order k = (c, kh, kw); taps outer k = (kh, kw, c).
+        std::vector<int8_t> wTaps(cs.cout * k);
+        for (int64_t o = 0; o < cs.cout; ++o)
+          for (int64_t c = 0; c < cs.c; ++c)
+            for (int64_t t = 0; t < taps; ++t)
+              wTaps[o * k + t * cs.c + c] = w[o * k + c * taps + t];
+        std::vector<int8_t> lhs(m1 * k1 * cs.m0 * 4),
+            lhsTaps(m1 * k1 * cs.m0 * 4);
+        ASSERT_EQ(qrt_ukernel_pack_x8(w.data(), k, cs.cout, k, lhs.data(),
+                                      k1 * cs.m0 * 4, cs.m0, 4, 0),
+                  QRT_UKERNEL_OK);
+        ASSERT_EQ(qrt_ukernel_pack_x8(wTaps.data(), k, cs.cout, k,
+                                      lhsTaps.data(), k1 * cs.m0 * 4, cs.m0, 4,
+                                      0),
+                  QRT_UKERNEL_OK);
+        auto init = randomInts<int32_t>(m1 * n1 * cs.m0 * 16, -99, 99, seed++);
+        std::vector<int32_t> want = init, got = init;
+        ASSERT_EQ(qrt_ukernel_conv2d_im2col_s8u8s32(
+                      lhs.data(), k1 * cs.m0 * 4, m1, k1, cs.m0, x.data(), cs.c,
+                      cs.h, cs.w, cs.kh, cs.kw, oh, ow, cs.sh, 1, cs.dh, cs.dw,
+                      0, 0, 0, pb, pe, want.data(), n1 * cs.m0 * 16, flags),
+                  QRT_UKERNEL_OK);
+        ConvGeom g{cs.c,  cs.h, cs.w,  oh,    ow, cs.kh, cs.kw,
+                   cs.sh, 1,    cs.dh, cs.dw, 0,  0};
+        if (impl == "scalar")
+          scalar::convDirectS8U8S32(lhsTaps.data(), k1 * cs.m0 * 4, m1, cs.m0,
+                                    x.data(), g, pb, pe, got.data(),
+                                    n1 * cs.m0 * 16, flags);
+        else if (impl == "avx512")
+          avx512::convDirectS8U8S32(lhsTaps.data(), k1 * cs.m0 * 4, m1, cs.m0,
+                                    x.data(), g, pb, pe, got.data(),
+                                    n1 * cs.m0 * 16, flags);
+        else
+          ASSERT_EQ(qrt_ukernel_conv2d_direct_s8u8s32(
+                        lhsTaps.data(), k1 * cs.m0 * 4, m1, cs.m0, x.data(),
+                        cs.c, cs.h, cs.w, cs.kh, cs.kw, oh, ow, cs.sh, cs.dh,
+                        cs.dw, pb, pe, got.data(), n1 * cs.m0 * 16, flags),
+                    QRT_UKERNEL_OK);
+        ASSERT_EQ(want, got) << impl << " c=" << cs.c << " k=" << cs.kh << "x"
+                             << cs.kw << " flags=" << flags;
+      }
+  // OW must be a multiple of 16, C of 4.
+  int8_t lhs[64] = {};
+  uint8_t x[64] = {};
+  int32_t out[256] = {};
+  EXPECT_EQ(qrt_ukernel_conv2d_direct_s8u8s32(lhs, 16, 1, 16, x, 4, 4, 4, 1, 1,
+                                              4, 4, 1, 1, 1, 0, 16, out, 256,
+                                              0),
+            QRT_UKERNEL_INVALID_ARGUMENT);
+}

@@ -112,6 +112,31 @@ func.func @conv_tile(%w: memref<1x9x16x4xi8>, %x: memref<1x4x17x17xi8>, %acc: me
 // -----
 
 #lhs = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3, d5)>
+#direct = affine_map<(d0, d1, d2, d3, d4, d5) -> (0, d5 mod 4, d1 + d4 floordiv 16 + (d2 + d5 floordiv 4) floordiv 3, d4 mod 16 + (d2 + d5 floordiv 4) mod 3)>
+#out = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>
+
+// The implicit-GEMM form: geometry without padding or stride in width,
+// pixels [16 * %i, 16 * %i + 64).
+// CHECK:       func.func private @qrt_ukernel_conv2d_direct_s8u8s32(!llvm.ptr, i64, i64, i32, !llvm.ptr, i64, i64, i64, i32, i32, i64, i64, i32, i32, i32, i64, i64, !llvm.ptr, i64, i32) -> i32
+// CHECK-LABEL: func.func @conv_direct_tile(
+// CHECK:         call @qrt_ukernel_conv2d_direct_s8u8s32(%{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %c8_i32, %{{[^,]*}}, %c4_i64, %c18_i64, %c18_i64{{[^,]*}}, %c3_i32, %c3_i32{{[^,]*}}, %c16_i64, %c16_i64{{[^,]*}}, %c1_i32{{[^,]*}}, %c1_i32{{[^,]*}}, %c1_i32{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}})
+// CHECK-NOT:     linalg.generic
+func.func @conv_direct_tile(%w: memref<1x9x8x4xi8>, %x: memref<1x4x18x18xi8>, %acc: memref<1x16x8x16xi32>, %i: index) {
+  %at = memref.subview %acc[0, %i, 0, 0] [1, 4, 8, 16] [1, 1, 1, 1] : memref<1x16x8x16xi32> to memref<1x4x8x16xi32, strided<[2048, 128, 16, 1], offset: ?>>
+  linalg.generic {indexing_maps = [#lhs, #direct, #out], iterator_types = ["parallel", "parallel", "reduction", "parallel", "parallel", "reduction"]} ins(%w, %x : memref<1x9x8x4xi8>, memref<1x4x18x18xi8>) outs(%at : memref<1x4x8x16xi32, strided<[2048, 128, 16, 1], offset: ?>>) attrs = {qc.conv_geometry = array<i64: 4, 18, 18, 3, 3, 16, 16, 1, 1, 1, 1>, qc.ukernel = "conv2d_direct_s8u8s32"} {
+  ^bb0(%a: i8, %b: i8, %o: i32):
+    %ae = arith.extsi %a : i8 to i32
+    %be = arith.extui %b : i8 to i32
+    %m = arith.muli %ae, %be : i32
+    %s = arith.addi %o, %m : i32
+    linalg.yield %s : i32
+  }
+  return
+}
+
+// -----
+
+#lhs = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3, d5)>
 #im2col = affine_map<(d0, d1, d2, d3, d4, d5) -> (0, (d2 * 4 + d5) floordiv 9, (d1 * 2 + d4 floordiv 8) * 2 + ((d2 * 4 + d5) mod 9) floordiv 3, (d4 mod 8) * 2 + (d2 * 4 + d5) mod 3)>
 #out = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>
 

@@ -152,7 +152,7 @@ def QCTileAndDistribute : Pass<"qc-cpu-tile-and-distribute", "func::FuncOp"> {
     parallel dimension, so that after bufferization
     (`scf-forall-to-parallel`, `qc-outline-parallel-loops`) each tile is a
     task on the runtime's thread pool. Microkernel GEMMs (`qc.ukernel =
-    "mmt4d_*"`, `"conv2d_im2col_s8u8s32"`) are split along the larger of
+    "mmt4d_*"`, `"conv2d_*"`) are split along the larger of
     their M1/N1 tile dimensions, depthwise convolutions
     (`"dwconv2d_acc_f32"`) along channels (both keep `qc.conv_geometry`);
     other generics along their outermost parallel dimension with more than
@@ -283,7 +283,10 @@ def QCLowerToUkernels : Pass<"qc-cpu-lower-to-ukernels", "ModuleOp"> {
     `qc.conv_geometry` = [C, Hp, Wp, KH, KW, OH, OW, sh, sw, dh, dw]) becomes
     a call of `qrt_ukernel_conv2d_im2col_s8u8s32` for the pixel tiles of its
     output view (the view's offset gives the first pixel), which packs the
-    columns chunk by chunk in L2; one tagged `"dwconv2d_acc_f32"` (a
+    columns chunk by chunk in L2, and one tagged `"conv2d_direct_s8u8s32"`
+    (the same with the weights' taps outer, for stride 1 in width and
+    output rows of 16 pixels) a call of `qrt_ukernel_conv2d_direct_s8u8s32`
+    (implicit GEMM, no im2col); one tagged `"dwconv2d_acc_f32"` (a
     depthwise convolution on its padded input, accumulating into its
     output) a call of `qrt_ukernel_dwconv2d_acc_f32` for the channels of its
     view. If an input is not dense, the generic stays. Without

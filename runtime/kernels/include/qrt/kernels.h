@@ -192,6 +192,26 @@ int qrt_ukernel_conv2d_im2col_s8u8s32(
     int32_t zero_point, int64_t p_begin, int64_t p_end, int32_t *out,
     int64_t out_stride0, uint32_t flags);
 
+/* A convolution's s8 x u8 GEMM without im2col, for stride_w == 1,
+ * OW % 16 == 0 and C % 4 == 0 (implicit GEMM): 16 consecutive pixels of an
+ * output row read 16 consecutive input columns for every tap, so the input
+ * rows a chunk of output rows needs are interleaved four channels per pixel
+ * (NCHW4c, in an L2-sized per-thread scratch buffer) once, and each tap's
+ * RHS tile is one 64-byte load from it. The weights are packed with the
+ * taps outer: k = (kh*KW + kw)*C + c, LHS [M1][K1][M0][4] with
+ * K1 = KH*KW*C/4, M0 8 or 16. x: the already padded input [C][H][W] (no
+ * padding here), with (OH-1)*stride_h + (KH-1)*dilation_h < H and
+ * OW - 1 + (KW-1)*dilation_w < W. Pixels [p_begin, p_end), both multiples
+ * of 16 (or p_end = OH*OW); out, out_stride0 and flags as
+ * qrt_ukernel_conv2d_im2col_s8u8s32: the same accumulators as that kernel
+ * with the weights in im2col order. */
+int qrt_ukernel_conv2d_direct_s8u8s32(
+    const int8_t *lhs, int64_t lhs_stride0, int64_t M1, int32_t M0,
+    const uint8_t *x, int64_t C, int64_t H, int64_t W, int32_t KH, int32_t KW,
+    int64_t OH, int64_t OW, int32_t stride_h, int32_t dilation_h,
+    int32_t dilation_w, int64_t p_begin, int64_t p_end, int32_t *out,
+    int64_t out_stride0, uint32_t flags);
+
 /* The same for f32 (the RHS of qrt_ukernel_mmt4d_f32): [N1][K][16], padding
  * value pad_value (normally 0), columns p >= p_end 0; dense dst_stride0 =
  * K*16. N0, K0 must be 16, 1. */
