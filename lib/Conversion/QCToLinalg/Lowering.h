@@ -75,6 +75,9 @@ void populateQuantPatterns(const TypeConverter &converter,
 /// CPU data tiling of contractions (higher benefit than the generic forms).
 void populateDataTilingPatterns(const TypeConverter &converter,
                                 RewritePatternSet &patterns);
+/// The W8A8 part of populateDataTilingPatterns (QuantizedDataTiling.cpp).
+void populateQuantizedDataTilingPatterns(const TypeConverter &converter,
+                                         RewritePatternSet &patterns);
 
 /// The f32 values of a constant weight: an f32 constant, or the
 /// dequantization of a quantized constant (qc.dequantize(quant.scast(

@@ -1,0 +1,69 @@
+//===- DataTiling.h - helpers of the data-tiled lowerings -------*- C++ -*-===//
+//
+// Shared by the f32 (DataTiling.cpp) and W8A8 (QuantizedDataTiling.cpp)
+// contractions lowered to packed GEMMs in linalg.mmt4d's layout.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_CONVERSION_QCTOLINALG_DATATILING_H
+#define QUANTC_CONVERSION_QCTOLINALG_DATATILING_H
+
+#include "Lowering.h"
+
+#include "quantc/Support/Constants.h"
+
+namespace mlir::qc::lowering::tiling {
+
+static constexpr int64_t kTile = 16; // M0 = N0 of the microkernels
+
+/// Packs a constant row-major [rows][K] matrix (or [K][rows] when
+/// `transposed`) into [ceil(rows/r0)][ceil(K/k0)][r0][k0], zero-padded.
+/// `T` is float (f32 tiles) or int8_t (s8 tiles).
+template <typename T, typename Src>
+inline Value packConstantRows(OpBuilder &b, Location loc, ArrayRef<Src> data,
+                              int64_t rows, int64_t k, bool transposed,
+                              int64_t k0, Type elem, StringRef name,
+                              int64_t r0 = kTile) {
+  int64_t r1 = (rows + r0 - 1) / r0, k1 = (k + k0 - 1) / k0;
+  std::vector<T> packed(r1 * k1 * r0 * k0, T(0));
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t kk = 0; kk < k; ++kk)
+      packed[(((r / r0) * k1 + kk / k0) * r0 + r % r0) * k0 + kk % k0] =
+          (T)(transposed ? data[kk * rows + r] : data[r * k + kk]);
+  auto type = RankedTensorType::get({r1, k1, r0, k0}, elem);
+  ArrayRef<char> bytes(reinterpret_cast<const char *>(packed.data()),
+                       packed.size() * sizeof(T));
+  return arith::ConstantOp::create(b, loc, makeRawResource(type, name, bytes));
+}
+
+/// Packs a tensor into [ceil(rows/16)][ceil(K/k0)][16][k0] at run time.
+/// `src` is [rows][K] (`transposed` = false) or [K][rows] (true); partial
+/// tiles read `padValue` from a padded copy.
+Value packRows(OpBuilder &b, Location loc, Value src, bool transposed,
+               int64_t k0, Value padValue);
+
+/// The element types of a microkernel GEMM.
+enum class Mmt4dKind {
+  F32,  // f32 x f32 -> f32
+  U8S8, // u8 LHS (activations) x s8 RHS (weights) -> i32
+  S8U8, // s8 LHS (weights) x u8 RHS (activations) -> i32
+};
+
+/// OUT[M1][N1][M0][16] = sum LHS[M1][K1][M0][k0] * RHS[N1][K1][16][k0], a
+/// generic in linalg.mmt4d's layout tagged for the microkernel of `kind`
+/// (integer kinds zero-extend the u8 operand, sign-extend the s8 one and
+/// accumulate in i32). With `rhsMap` the RHS is read through that map of
+/// the loops (m1, n1, k1, m0, n0, k0) instead (e.g. an im2col view of an
+/// image), and `n1` gives N1.
+linalg::GenericOp buildMmt4d(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                             Mmt4dKind kind, AffineMap rhsMap = {},
+                             int64_t n1 = -1);
+
+/// The indexing map reading OUT[M1][N1][16][16] at (r, c) of the unpacked
+/// [rows][cols] matrix, or at (c, r) when `transposed` (the GEMM computed
+/// the transpose of the wanted [rows][cols] result).
+AffineMap unpackMap(MLIRContext *ctx, bool transposed);
+
+} // namespace mlir::qc::lowering::tiling
+
+#endif // QUANTC_CONVERSION_QCTOLINALG_DATATILING_H
