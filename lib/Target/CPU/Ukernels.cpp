@@ -98,15 +98,15 @@ static func::FuncOp declare(OpBuilder &b, ModuleOp module, StringRef name,
   return decl;
 }
 
-/// Walks `v` up through memref.subview ops to the view of shape `shape`,
-/// adding up the subviews' offsets along dimension `dim` (as an index value
-/// in `offset`). Fails on a non-unit stride along `dim` or when no such
-/// view exists.
-static FailureOr<Value> viewOfShape(OpBuilder &b, Location loc, Value v,
-                                    ArrayRef<int64_t> shape, Value &offset,
-                                    unsigned dim = 0) {
+/// Walks `v` up through memref.subview ops to the first view for which
+/// `isWhole` holds, adding up the subviews' offsets along dimension `dim`
+/// (as an index value in `offset`). Fails on a non-unit stride along `dim`
+/// or when no such view exists.
+static FailureOr<Value> wholeView(OpBuilder &b, Location loc, Value v,
+                                  function_ref<bool(MemRefType)> isWhole,
+                                  unsigned dim, Value &offset) {
   offset = arith::ConstantIndexOp::create(b, loc, 0);
-  while (cast<MemRefType>(v.getType()).getShape() != shape) {
+  while (!isWhole(cast<MemRefType>(v.getType()))) {
     auto sv = v.getDefiningOp<memref::SubViewOp>();
     if (!sv || !isConstantIntValue(sv.getMixedStrides()[dim], 1))
       return failure();
@@ -116,6 +116,31 @@ static FailureOr<Value> viewOfShape(OpBuilder &b, Location loc, Value v,
     v = sv.getSource();
   }
   return v;
+}
+
+/// The view of shape `shape` that `v` is a subview of (offset along
+/// dimension 0 in `offset0`), if its layout is row-major dense (strides of
+/// unit dimensions do not matter), else failure.
+static FailureOr<Value> denseViewOfShape(OpBuilder &b, Location loc, Value v,
+                                         ArrayRef<int64_t> shape,
+                                         Value &offset0) {
+  FailureOr<Value> root = wholeView(
+      b, loc, v, [&](MemRefType t) { return t.getShape() == shape; }, 0,
+      offset0);
+  if (failed(root))
+    return failure();
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(cast<MemRefType>(root->getType())
+                 .getStridesAndOffset(strides, offset)))
+    return failure();
+  int64_t expect = 1;
+  for (int64_t i = shape.size() - 1; i >= 0; --i) {
+    if (shape[i] != 1 && strides[i] != expect)
+      return failure();
+    expect *= shape[i];
+  }
+  return root;
 }
 
 /// Constants and conversions for building microkernel arguments.
@@ -151,28 +176,16 @@ static bool lowerConvGemm(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
   auto lt = cast<MemRefType>(lhs.getType());
   Value unused, n1Offset;
   FailureOr<Value> x =
-      viewOfShape(b, loc, op.getDpsInputs()[1], {1, g[0], h, w}, unused);
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(x) ||
-      failed(cast<MemRefType>(x->getType())
-                 .getStridesAndOffset(strides, offset)) ||
-      strides[1] != h * w || strides[2] != w || strides[3] != 1)
-    return false;
+      denseViewOfShape(b, loc, op.getDpsInputs()[1], {1, g[0], h, w}, unused);
   // The first pixel tile of this view: the offsets along N1 of the
   // subviews between it and the view spanning all pixel tiles (one per 16
   // pixels). A task split along M1 spans them all.
   int64_t n1 = g[5] * g[6] / 16;
-  n1Offset = arith::ConstantIndexOp::create(b, loc, 0);
-  for (Value v = out; cast<MemRefType>(v.getType()).getDimSize(1) != n1;) {
-    auto sv = v.getDefiningOp<memref::SubViewOp>();
-    if (!sv || !isConstantIntValue(sv.getMixedStrides()[1], 1))
-      return false;
-    n1Offset = arith::AddIOp::create(
-        b, loc, n1Offset,
-        getValueOrCreateConstantIndexOp(b, loc, sv.getMixedOffsets()[1]));
-    v = sv.getSource();
-  }
+  if (failed(x) ||
+      failed(wholeView(
+          b, loc, out, [&](MemRefType t) { return t.getDimSize(1) == n1; }, 1,
+          n1Offset)))
+    return false;
   MLIRContext *ctx = b.getContext();
   Type ptr = LLVM::LLVMPointerType::get(ctx), i64 = b.getI64Type(),
        i32 = b.getI32Type();
@@ -210,28 +223,6 @@ static bool lowerConvGemm(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
   func::CallOp::create(b, loc, decl, args);
   op.erase();
   return true;
-}
-
-/// The dense (row-major) view of shape `shape` that `v` is a subview of,
-/// or failure.
-static FailureOr<Value> denseViewOfShape(OpBuilder &b, Location loc, Value v,
-                                         ArrayRef<int64_t> shape,
-                                         Value &offset0) {
-  FailureOr<Value> root = viewOfShape(b, loc, v, shape, offset0);
-  if (failed(root))
-    return failure();
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(cast<MemRefType>(root->getType())
-                 .getStridesAndOffset(strides, offset)))
-    return failure();
-  int64_t expect = 1;
-  for (int64_t i = shape.size() - 1; i >= 0; --i) {
-    if (strides[i] != expect)
-      return failure();
-    expect *= shape[i];
-  }
-  return root;
 }
 
 /// qrt_ukernel_dwconv2d_acc_f32 for a tagged depthwise generic on a tile of
