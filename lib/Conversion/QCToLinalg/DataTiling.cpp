@@ -155,6 +155,33 @@ static Value unpack(OpBuilder &b, Location loc, Value c, int64_t rows,
   return createReshape(b, loc, out, RankedTensorType::get({rows, cols}, f32));
 }
 
+Value tiling::buildIm2col(OpBuilder &b, Location loc, Value xp, int64_t kh,
+                          int64_t kw, int64_t oh, int64_t ow,
+                          const WindowParams &wp) {
+  MLIRContext *ctx = b.getContext();
+  auto xt = cast<RankedTensorType>(xp.getType());
+  int64_t c = xt.getDimSize(1);
+  Type elem = xt.getElementType();
+  auto colType = RankedTensorType::get({c, kh, kw, oh, ow}, elem);
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  AffineMap in = AffineMap::get(5, 0,
+                                {getAffineConstantExpr(0, ctx), d(0),
+                                 d(3) * wp.strides[0] + d(1) * wp.dilations[0],
+                                 d(4) * wp.strides[1] + d(2) * wp.dilations[1]},
+                                ctx);
+  SmallVector<AffineMap> maps = {in, AffineMap::getMultiDimIdentityMap(5, ctx)};
+  SmallVector<utils::IteratorType> iters(5, utils::IteratorType::parallel);
+  Value col5 = linalg::GenericOp::create(
+                   b, loc, TypeRange{colType}, ValueRange{xp},
+                   ValueRange{createEmpty(b, loc, colType)}, maps, iters,
+                   [](OpBuilder &nb, Location l, ValueRange a) {
+                     linalg::YieldOp::create(nb, l, a[0]);
+                   })
+                   .getResult(0);
+  return createReshape(b, loc, col5,
+                       RankedTensorType::get({c * kh * kw, oh * ow}, elem));
+}
+
 /// Weight-only recipes (W4A16) run on the f32 microkernels with their
 /// weights dequantized at compile time.
 std::optional<std::vector<float>> mlir::qc::lowering::constantWeights(Value w) {
@@ -229,7 +256,6 @@ struct DataTiledConv : OpConversionPattern<ConvOp> {
     if (!w)
       return failure();
     Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
     WindowParams wp;
     if (failed(getWindowParams(loc, op.getOperationName(), 2, op.getStrides(),
                                op.getPads(), op.getDilations(), wp)))
@@ -256,27 +282,7 @@ struct DataTiledConv : OpConversionPattern<ConvOp> {
                           {0, 0, wp.padsBegin[0], wp.padsBegin[1]},
                           {0, 0, wp.padsEnd[0], wp.padsEnd[1]},
                           createScalar(rewriter, loc, f32, 0));
-      auto colType = RankedTensorType::get({c, kh, kw, oh, ow}, f32);
-      auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-      AffineMap in =
-          AffineMap::get(5, 0,
-                         {getAffineConstantExpr(0, ctx), d(0),
-                          d(3) * wp.strides[0] + d(1) * wp.dilations[0],
-                          d(4) * wp.strides[1] + d(2) * wp.dilations[1]},
-                         ctx);
-      SmallVector<AffineMap> maps = {in,
-                                     AffineMap::getMultiDimIdentityMap(5, ctx)};
-      SmallVector<utils::IteratorType> iters(5, utils::IteratorType::parallel);
-      Value col5 =
-          linalg::GenericOp::create(
-              rewriter, loc, TypeRange{colType}, ValueRange{x},
-              ValueRange{createEmpty(rewriter, loc, colType)}, maps, iters,
-              [](OpBuilder &nb, Location l, ValueRange a) {
-                linalg::YieldOp::create(nb, l, a[0]);
-              })
-              .getResult(0);
-      col = createReshape(rewriter, loc, col5,
-                          RankedTensorType::get({k, p}, f32));
+      col = buildIm2col(rewriter, loc, x, kh, kw, oh, ow, wp);
     }
     Value lhs = packConstantRows<float>(rewriter, loc, ArrayRef<float>(*w),
                                         cout, k, /*transposed=*/false, 1, f32,

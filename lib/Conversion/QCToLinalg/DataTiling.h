@@ -10,6 +10,7 @@
 
 #include "Lowering.h"
 
+#include "qc/QCShapeUtils.h"
 #include "quantc/Support/Constants.h"
 
 namespace mlir::qc::lowering::tiling {
@@ -58,6 +59,12 @@ enum class Mmt4dKind {
 linalg::GenericOp buildMmt4d(OpBuilder &b, Location loc, Value lhs, Value rhs,
                              Mmt4dKind kind, AffineMap rhsMap = {},
                              int64_t n1 = -1);
+
+/// The im2col matrix Col[K][P] of a (padded) NCHW input xp[1][C][Hp][Wp],
+/// K = C*KH*KW with k = (c, kh, kw), P = OH*OW: a copy generic over
+/// [C][KH][KW][OH][OW] reshaped to [K][P].
+Value buildIm2col(OpBuilder &b, Location loc, Value xp, int64_t kh, int64_t kw,
+                  int64_t oh, int64_t ow, const WindowParams &wp);
 
 /// The indexing map reading OUT[M1][N1][16][16] at (r, c) of the unpacked
 /// [rows][cols] matrix, or at (c, r) when `transposed` (the GEMM computed

@@ -221,7 +221,6 @@ struct QuantizedConv : OpConversionPattern<ConvOp> {
     if (!x || !w || !bias)
       return failure();
     Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
     WindowParams wp;
     if (failed(getWindowParams(loc, op.getOperationName(), 2, op.getStrides(),
                                op.getPads(), op.getDilations(), wp)))
@@ -284,28 +283,7 @@ struct QuantizedConv : OpConversionPattern<ConvOp> {
                        /*transposed=*/true, 4,
                        createScalar(rewriter, loc, i8, 0));
       } else {
-        auto colType = RankedTensorType::get({c, kh, kw, oh, ow}, i8);
-        auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-        AffineMap in =
-            AffineMap::get(5, 0,
-                           {getAffineConstantExpr(0, ctx), d(0),
-                            d(3) * wp.strides[0] + d(1) * wp.dilations[0],
-                            d(4) * wp.strides[1] + d(2) * wp.dilations[1]},
-                           ctx);
-        SmallVector<AffineMap> maps = {
-            in, AffineMap::getMultiDimIdentityMap(5, ctx)};
-        SmallVector<utils::IteratorType> iters(5,
-                                               utils::IteratorType::parallel);
-        Value col5 =
-            linalg::GenericOp::create(
-                rewriter, loc, TypeRange{colType}, ValueRange{xp},
-                ValueRange{createEmpty(rewriter, loc, colType)}, maps, iters,
-                [](OpBuilder &nb, Location l, ValueRange a) {
-                  linalg::YieldOp::create(nb, l, a[0]);
-                })
-                .getResult(0);
-        Value col = createReshape(rewriter, loc, col5,
-                                  RankedTensorType::get({k, p}, i8));
+        Value col = buildIm2col(rewriter, loc, xp, kh, kw, oh, ow, wp);
         rhs = packRows(rewriter, loc, col, /*transposed=*/true, 4,
                        createScalar(rewriter, loc, i8, 0));
       }
