@@ -30,6 +30,12 @@ static std::optional<int64_t> constantIndex(Value v) {
   return std::nullopt;
 }
 
+/// Elements of one step of a loop vectorized by qc-cpu-vectorize-loops.
+static int64_t vectorWidth(Operation *loop) {
+  auto width = loop->getAttrOfType<IntegerAttr>("qc.vector_width");
+  return width ? width.getInt() : 1;
+}
+
 /// Static trip count of every loop nested in `op` multiplied together (an
 /// estimate of the work of one iteration). Loops with bounds unknown at
 /// compile time (partial tiles) count as 64 iterations; a call inside (a
@@ -47,10 +53,12 @@ static int64_t innerWork(Operation *op) {
       return;
     if (auto f = dyn_cast<scf::ForOp>(nested))
       work *= trip(f.getLowerBound(), f.getUpperBound(), f.getStep());
-    else if (auto p = dyn_cast<scf::ParallelOp>(nested))
+    else if (auto p = dyn_cast<scf::ParallelOp>(nested)) {
       for (auto [l, u, s] :
            llvm::zip(p.getLowerBound(), p.getUpperBound(), p.getStep()))
         work *= trip(l, u, s);
+      work *= vectorWidth(p);
+    }
   });
   // A call (a microkernel on a whole tile) is a lot of work.
   bool calls = false;
@@ -121,7 +129,8 @@ struct QCOutlineParallelLoopsPass
       counts.push_back(std::max<int64_t>(0, (*u - *l + *s - 1) / *s));
       n *= counts.back();
     }
-    int64_t work = innerWork(loop);
+    // Work in scalar elements: a vectorized step counts its vector width.
+    int64_t work = innerWork(loop) * vectorWidth(loop);
     if (n < 2 || n * work < minWork)
       return success();
     // Only the leading dimensions that give enough tasks are linearized

@@ -73,6 +73,7 @@ void mlir::qc::buildCPUCodegenPipeline(OpPassManager &pm,
   // Loops, then LLVM.
   pm.addNestedPass<func::FuncOp>(createQCLowerLinalgToLoops());
   pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createQCVectorizeLoops());
   pm.addPass(createQCOutlineParallelLoops());
   pm.addPass(createQCApproximateMath());
   pm.addPass(createLowerAffinePass());
@@ -82,6 +83,7 @@ void mlir::qc::buildCPUCodegenPipeline(OpPassManager &pm,
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertVectorToLLVMPass());
   addHostToLLVMPasses(pm);
   pm.addPass(createQCLowerParallelCalls());
   pm.addPass(createCanonicalizerPass());

@@ -83,3 +83,34 @@ func.func @qc_model_entry(%x: memref<16xf32>, %ctx: !llvm.ptr, %arena: memref<65
   }
   return
 }
+
+// -----
+
+// A step of a loop vectorized by qc-cpu-vectorize-loops counts its vector
+// width in elements: 2 x 2 steps of 16 elements are 64 elements of work
+// (the task is created), while the same loop without the attribute is 4
+// iterations (it stays serial).
+// CHECK-LABEL: func.func @qc_model_entry(
+// CHECK:         call @qc_parallel_0(
+// CHECK:         scf.parallel
+// CHECK-NOT:     qc.vector_width
+// CHECK:       func.func private @qc_task_0(
+// CHECK:         vector.load
+func.func @qc_model_entry(%x: memref<2x32xf32>, %ctx: !llvm.ptr, %y: memref<2x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c16 = arith.constant 16 : index
+  %c32 = arith.constant 32 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c2, %c32) step (%c1, %c16) {
+    %a = vector.load %x[%i, %j] : memref<2x32xf32>, vector<16xf32>
+    vector.store %a, %y[%i, %j] : memref<2x32xf32>, vector<16xf32>
+    scf.reduce
+  } {qc.vector_width = 16 : i64}
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c2, %c32) step (%c1, %c16) {
+    %a = vector.load %x[%i, %j] : memref<2x32xf32>, vector<16xf32>
+    vector.store %a, %y[%i, %j] : memref<2x32xf32>, vector<16xf32>
+    scf.reduce
+  }
+  return
+}

@@ -244,6 +244,66 @@ def QCLowerLinalgToLoops : Pass<"qc-cpu-lower-linalg-to-loops", "func::FuncOp"> 
                            "::mlir::affine::AffineDialect"];
 }
 
+def QCVectorizeLoops : Pass<"qc-cpu-vectorize-loops"> {
+  let summary = "Vectorize the innermost dimension of innermost scf.parallel "
+                "loops with contiguous accesses";
+  let description = [{
+    The last dimension of every innermost `scf.parallel` (no loops inside)
+    steps by one vector of `W` elements when its body is a straight line of
+    `memref.load`/`memref.store` whose last index is that induction variable
+    and whose other indices do not depend on it (on memrefs with a unit
+    innermost stride), and elementwise-mappable ops (arith, math) on integer
+    and float scalars. Values that do not depend on the induction variable
+    stay scalar and are broadcast where a vector op uses them. `W` is
+    `vector-bits` divided by the widest element type in the body, at most
+    `max-width`. When the trip count is not a multiple of `W`, the loop's
+    outer dimensions become an enclosing `scf.parallel` holding the vector
+    loop and a scalar loop for the remaining iterations. A vectorized loop
+    carries `qc.vector_width = W`, which `qc-outline-parallel-loops` counts
+    as W iterations of work per step.
+
+    The parallel loop states that its iterations are independent, so no
+    alias analysis is needed; LLVM's vectorizers, given the scalar loops,
+    fully unroll short inner loops (the 16 columns of a GEMM tile) and then
+    vectorize the next loop out with gathers and scatters, or give up for
+    lack of runtime alias checks on the arena's views.
+
+    Before:
+    ```mlir
+    scf.parallel (%i, %j) = (%c0, %c0) to (%c8, %c100) step (%c1, %c1) {
+      %x = memref.load %in[%i, %j] : memref<8x100xi32>
+      %s = memref.load %scale[%i] : memref<8xf32>
+      %f = arith.sitofp %x : i32 to f32
+      %y = arith.mulf %f, %s : f32
+      memref.store %y, %out[%i, %j] : memref<8x100xf32>
+    }
+    ```
+    After:
+    ```mlir
+    scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+      scf.parallel (%j) = (%c0) to (%c96) step (%c16) {
+        %x = vector.load %in[%i, %j] : memref<8x100xi32>, vector<16xi32>
+        %s = memref.load %scale[%i] : memref<8xf32>
+        %f = arith.sitofp %x : vector<16xi32> to vector<16xf32>
+        %b = vector.broadcast %s : f32 to vector<16xf32>
+        %y = arith.mulf %f, %b : vector<16xf32>
+        vector.store %y, %out[%i, %j] : memref<8x100xf32>, vector<16xf32>
+      } {qc.vector_width = 16 : i64}
+      scf.parallel (%j) = (%c96) to (%c100) step (%c1) { ...scalar... }
+    }
+    ```
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
+           "Bits of one vector (the element count follows from the widest "
+           "element type in the loop body)">,
+    Option<"maxWidth", "max-width", "int64_t", /*default=*/"16",
+           "Most elements in one vector">,
+  ];
+  let dependentDialects = ["::mlir::vector::VectorDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def QCApproximateMath : Pass<"qc-cpu-approximate-math"> {
   let summary = "Replace transcendental math ops by vectorizable polynomials";
   let description = [{
