@@ -1,12 +1,14 @@
 //===- dwconv_avx512.cpp - AVX-512 depthwise convolutions -----------------===//
 //
-// dwconvAccF32 vectorizes along the output row: up to 64 outputs (four zmm
-// accumulators) of one row stay in registers across all KH x KW taps. A tap
-// reads 16 inputs per vector: contiguous for stride 1, the even lanes of two
-// loads (vpermt2ps) for stride 2, a gather otherwise; masked loads cover the
-// row's tail. Each product is rounded before it is added, in (kh, kw) order
-// (this file is compiled with -ffp-contract=off), which is bit-identical to
-// the scalar loop nest.
+// dwconvAccF32 vectorizes along the output row: a block of up to 8 zmm
+// accumulators (up to 64 outputs of one row, or 16 to 32 outputs of 2 to 8
+// rows when rows are short) stays in registers across all KH x KW taps. A
+// tap reads 16 inputs per vector: contiguous for stride 1, the even lanes of
+// two loads (vpermt2ps) for stride 2, a gather otherwise; masked loads cover
+// the row's tail. Each product is rounded before it is added, in (kh, kw)
+// order (this file is compiled with -ffp-contract=off), which is
+// bit-identical to the scalar loop nest. (A fused multiply-add measured no
+// faster here: the loop is bound by its loads and issue, not the FP ops.)
 //
 //===----------------------------------------------------------------------===//
 #include "kernels_impl.h"
@@ -16,6 +18,10 @@
 
 namespace qrt::kernels::avx512 {
 namespace {
+
+// The accumulator loops must be unrolled completely: accumulators indexed
+// by a loop counter live in memory, and each add then waits on a store.
+#define QRT_UNROLL _Pragma("GCC unroll 16")
 
 inline __mmask16 firstLanes(int64_t n) {
   return n >= 16  ? __mmask16(0xffff)
@@ -44,41 +50,97 @@ inline __m512 loadTap(const float *in, int sw, int64_t n, __mmask16 mask) {
   }
 }
 
+/// Adds the taps of output rows [oh0, oh0 + R) x columns [ow0, ow0 + 16 V)
+/// of channel `c` into `out`: R x V accumulators stay in registers across
+/// all taps. Several rows keep enough independent additions in flight when
+/// a row is short (one vector of 12 or 24 outputs would otherwise wait on
+/// its own add latency at every tap).
+template <int kStride, int R, int V>
+void dwconvTile(const float *x, const float *wc, float *out, const ConvGeom &g,
+                int64_t c, int64_t oh0, int64_t ow0) {
+  const int sw = g.sw;
+  __m512 acc[R][V];
+  __mmask16 mask[V];
+  int64_t left[V];
+  QRT_UNROLL
+  for (int v = 0; v < V; ++v) {
+    left[v] = g.ow - (ow0 + 16 * v);
+    mask[v] = firstLanes(left[v]);
+  }
+  QRT_UNROLL
+  for (int r = 0; r < R; ++r) {
+    const float *o = out + (c * g.oh + oh0 + r) * g.ow + ow0;
+    QRT_UNROLL
+    for (int v = 0; v < V; ++v)
+      acc[r][v] = _mm512_maskz_loadu_ps(mask[v], o + 16 * v);
+  }
+  const float *rows = x + (c * g.h + oh0 * g.sh) * g.w + ow0 * sw;
+  for (int kh = 0; kh < g.kh; ++kh) {
+    for (int kw = 0; kw < g.kw; ++kw) {
+      __m512 wt = _mm512_set1_ps(wc[kh * g.kw + kw]);
+      const float *tap = rows + int64_t(kh) * g.dh * g.w + int64_t(kw) * g.dw;
+      QRT_UNROLL
+      for (int r = 0; r < R; ++r) {
+        const float *in = tap + int64_t(r) * g.sh * g.w;
+        QRT_UNROLL
+        for (int v = 0; v < V; ++v) {
+          __m512 xv = loadTap<kStride>(in + 16 * v * sw, sw, left[v], mask[v]);
+          acc[r][v] = _mm512_add_ps(acc[r][v], _mm512_mul_ps(xv, wt));
+        }
+      }
+    }
+  }
+  QRT_UNROLL
+  for (int r = 0; r < R; ++r) {
+    float *o = out + (c * g.oh + oh0 + r) * g.ow + ow0;
+    QRT_UNROLL
+    for (int v = 0; v < V; ++v)
+      _mm512_mask_storeu_ps(o + 16 * v, mask[v], acc[r][v]);
+  }
+}
+
+/// Rows of one column block of V vectors, in blocks of up to 8 / V rows
+/// (at most 8 accumulators), then the remaining rows in halving blocks.
+template <int kStride, int V>
+void dwconvColumns(const float *x, const float *wc, float *out,
+                   const ConvGeom &g, int64_t c, int64_t ow0) {
+  constexpr int kRows = V == 1 ? 8 : V == 2 ? 4 : 2;
+  int64_t oh = 0;
+  for (; oh + kRows <= g.oh; oh += kRows)
+    dwconvTile<kStride, kRows, V>(x, wc, out, g, c, oh, ow0);
+  if constexpr (kRows >= 8)
+    if (oh + 4 <= g.oh) {
+      dwconvTile<kStride, 4, V>(x, wc, out, g, c, oh, ow0);
+      oh += 4;
+    }
+  if constexpr (kRows >= 4)
+    if (oh + 2 <= g.oh) {
+      dwconvTile<kStride, 2, V>(x, wc, out, g, c, oh, ow0);
+      oh += 2;
+    }
+  for (; oh < g.oh; ++oh)
+    dwconvTile<kStride, 1, V>(x, wc, out, g, c, oh, ow0);
+}
+
 template <int kStride>
 void dwconvAccRows(const float *x, const float *w, float *out,
                    const ConvGeom &g, int64_t cBegin, int64_t cEnd) {
-  constexpr int kVecs = 4;
-  const int sw = g.sw;
   for (int64_t c = cBegin; c < cEnd; ++c) {
     const float *wc = w + c * g.kh * g.kw;
-    for (int64_t oh = 0; oh < g.oh; ++oh) {
-      float *o = out + (c * g.oh + oh) * g.ow;
-      const float *rows = x + (c * g.h + oh * g.sh) * g.w;
-      for (int64_t ow0 = 0; ow0 < g.ow; ow0 += 16 * kVecs) {
-        __m512 acc[kVecs];
-        __mmask16 mask[kVecs];
-        int64_t left[kVecs];
-        for (int v = 0; v < kVecs; ++v) {
-          left[v] = g.ow - (ow0 + 16 * v);
-          mask[v] = firstLanes(left[v]);
-          acc[v] = _mm512_maskz_loadu_ps(mask[v], o + ow0 + 16 * v);
-        }
-        for (int kh = 0; kh < g.kh; ++kh) {
-          const float *row = rows + int64_t(kh) * g.dh * g.w;
-          for (int kw = 0; kw < g.kw; ++kw) {
-            __m512 wt = _mm512_set1_ps(wc[kh * g.kw + kw]);
-            const float *in = row + int64_t(kw) * g.dw + ow0 * sw;
-            for (int v = 0; v < kVecs; ++v) {
-              if (!mask[v])
-                continue;
-              __m512 xv =
-                  loadTap<kStride>(in + 16 * v * sw, sw, left[v], mask[v]);
-              acc[v] = _mm512_add_ps(acc[v], _mm512_mul_ps(xv, wt));
-            }
-          }
-        }
-        for (int v = 0; v < kVecs; ++v)
-          _mm512_mask_storeu_ps(o + ow0 + 16 * v, mask[v], acc[v]);
+    for (int64_t ow0 = 0; ow0 < g.ow; ow0 += 64) {
+      switch (std::min<int64_t>(4, (g.ow - ow0 + 15) / 16)) {
+      case 1:
+        dwconvColumns<kStride, 1>(x, wc, out, g, c, ow0);
+        break;
+      case 2:
+        dwconvColumns<kStride, 2>(x, wc, out, g, c, ow0);
+        break;
+      case 3:
+        dwconvColumns<kStride, 3>(x, wc, out, g, c, ow0);
+        break;
+      default:
+        dwconvColumns<kStride, 4>(x, wc, out, g, c, ow0);
+        break;
       }
     }
   }

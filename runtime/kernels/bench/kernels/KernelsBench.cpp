@@ -168,6 +168,27 @@ void BM_mmt4d_f32(benchmark::State &state) {
   });
 }
 
+/// Depthwise f32 (qrt_ukernel_dwconv2d_acc_f32) on a padded input: C, OH,
+/// OW, K (square), stride (sh = sw), all channels. Rate: 2 flops per tap
+/// (a multiply and an add, not fused), against the FMA peak (the same 32
+/// flops per cycle).
+void BM_dwconv_f32(benchmark::State &state) {
+  const int64_t c = state.range(0), oh = state.range(1), ow = state.range(2);
+  const int k = static_cast<int>(state.range(3));
+  const int sh = static_cast<int>(state.range(4));
+  const int sw = static_cast<int>(state.range(5));
+  const int64_t h = (oh - 1) * sh + k, w = (ow - 1) * sw + k;
+  AlignedBuffer<float> x(c * h * w), wt(c * k * k), out(c * oh * ow);
+  std::fill_n(x.get(), c * h * w, 0.5f);
+  std::fill_n(wt.get(), c * k * k, 0.25f);
+  std::fill_n(out.get(), c * oh * ow, 0.0f);
+  timed(state, 2.0 * c * oh * ow * k * k, peaks().fma, "GFLOPS", 1e-9, [&] {
+    qrt_ukernel_dwconv2d_acc_f32(x.get(), h, w, wt.get(), k, k, out.get(), oh,
+                                 ow, sh, sw, 1, 1, 0, c);
+    benchmark::DoNotOptimize(out.get());
+  });
+}
+
 //===--- int4 GEMV
 //---------------------------------------------------------===//
 
@@ -322,6 +343,17 @@ BENCHMARK(BM_mmt4d_f32)
     ->Args({1, 4096, 4096, 1})
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_dwconv_f32)
+    ->ArgNames({"C", "OH", "OW", "K", "sh", "sw"})
+    ->Args({200, 2, 96, 5, 1, 1})   // PP-OCR cls
+    ->Args({104, 2, 96, 5, 2, 1})   // PP-OCR cls
+    ->Args({24, 6, 96, 3, 2, 1})    // PP-OCR cls
+    ->Args({48, 160, 160, 3, 1, 1}) // PP-OCRv4 det
+    ->Args({96, 40, 40, 3, 1, 1})   // PP-OCRv4 det
+    ->Args({192, 20, 20, 3, 1, 1})  // PP-OCRv4 det
+    ->Args({96, 40, 40, 3, 2, 2})   // PP-OCRv4 det
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_gemv_w4)
     ->Apply(gemvShapes)
     ->UseManualTime()
