@@ -7,6 +7,7 @@
 
 #include "quantc/Target/CPU/Passes.h"
 
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
@@ -24,12 +25,6 @@ using namespace mlir::qc;
 /// iterations in its leading dimensions (see outline()).
 static constexpr int64_t kMinParallelIterations = 64;
 
-static std::optional<int64_t> constantIndex(Value v) {
-  if (auto c = v.getDefiningOp<arith::ConstantIndexOp>())
-    return c.value();
-  return std::nullopt;
-}
-
 /// Elements of one step of a loop vectorized by qc-cpu-vectorize-loops.
 static int64_t vectorWidth(Operation *loop) {
   auto width = loop->getAttrOfType<IntegerAttr>("qc.vector_width");
@@ -43,7 +38,8 @@ static int64_t vectorWidth(Operation *loop) {
 static int64_t innerWork(Operation *op) {
   int64_t work = 1;
   auto trip = [](Value lb, Value ub, Value step) -> int64_t {
-    auto l = constantIndex(lb), u = constantIndex(ub), s = constantIndex(step);
+    auto l = getConstantIntValue(lb), u = getConstantIntValue(ub),
+         s = getConstantIntValue(step);
     if (l && u && s && *s > 0)
       return std::max<int64_t>(1, (*u - *l + *s - 1) / *s);
     return 64;
@@ -121,7 +117,8 @@ struct QCOutlineParallelLoopsPass
     int64_t n = 1;
     for (auto [lb, ub, st] : llvm::zip(loop.getLowerBound(),
                                        loop.getUpperBound(), loop.getStep())) {
-      auto l = constantIndex(lb), u = constantIndex(ub), s = constantIndex(st);
+      auto l = getConstantIntValue(lb), u = getConstantIntValue(ub),
+           s = getConstantIntValue(st);
       if (!l || !u || !s || *s <= 0)
         return success();
       lbs.push_back(*l);

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/OpDefinition.h"
 
@@ -29,12 +30,6 @@ using namespace mlir::qc;
 
 /// Shorter loops stay scalar.
 static constexpr int64_t kMinTrip = 4;
-
-static std::optional<int64_t> constantIndex(Value v) {
-  if (auto c = v.getDefiningOp<arith::ConstantIndexOp>())
-    return c.value();
-  return std::nullopt;
-}
 
 /// Whether `type`'s innermost dimension is contiguous (static stride 1).
 static bool unitInnerStride(MemRefType type) {
@@ -126,14 +121,11 @@ struct QCVectorizeLoopsPass
   using Base::Base;
 
   void runOnOperation() override {
+    // Loops with nested loops are rejected by the analysis (no regions in
+    // the body), so only innermost loops are vectorized.
     SmallVector<scf::ParallelOp> loops;
     getOperation()->walk([&](scf::ParallelOp loop) {
-      bool innermost = true;
-      loop.getBody()->walk([&](Operation *op) {
-        if (isa<LoopLikeOpInterface>(op))
-          innermost = false;
-      });
-      if (innermost && loop.getNumResults() == 0)
+      if (loop.getNumResults() == 0)
         loops.push_back(loop);
     });
     for (scf::ParallelOp loop : loops)
@@ -142,9 +134,9 @@ struct QCVectorizeLoopsPass
 
   void vectorize(scf::ParallelOp loop) {
     unsigned d = loop.getNumLoops() - 1;
-    auto lb = constantIndex(loop.getLowerBound()[d]);
-    auto ub = constantIndex(loop.getUpperBound()[d]);
-    auto step = constantIndex(loop.getStep()[d]);
+    auto lb = getConstantIntValue(loop.getLowerBound()[d]);
+    auto ub = getConstantIntValue(loop.getUpperBound()[d]);
+    auto step = getConstantIntValue(loop.getStep()[d]);
     if (!lb || !ub || !step || *step != 1)
       return;
     Value iv = loop.getInductionVars()[d];
