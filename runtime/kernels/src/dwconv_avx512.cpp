@@ -7,8 +7,8 @@
 // two loads (vpermt2ps) for stride 2, a gather otherwise; masked loads cover
 // the row's tail. Each product is rounded before it is added, in (kh, kw)
 // order (this file is compiled with -ffp-contract=off), which is
-// bit-identical to the scalar loop nest. (A fused multiply-add measured no
-// faster here: the loop is bound by its loads and issue, not the FP ops.)
+// bit-identical to the scalar loop nest. (A fused multiply-add, which would
+// change the results, measured no faster.)
 //
 //===----------------------------------------------------------------------===//
 #include "kernels_impl.h"

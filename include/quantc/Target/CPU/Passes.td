@@ -256,9 +256,11 @@ def QCVectorizeLoops : Pass<"qc-cpu-vectorize-loops"> {
     and float scalars. Values that do not depend on the induction variable
     stay scalar and are broadcast where a vector op uses them. `W` is
     `vector-bits` divided by the widest element type in the body, at most
-    `max-width`. When the trip count is not a multiple of `W`, the loop's
-    outer dimensions become an enclosing `scf.parallel` holding the vector
-    loop and a scalar loop for the remaining iterations. A vectorized loop
+    `max-width`; loops of fewer than 4 iterations stay scalar. When the trip
+    count is not a multiple of `W`, every step's loads and stores are masked
+    to the lanes below the upper bound (`vector.create_mask`,
+    `vector.maskedload`/`maskedstore`; masked-off lanes compute on zeros, so
+    a body with an integer division then stays scalar). A vectorized loop
     carries `qc.vector_width = W`, which `qc-outline-parallel-loops` counts
     as W iterations of work per step.
 
@@ -280,17 +282,16 @@ def QCVectorizeLoops : Pass<"qc-cpu-vectorize-loops"> {
     ```
     After:
     ```mlir
-    scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
-      scf.parallel (%j) = (%c0) to (%c96) step (%c16) {
-        %x = vector.load %in[%i, %j] : memref<8x100xi32>, vector<16xi32>
-        %s = memref.load %scale[%i] : memref<8xf32>
-        %f = arith.sitofp %x : vector<16xi32> to vector<16xf32>
-        %b = vector.broadcast %s : f32 to vector<16xf32>
-        %y = arith.mulf %f, %b : vector<16xf32>
-        vector.store %y, %out[%i, %j] : memref<8x100xf32>, vector<16xf32>
-      } {qc.vector_width = 16 : i64}
-      scf.parallel (%j) = (%c96) to (%c100) step (%c1) { ...scalar... }
-    }
+    scf.parallel (%i, %j) = (%c0, %c0) to (%c8, %c100) step (%c1, %c16) {
+      %left = arith.subi %c100, %j : index
+      %m = vector.create_mask %left : vector<16xi1>
+      %x = vector.maskedload %in[%i, %j], %m, %zeros : memref<8x100xi32>, vector<16xi1>, vector<16xi32> into vector<16xi32>
+      %s = memref.load %scale[%i] : memref<8xf32>
+      %f = arith.sitofp %x : vector<16xi32> to vector<16xf32>
+      %b = vector.broadcast %s : f32 to vector<16xf32>
+      %y = arith.mulf %f, %b : vector<16xf32>
+      vector.maskedstore %out[%i, %j], %m, %y : memref<8x100xf32>, vector<16xi1>, vector<16xf32>
+    } {qc.vector_width = 16 : i64}
     ```
   }];
   let options = [
