@@ -553,6 +553,12 @@ int qrt_ukernel_gemv_w4_f32(const void *packed, int64_t N, int64_t K,
   if (!packed || !y || (K > 0 && !x))
     return QRT_UKERNEL_INVALID_ARGUMENT;
   W4Layout layout(N, K, group_size, flags);
+  // Groups of 128k: the vpdpbusd kernel (x in 16-bit fixed point per block
+  // of 128), unless x holds an inf or a NaN.
+  if (group_size % W4Layout::kBlockK == 0 && hasAvx512() &&
+      avx512x16::gemvW4F32(packed, layout, flags, x, x_stride, y, y_stride, M,
+                           n_begin, n_end))
+    return QRT_UKERNEL_OK;
   QRT_DISPATCH(gemvW4F32, packed, layout, flags, x, x_stride, y, y_stride, M,
                n_begin, n_end);
   return QRT_UKERNEL_OK;

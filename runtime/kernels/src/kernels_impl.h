@@ -163,6 +163,16 @@ void unpackTiles(const T *src, int64_t srcStride0, T *dst, int64_t dstStride,
 /// True when the CPU runs the avx512 implementations.
 bool hasAvx512();
 
+namespace avx512x16 {
+/// The int4 GEMV on vpdpbusd with x rounded to 16-bit fixed point per
+/// 128-element block (gemv_w4_x16_avx512.cpp): group sizes that are
+/// multiples of 128 only. False (nothing written) when x holds an inf or a
+/// NaN; the caller then runs the f32 kernel.
+bool gemvW4F32(const void *packed, const W4Layout &layout, uint32_t flags,
+               const float *x, int64_t xStride, float *y, int64_t yStride,
+               int64_t m, int64_t nBegin, int64_t nEnd);
+} // namespace avx512x16
+
 /// The requantization of one accumulator (both implementations):
 /// fmaf((float)(acc - zpA * wsum), scaleA * scaleW, bias), int32 wrapping.
 float requantOne(int32_t acc, int32_t zpA, int32_t wsum, float scaleA,

@@ -2,6 +2,7 @@
 
 #include "TestUtils.h"
 
+#include <algorithm>
 #include <cmath>
 #include <gtest/gtest.h>
 
@@ -69,7 +70,10 @@ void runGemv(const std::string &impl, const W4Problem &p, const float *x,
              int64_t nBegin, int64_t nEnd, uint32_t extraFlags = 0) {
   uint32_t flags = p.flags() | extraFlags;
   W4Layout layout(p.n, p.k, p.group, flags);
-  if (impl == "avx512")
+  if (impl == "avx512x16")
+    ASSERT_TRUE(avx512x16::gemvW4F32(p.packed.data(), layout, flags, x, xStride,
+                                     y, yStride, m, nBegin, nEnd));
+  else if (impl == "avx512")
     avx512::gemvW4F32(p.packed.data(), layout, flags, x, xStride, y, yStride, m,
                       nBegin, nEnd);
   else if (impl == "scalar")
@@ -81,22 +85,46 @@ void runGemv(const std::string &impl, const W4Problem &p, const float *x,
               QRT_UKERNEL_OK);
 }
 
-void expectMatches(const W4Problem &p, const std::vector<float> &x,
-                   int64_t xStride, const std::vector<float> &y,
-                   int64_t yStride, int64_t m, double times = 1) {
-  for (int64_t i = 0; i < m; ++i)
+/// Whether `impl` runs the fixed-point kernel on `p` (groups of 128k).
+bool usesFixed16(const std::string &impl, const W4Problem &p) {
+  return p.group % W4Layout::kBlockK == 0 &&
+         (impl == "avx512x16" || (impl == "public" && hasAvx512()));
+}
+
+/// y against the exact dequantize-then-multiply in double. The f32 kernels
+/// may err by 2K rounding steps of the sum of |products|. The fixed-point
+/// kernel rounds each x to 2^-16 of its 128-block's max |x| and sums
+/// q * x and zp * x separately, so it gets that much more.
+void expectMatches(const std::string &impl, const W4Problem &p,
+                   const std::vector<float> &x, int64_t xStride,
+                   const std::vector<float> &y, int64_t yStride, int64_t m,
+                   double times = 1) {
+  const bool fixed = usesFixed16(impl, p);
+  for (int64_t i = 0; i < m; ++i) {
+    std::vector<double> blockMax((p.k + 127) / 128, 0.0);
+    for (int64_t c = 0; c < p.k; ++c)
+      blockMax[c / 128] =
+          std::max(blockMax[c / 128], double(std::fabs(x[i * xStride + c])));
     for (int64_t r = 0; r < p.n; ++r) {
-      double exact = 0, magnitude = 0;
+      double exact = 0, magnitude = 0, rounding = 0;
       for (int64_t c = 0; c < p.k; ++c) {
-        double v = double(x[i * xStride + c]) * p.dequant(r, c);
+        double xc = x[i * xStride + c], v = xc * p.dequant(r, c);
         exact += v;
         magnitude += std::fabs(v);
+        if (!fixed)
+          continue;
+        int64_t g = r * p.groups() + c / p.group;
+        double zp = p.zeros ? p.z[g] : 8.0;
+        magnitude += std::fabs(xc) * (p.q[r * p.k + c] + zp) * p.scales[g];
+        rounding += std::fabs(p.dequant(r, c)) * blockMax[c / 128] * 0x1p-16;
       }
-      double tol = times * (2.0 * p.k * 0x1p-24 * magnitude + 1e-30);
+      double tol =
+          times * (2.0 * p.k * 0x1p-24 * magnitude + 1.01 * rounding + 1e-30);
       ASSERT_NEAR(y[i * yStride + r], times * exact, tol)
           << "N=" << p.n << " K=" << p.k << " G=" << p.group
           << " zeros=" << p.zeros << " M=" << m << " at " << i << "," << r;
     }
+  }
 }
 
 } // namespace
@@ -115,19 +143,61 @@ TEST_P(GemvW4Test, MatchesDequantizedGemv) {
     for (bool zeros : {false, true})
       for (bool nbits : {false, true}) {
         W4Problem p = makeProblem(s.n, s.k, s.group, zeros, nbits, seed++);
+        if (GetParam() == "avx512x16" && p.group % W4Layout::kBlockK)
+          continue; // groups of 128k only
         for (int64_t m : {1, 2, 3, 4, 5, 8, 16, 17}) {
           int64_t xStride = p.k + 3, yStride = p.n + 5;
           auto x = randomFloats(m * xStride, -1, 1, seed++);
           std::vector<float> y(m * yStride, NAN);
           runGemv(GetParam(), p, x.data(), xStride, y.data(), yStride, m, 0,
                   p.n);
-          expectMatches(p, x, xStride, y, yStride, m);
+          expectMatches(GetParam(), p, x, xStride, y, yStride, m);
         }
       }
 }
 
+TEST_P(GemvW4Test, WideDynamicRange) {
+  // Blocks mixing magnitudes 1e-6 .. 1e4 and exact zeros: the fixed-point
+  // kernel's error follows each block's max, the f32 kernels' each product.
+  W4Problem p = makeProblem(12, 700, 128, true, false, 91);
+  int64_t m = 2;
+  auto x = randomFloats(m * p.k, -1, 1, 92);
+  for (int64_t c = 0; c < m * p.k; ++c)
+    x[c] *= c % 7 == 0 ? 1e4f : c % 5 == 0 ? 1e-6f : c % 11 == 0 ? 0.0f : 1.0f;
+  std::vector<float> y(m * p.n, NAN);
+  runGemv(GetParam(), p, x.data(), p.k, y.data(), p.n, m, 0, p.n);
+  expectMatches(GetParam(), p, x, p.k, y, p.n, m);
+}
+
+TEST(GemvW4ApiTest, InfAndNaNReachTheOutput) {
+  // The fixed-point kernel cannot scale a block holding inf or NaN; the
+  // entry point then runs the f32 kernel, which propagates them.
+  W4Problem p = makeProblem(8, 256, 128, false, false, 93);
+  std::vector<float> x(p.k, 0.25f), y(p.n);
+  x[3] = INFINITY;
+  ASSERT_EQ(qrt_ukernel_gemv_w4_f32(p.packed.data(), p.n, p.k, p.group,
+                                    p.flags(), x.data(), p.k, y.data(), p.n, 1,
+                                    0, p.n),
+            QRT_UKERNEL_OK);
+  for (int64_t r = 0; r < p.n; ++r) {
+    float w = p.dequant(r, 3);
+    if (w != 0)
+      EXPECT_EQ(y[r], w > 0 ? INFINITY : -INFINITY) << r;
+    else
+      EXPECT_TRUE(std::isnan(y[r])) << r;
+  }
+  x[3] = NAN;
+  ASSERT_EQ(qrt_ukernel_gemv_w4_f32(p.packed.data(), p.n, p.k, p.group,
+                                    p.flags(), x.data(), p.k, y.data(), p.n, 1,
+                                    0, p.n),
+            QRT_UKERNEL_OK);
+  for (int64_t r = 0; r < p.n; ++r)
+    EXPECT_TRUE(std::isnan(y[r])) << r;
+}
+
 TEST_P(GemvW4Test, SplitRangesAndAccumulate) {
-  W4Problem p = makeProblem(42, 384, 64, true, false, 77);
+  int32_t group = GetParam() == "avx512x16" ? 128 : 64;
+  W4Problem p = makeProblem(42, 384, group, true, false, 77);
   int64_t m = 3;
   auto x = randomFloats(m * p.k, -2, 2, 78);
   std::vector<float> y(m * p.n, NAN);
@@ -136,11 +206,18 @@ TEST_P(GemvW4Test, SplitRangesAndAccumulate) {
     runGemv(GetParam(), p, x.data(), p.k, y.data(), p.n, m, b, e);
   runGemv(GetParam(), p, x.data(), p.k, y.data(), p.n, m, 0, p.n,
           QRT_UKERNEL_FLAG_ACCUMULATE);
-  expectMatches(p, x, p.k, y, p.n, m, 2);
+  expectMatches(GetParam(), p, x, p.k, y, p.n, m, 2);
+}
+
+std::vector<std::string> gemvImplementations() {
+  std::vector<std::string> impls = implementationsAndPublic();
+  if (hasAvx512())
+    impls.push_back("avx512x16");
+  return impls;
 }
 
 INSTANTIATE_TEST_SUITE_P(Impl, GemvW4Test,
-                         ::testing::ValuesIn(implementationsAndPublic()));
+                         ::testing::ValuesIn(gemvImplementations()));
 
 TEST(GemvW4ApiTest, RejectsBadArguments) {
   W4Problem p = makeProblem(10, 128, 128, false, false, 5);
