@@ -1,18 +1,22 @@
 //===- VectorizeLoops.cpp - vectorize innermost scf.parallel dimensions ---===//
 //
 // qc-cpu-vectorize-loops: the innermost dimension of an innermost
-// scf.parallel becomes steps of one vector when its body is a straight line
-// of contiguous loads and stores along that dimension and elementwise
-// arith/math ops. LLVM's own vectorizers do not manage these loops reliably:
-// it fully unrolls short inner loops (16 columns of a GEMM tile), then
-// vectorizes the next loop out with gathers and scatters, or gives up on
-// runtime alias checks for the arena's views. The parallel loop says that
-// its iterations are independent, so no alias analysis is needed here.
+// scf.parallel becomes steps of one vector when its body is contiguous
+// loads and stores along that dimension, elementwise arith/math ops, and
+// scf.for loops over a window (pooling) whose loop-carried values become
+// vectors; loads may also step by a constant stride (affine.apply c * iv +
+// uniform), read as one wider vector and a shuffle. LLVM's own vectorizers do
+// not manage these loops reliably: it fully unrolls short inner loops (16
+// columns of a GEMM tile), then vectorizes the next loop out with gathers and
+// scatters, or gives up on runtime alias checks for the arena's views. The
+// parallel loop says that its iterations are independent, so no alias analysis
+// is needed here.
 //
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Target/CPU/Passes.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -47,9 +51,13 @@ namespace {
 /// Which values of a loop body vary along the vectorized induction variable,
 /// and whether every op that uses them can be widened.
 struct Analysis {
+  Value iv;
   DenseSet<Value> varying;
+  /// Indices `c * iv + (uniform)` (affine.apply), by their stride c >= 1.
+  DenseMap<Value, int64_t> strided;
   unsigned widestBits = 0;
   bool intDivision = false;
+  bool stores = false;
 
   bool scalarElement(Type t) {
     if (!t.isIntOrFloat())
@@ -58,27 +66,133 @@ struct Analysis {
     return true;
   }
 
-  /// Indices address consecutive elements along `iv`: the last one is
-  /// `iv`, the others do not vary.
-  bool contiguous(ValueRange indices, Value iv) {
-    if (indices.empty() || indices.back() != iv)
-      return false;
-    return llvm::none_of(indices.drop_back(),
-                         [&](Value i) { return varying.contains(i); });
+  /// The step between consecutive lanes of an access with these indices:
+  /// 1 when the last index is `iv`, c for a strided index, 0 when the
+  /// access cannot be widened (another index varies, or the last one in
+  /// another way).
+  int64_t laneStride(ValueRange indices) {
+    if (indices.empty() || llvm::any_of(indices.drop_back(), [&](Value i) {
+          return varying.contains(i) || strided.contains(i);
+        }))
+      return 0;
+    if (indices.back() == iv)
+      return 1;
+    return strided.lookup(indices.back());
   }
 
-  bool run(Block *body, Value iv) {
-    varying.insert(iv);
-    bool stores = false;
-    for (Operation &op : body->without_terminator()) {
+  /// `map(operands)` is c * iv + (terms of uniform operands), 1 <= c <= 4.
+  static std::optional<int64_t> strideOf(affine::AffineApplyOp apply, Value iv,
+                                         const DenseSet<Value> &varying) {
+    AffineMap map = apply.getAffineMap();
+    if (map.getNumResults() != 1)
+      return std::nullopt;
+    unsigned position = ~0u;
+    for (auto [i, v] : llvm::enumerate(apply.getMapOperands())) {
+      if (v == iv && position == ~0u && i < map.getNumDims())
+        position = i;
+      else if (varying.contains(v))
+        return std::nullopt;
+    }
+    if (position == ~0u)
+      return std::nullopt;
+    AffineExpr e = map.getResult(0);
+    // Linear: sums of constant multiples (no floordiv, ceildiv or mod).
+    bool linear = e.isPureAffine();
+    e.walk([&](AffineExpr sub) {
+      linear &= !isa<AffineBinaryOpExpr>(sub) ||
+                sub.getKind() == AffineExprKind::Add ||
+                sub.getKind() == AffineExprKind::Mul;
+    });
+    if (!linear)
+      return std::nullopt;
+    // The coefficient of the dimension: e(d = 1) - e(d = 0) with the other
+    // inputs at 0.
+    MLIRContext *ctx = apply.getContext();
+    SmallVector<AffineExpr> zeros(map.getNumDims(),
+                                  getAffineConstantExpr(0, ctx));
+    SmallVector<AffineExpr> ones = zeros;
+    ones[position] = getAffineConstantExpr(1, ctx);
+    SmallVector<AffineExpr> symZeros(map.getNumSymbols(),
+                                     getAffineConstantExpr(0, ctx));
+    auto at = [&](ArrayRef<AffineExpr> dims) -> std::optional<int64_t> {
+      auto c = dyn_cast<AffineConstantExpr>(
+          simplifyAffineExpr(e.replaceDimsAndSymbols(dims, symZeros), 0, 0));
+      return c ? std::optional<int64_t>(c.getValue()) : std::nullopt;
+    };
+    auto e1 = at(ones), e0 = at(zeros);
+    if (!e1 || !e0 || *e1 - *e0 < 1 || *e1 - *e0 > 4)
+      return std::nullopt;
+    return *e1 - *e0;
+  }
+
+  /// Checks the ops of `block` (the loop body, or the body of an scf.for
+  /// nested in it: `nested`).
+  bool run(Block *block, bool nested) {
+    for (Operation &op : block->without_terminator()) {
       bool dependent = llvm::any_of(
           op.getOperands(), [&](Value v) { return varying.contains(v); });
+      if (auto apply = dyn_cast<affine::AffineApplyOp>(op)) {
+        if (!dependent)
+          continue;
+        std::optional<int64_t> c = strideOf(apply, iv, varying);
+        if (!c)
+          return false;
+        // Widened only as the last index of a load.
+        for (OpOperand &use : apply->getUses()) {
+          auto load = dyn_cast<memref::LoadOp>(use.getOwner());
+          if (!load || use.get() != load.getIndices().back() ||
+              use.getOperandNumber() != load->getNumOperands() - 1)
+            return false;
+        }
+        strided[apply.getResult()] = *c;
+        continue;
+      }
+      if (auto loop = dyn_cast<scf::ForOp>(op)) {
+        // A window loop: uniform bounds; loop-carried values vary with
+        // their initial value.
+        if (llvm::any_of(ValueRange{loop.getLowerBound(), loop.getUpperBound(),
+                                    loop.getStep()},
+                         [&](Value v) { return varying.contains(v); }))
+          return false;
+        // Loop-carried values vary when their initial value does or when
+        // the body makes them (a sum that starts at 0): iterate to a fixed
+        // point.
+        auto markVarying = [&](BlockArgument arg) {
+          if (!scalarElement(arg.getType()))
+            return false;
+          varying.insert(arg);
+          varying.insert(loop.getTiedLoopResult(arg));
+          return true;
+        };
+        for (auto [init, arg] :
+             llvm::zip(loop.getInitArgs(), loop.getRegionIterArgs()))
+          if (varying.contains(init) && !markVarying(arg))
+            return false;
+        for (bool changed = true; changed;) {
+          if (!run(loop.getBody(), /*nested=*/true))
+            return false;
+          changed = false;
+          for (auto [arg, yielded] :
+               llvm::zip(loop.getRegionIterArgs(), loop.getYieldedValues())) {
+            if (strided.contains(yielded))
+              return false;
+            if (!varying.contains(arg) && varying.contains(yielded)) {
+              if (!markVarying(arg))
+                return false;
+              changed = true;
+            }
+          }
+        }
+        continue;
+      }
       if (op.getNumRegions() != 0)
         return false;
       if (auto load = dyn_cast<memref::LoadOp>(op)) {
-        if (!dependent)
+        if (!dependent && !llvm::any_of(load.getIndices(), [&](Value v) {
+              return strided.contains(v);
+            }))
           continue;
-        if (!contiguous(load.getIndices(), iv) ||
+        if (!laneStride(load.getIndices()) ||
             !unitInnerStride(load.getMemRefType()) ||
             !scalarElement(load.getType()))
           return false;
@@ -86,8 +200,9 @@ struct Analysis {
         continue;
       }
       if (auto store = dyn_cast<memref::StoreOp>(op)) {
-        // A store to one address in every iteration is not a parallel loop.
-        if (!contiguous(store.getIndices(), iv) ||
+        // A store to one address in every iteration is not a parallel loop;
+        // stores inside a window loop would be ordered by it.
+        if (nested || laneStride(store.getIndices()) != 1 ||
             !unitInnerStride(store.getMemRefType()) ||
             !scalarElement(store.getValueToStore().getType()))
           return false;
@@ -112,7 +227,13 @@ struct Analysis {
               arith::CeilDivSIOp, arith::CeilDivUIOp, arith::FloorDivSIOp>(op);
       varying.insert(op.getResult(0));
     }
-    return stores;
+    return true;
+  }
+
+  bool run(Block *body, Value inductionVar) {
+    iv = inductionVar;
+    varying.insert(iv);
+    return run(body, /*nested=*/false) && stores;
   }
 };
 
@@ -121,8 +242,9 @@ struct QCVectorizeLoopsPass
   using Base::Base;
 
   void runOnOperation() override {
-    // Loops with nested loops are rejected by the analysis (no regions in
-    // the body), so only innermost loops are vectorized.
+    // Nested scf.parallel loops are rejected by the analysis (only scf.for
+    // regions are accepted), so only innermost parallel loops are
+    // vectorized.
     SmallVector<scf::ParallelOp> loops;
     getOperation()->walk([&](scf::ParallelOp loop) {
       if (loop.getNumResults() == 0)
@@ -157,88 +279,186 @@ struct QCVectorizeLoopsPass
     steps[d] = arith::ConstantIndexOp::create(b, loop.getLoc(), width);
     loop.getStepMutable().assign(steps);
     loop->setAttr("qc.vector_width", b.getI64IntegerAttr(width));
-    widen(loop.getBody(), iv, width,
-          masked ? loop.getUpperBound()[d] : Value());
+    widen(loop.getBody(), iv, width, masked ? loop.getUpperBound()[d] : Value(),
+          analysis);
   }
 
   /// Rewrites the body (already checked by Analysis) on vectors of `width`
   /// elements starting at `iv`. With `ub`, loads and stores are masked to
   /// the lanes below it.
-  void widen(Block *body, Value iv, int64_t width, Value ub) {
+  void widen(Block *body, Value iv, int64_t width, Value ub,
+             const Analysis &analysis) {
+    Widener w(iv, width, analysis, body);
+    // The ops to widen, collected before the mask's own ops are added.
+    SmallVector<Operation *> ops = Widener::opsOf(body);
+    if (ub) {
+      w.b.setInsertionPointToStart(body);
+      Location loc = iv.getLoc();
+      Value left = arith::SubIOp::create(w.b, loc, ub, iv);
+      w.mask = vector::CreateMaskOp::create(
+          w.b, loc, VectorType::get({width}, w.b.getI1Type()),
+          ValueRange{left});
+      w.left = left;
+    }
+    w.run(ops);
+    for (Operation *op : llvm::reverse(w.dead))
+      op->erase();
+  }
+
+  struct Widener {
+    Value iv;
+    int64_t width;
+    const Analysis &analysis;
     DenseMap<Value, Value> wide, splats;
     SmallVector<Operation *> dead;
-    OpBuilder b(body->getParentOp()->getContext());
-    auto vectorOf = [&](Value v) -> Value {
+    Value mask, left;
+    Block *top; // the scf.parallel body
+    OpBuilder b;
+
+    Widener(Value iv, int64_t width, const Analysis &analysis, Block *top)
+        : iv(iv), width(width), analysis(analysis), top(top),
+          b(top->getParentOp()->getContext()) {}
+
+    Value vectorOf(Value v) {
       if (Value w = wide.lookup(v))
         return w;
       Value &splat = splats[v];
-      if (!splat)
+      if (!splat) {
+        // Inside the loop body, right after the definition (so every use,
+        // also in nested loops, is dominated); a value from outside the
+        // loop at the start of its body (outlining would otherwise pass
+        // the vector in through memory).
+        OpBuilder::InsertionGuard guard(b);
+        Block *defBlock = v.getParentBlock();
+        Operation *def = v.getDefiningOp();
+        if (!top->getParentOp()->isAncestor(defBlock->getParentOp()))
+          b.setInsertionPointToStart(top);
+        else if (def)
+          b.setInsertionPointAfter(def);
+        else
+          b.setInsertionPointToStart(defBlock);
         splat = vector::BroadcastOp::create(
             b, v.getLoc(), VectorType::get({width}, v.getType()), v);
+      }
       return splat;
-    };
-    SmallVector<Operation *> ops;
-    for (Operation &op : body->without_terminator())
-      ops.push_back(&op);
-    Value mask;
-    if (ub) {
-      b.setInsertionPointToStart(body);
-      Location loc = iv.getLoc();
-      Value left = arith::SubIOp::create(b, loc, ub, iv);
-      mask = vector::CreateMaskOp::create(
-          b, loc, VectorType::get({width}, b.getI1Type()), ValueRange{left});
     }
-    for (Operation *opPtr : ops) {
-      Operation &op = *opPtr;
-      bool dependent = llvm::any_of(op.getOperands(), [&](Value v) {
-        return v == iv || wide.contains(v);
+
+    bool dependent(Operation &op) {
+      return llvm::any_of(op.getOperands(), [&](Value v) {
+        return v == iv || wide.contains(v) || analysis.strided.contains(v);
       });
-      b.setInsertionPoint(&op);
-      Location loc = op.getLoc();
-      if (auto load = dyn_cast<memref::LoadOp>(op)) {
-        if (!dependent)
-          continue;
-        auto type = VectorType::get({width}, load.getType());
-        Value v;
-        if (mask) {
-          Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
-          v = vector::MaskedLoadOp::create(b, loc, type, load.getMemRef(),
-                                           load.getIndices(), mask, zero);
-        } else {
-          v = vector::LoadOp::create(b, loc, type, load.getMemRef(),
-                                     load.getIndices());
-        }
-        wide[load.getResult()] = v;
-        dead.push_back(&op);
-        continue;
-      }
-      if (auto store = dyn_cast<memref::StoreOp>(op)) {
-        Value v = vectorOf(store.getValueToStore());
-        if (mask)
-          vector::MaskedStoreOp::create(b, loc, store.getMemRef(),
-                                        store.getIndices(), mask, v);
-        else
-          vector::StoreOp::create(b, loc, v, store.getMemRef(),
-                                  store.getIndices());
-        dead.push_back(&op);
-        continue;
-      }
-      if (!dependent)
-        continue;
-      SmallVector<Value> operands;
-      for (Value v : op.getOperands())
-        operands.push_back(vectorOf(v));
-      // A clone keeps the op's properties (predicates, fastmath flags).
-      Operation *vectorOp = b.clone(op);
-      vectorOp->setOperands(operands);
-      Value result = vectorOp->getResult(0);
-      result.setType(VectorType::get({width}, result.getType()));
-      wide[op.getResult(0)] = result;
-      dead.push_back(&op);
     }
-    for (Operation *op : llvm::reverse(dead))
-      op->erase();
-  }
+
+    /// A load of lanes `c` elements apart: one masked load of the c * W - c
+    /// + 1 elements the lanes span (no read past the last lane's element),
+    /// then every c-th element.
+    Value stridedLoad(memref::LoadOp load, int64_t c) {
+      Location loc = load.getLoc();
+      Type element = load.getType();
+      auto wideType = VectorType::get({c * width}, element);
+      auto maskType = VectorType::get({c * width}, b.getI1Type());
+      Value span;
+      if (left) {
+        // c * (left - 1) + 1, left >= 1 inside the loop.
+        Value cst = arith::ConstantIndexOp::create(b, loc, c);
+        Value one = arith::ConstantIndexOp::create(b, loc, 1);
+        Value prev = arith::SubIOp::create(b, loc, left, one);
+        span = arith::AddIOp::create(
+            b, loc, arith::MulIOp::create(b, loc, prev, cst), one);
+      } else {
+        span = arith::ConstantIndexOp::create(b, loc, c * (width - 1) + 1);
+      }
+      Value m =
+          vector::CreateMaskOp::create(b, loc, maskType, ValueRange{span});
+      Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(wideType));
+      Value all = vector::MaskedLoadOp::create(
+          b, loc, wideType, load.getMemRef(), load.getIndices(), m, zero);
+      SmallVector<int64_t> lanes;
+      for (int64_t i = 0; i < width; ++i)
+        lanes.push_back(c * i);
+      return vector::ShuffleOp::create(b, loc, all, all, lanes);
+    }
+
+    static SmallVector<Operation *> opsOf(Block *body) {
+      SmallVector<Operation *> ops;
+      for (Operation &op : body->without_terminator())
+        ops.push_back(&op);
+      return ops;
+    }
+
+    void run(ArrayRef<Operation *> ops) {
+      for (Operation *opPtr : ops) {
+        Operation &op = *opPtr;
+        b.setInsertionPoint(&op);
+        Location loc = op.getLoc();
+        if (isa<affine::AffineApplyOp>(op))
+          continue; // a strided index stays the scalar index of lane 0
+        if (auto loop = dyn_cast<scf::ForOp>(op)) {
+          // Varying loop-carried values become vectors in place.
+          for (auto [i, arg] : llvm::enumerate(loop.getRegionIterArgs())) {
+            if (!analysis.varying.contains(arg))
+              continue;
+            auto type = VectorType::get({width}, arg.getType());
+            loop.getInitArgsMutable()[i].assign(
+                vectorOf(loop.getInitArgs()[i]));
+            arg.setType(type);
+            loop.getResult(i).setType(type);
+            wide[arg] = arg;
+            wide[loop.getResult(i)] = loop.getResult(i);
+          }
+          run(opsOf(loop.getBody()));
+          auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+          for (auto [i, arg] : llvm::enumerate(loop.getRegionIterArgs()))
+            if (analysis.varying.contains(arg))
+              yield->setOperand(i, vectorOf(yield->getOperand(i)));
+          continue;
+        }
+        if (auto load = dyn_cast<memref::LoadOp>(op)) {
+          if (!dependent(op))
+            continue;
+          auto type = VectorType::get({width}, load.getType());
+          Value v;
+          if (analysis.strided.lookup(load.getIndices().back()) > 1) {
+            v = stridedLoad(load,
+                            analysis.strided.lookup(load.getIndices().back()));
+          } else if (mask) {
+            Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+            v = vector::MaskedLoadOp::create(b, loc, type, load.getMemRef(),
+                                             load.getIndices(), mask, zero);
+          } else {
+            v = vector::LoadOp::create(b, loc, type, load.getMemRef(),
+                                       load.getIndices());
+          }
+          wide[load.getResult()] = v;
+          dead.push_back(&op);
+          continue;
+        }
+        if (auto store = dyn_cast<memref::StoreOp>(op)) {
+          Value v = vectorOf(store.getValueToStore());
+          if (mask)
+            vector::MaskedStoreOp::create(b, loc, store.getMemRef(),
+                                          store.getIndices(), mask, v);
+          else
+            vector::StoreOp::create(b, loc, v, store.getMemRef(),
+                                    store.getIndices());
+          dead.push_back(&op);
+          continue;
+        }
+        if (!dependent(op))
+          continue;
+        SmallVector<Value> operands;
+        for (Value v : op.getOperands())
+          operands.push_back(vectorOf(v));
+        // A clone keeps the op's properties (predicates, fastmath flags).
+        Operation *vectorOp = b.clone(op);
+        vectorOp->setOperands(operands);
+        Value result = vectorOp->getResult(0);
+        result.setType(VectorType::get({width}, result.getType()));
+        wide[op.getResult(0)] = result;
+        dead.push_back(&op);
+      }
+    }
+  };
 };
 
 } // namespace

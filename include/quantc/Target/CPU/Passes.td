@@ -246,19 +246,30 @@ def QCLowerLinalgToLoops : Pass<"qc-cpu-lower-linalg-to-loops", "func::FuncOp"> 
 
 def QCVectorizeLoops : Pass<"qc-cpu-vectorize-loops"> {
   let summary = "Vectorize the innermost dimension of innermost scf.parallel "
-                "loops with contiguous accesses";
+                "loops with contiguous or strided accesses";
   let description = [{
-    The last dimension of every innermost `scf.parallel` (no loops inside)
-    steps by one vector of `W` elements when its body is a straight line of
+    The last dimension of every innermost `scf.parallel` (no parallel loops
+    inside) steps by one vector of `W` elements when its body is made of
     `memref.load`/`memref.store` whose last index is that induction variable
     and whose other indices do not depend on it (on memrefs with a unit
-    innermost stride), and elementwise-mappable ops (arith, math) on integer
-    and float scalars. Values that do not depend on the induction variable
-    stay scalar and are broadcast where a vector op uses them. `W` is
+    innermost stride), elementwise-mappable ops (arith, math) on integer
+    and float scalars, and `scf.for` window loops (pooling). Values that do
+    not depend on the induction variable stay scalar and are broadcast
+    where a vector op uses them (values from outside the loop once, at the
+    start of its body).
+
+    Window loops need bounds that do not vary; their loop-carried values
+    become vectors when their initial value varies or the body makes them
+    vary (a sum that starts at 0), and they may not store. A load may also
+    step by a constant stride c (2 to 4): its last index an `affine.apply`
+    of `c * iv` plus terms that do not vary (`2 * ow + kw`). It reads the
+    `c * (W - 1) + 1` elements its lanes span with one masked load (never
+    past the last lane's element) and keeps every c-th (`vector.shuffle`). `W` is
     `vector-bits` divided by the widest element type in the body, at most
     `max-width`; loops of fewer than 4 iterations stay scalar. When the trip
     count is not a multiple of `W`, every step's loads and stores are masked
-    to the lanes below the upper bound (`vector.create_mask`,
+    to the lanes below the upper bound (a strided load to the elements of
+    those lanes; `vector.create_mask`,
     `vector.maskedload`/`maskedstore`; masked-off lanes compute on zeros, so
     a body with an integer division then stays scalar). A vectorized loop
     carries `qc.vector_width = W`, which `qc-outline-parallel-loops` counts
