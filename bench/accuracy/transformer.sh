@@ -111,6 +111,15 @@ VARIANTS=(
   "w4a8-g32+rot+rea32|rot-rea32|opt $Q4 group-size=32 algorithm=gptq act-bits=8"
   "w4a16-g32-rtn|fp32|opt $Q4 group-size=32 algorithm=rtn act-bits=0"
   "w4a16-g32-rtn+rea32|rea32|opt $Q4 group-size=32 algorithm=rtn act-bits=0"
+  # Mixed precision (weight-only, g128, GPTQ): uniform 8 bits with the same
+  # settings, then qc-assign-precision at several budgets, with the
+  # recipe's widths {4, 8} and with {4, 5, 6, 8}.
+  "w8a16-gptq|fp32|opt ${Q4/weight-bits=4/weight-bits=8} group-size=128 algorithm=gptq act-bits=0"
+  "mixed-4.5|fp32|recipe --recipe mixed --avg-bits 4.5"
+  "mixed-5|fp32|recipe --recipe mixed --avg-bits 5"
+  "mixed-6|fp32|recipe --recipe mixed --avg-bits 6"
+  "mixed-4.5-4568|fp32|recipe --recipe mixed --avg-bits 4.5 --mixed-bits 4,5,6,8"
+  "mixed-5-4568|fp32|recipe --recipe mixed --avg-bits 5 --mixed-bits 4,5,6,8"
 )
 # The per-layer relative errors of RTN and GPTQ for the W4A16 g128 recipe
 # (same settings as the recipe; the graph is not evaluated).
@@ -199,6 +208,12 @@ desc = {
     "w4a8-g32+rot+rea32": ("int4 g32 GPTQ", "u8 per tensor", "qc-fuse-rotations, qc-rearrange-outlier-channels (block 32)"),
     "w4a16-g32-rtn": ("int4 g32 RTN", "f32", "-"),
     "w4a16-g32-rtn+rea32": ("int4 g32 RTN", "f32", "qc-rearrange-outlier-channels (block 32)"),
+    "w8a16-gptq": ("int8 g128 GPTQ", "f32", "-"),
+    "mixed-4.5": ("{4, 8} g128 GPTQ, avg 4.5", "f32", "qc-assign-precision"),
+    "mixed-5": ("{4, 8} g128 GPTQ, avg 5", "f32", "qc-assign-precision"),
+    "mixed-6": ("{4, 8} g128 GPTQ, avg 6", "f32", "qc-assign-precision"),
+    "mixed-4.5-4568": ("{4, 5, 6, 8} g128 GPTQ, avg 4.5", "f32", "qc-assign-precision"),
+    "mixed-5-4568": ("{4, 5, 6, 8} g128 GPTQ, avg 5", "f32", "qc-assign-precision"),
 }
 lines += [f"Evaluation: {n_pos} positions ({n_pos // 128} held-out windows of 128 symbols), "
           "reference evaluator. Logits SQNR and argmax agreement are against the fp32 graph; "
@@ -313,6 +328,33 @@ for a, b in (("w4a8-g32", "w4a8-g32+rea32"), ("w4a8-g32+rot", "w4a8-g32+rot+rea3
     wins = sum(y > x for x, y in zip(errs32[a], errs32[b]))
     lines.append(f"\n{b} vs {a}: better on {wins} of {len(errs32[a])} layers.")
 lines.append("")
+
+# Mixed precision against uniform widths (weight-only, g128, GPTQ).
+mixed = [n for n, _, _ in variants if n.startswith("mixed")]
+if mixed and "w8a16-gptq" in results:
+    lines += ["Mixed precision (`quantc --recipe mixed`, weight-only, group 128, GPTQ, bias correction; "
+              "qc-assign-precision chooses each layer's width by its measured output error), between "
+              "uniform 4 and 8 bits with the same settings. \"gap closed\" is the share of the dB "
+              "between uniform 4 and uniform 8 bits that the mixed assignment recovers:", "",
+              "| weights | avg bits used | layers per width | logits SQNR (dB) | gap closed | argmax agreement | cross-entropy (nats) |",
+              "|---|---|---|---|---|---|---|"]
+    lo, hi = results["w4a16-gptq"]["sqnr_db"], results["w8a16-gptq"]["sqnr_db"]
+    def row(label, name, avg, widths):
+        s = results[name]
+        gap = (s["sqnr_db"] - lo) / (hi - lo) if hi != lo else float("nan")
+        lines.append(f"| {label} | {avg} | {widths} | {s['sqnr_db']:.1f} | {100 * gap:.0f}% | "
+                     f"{s['argmax_agreement']:.4f} | {s['cross_entropy']:.4f} |")
+    row("uniform 4 (w4a16-gptq)", "w4a16-gptq", "4.00", "17 at 4")
+    for n in mixed:
+        rep = report(n)
+        counts = {}
+        for l in rep["layers"]:
+            if l["bits"]:
+                counts[l["bits"]] = counts.get(l["bits"], 0) + 1
+        widths = ", ".join(f"{c} at {b}" for b, c in sorted(counts.items()))
+        row(f"{desc[n][0]}", n, f"{rep['avg_weight_bits']:.2f}", widths)
+    row("uniform 8 (w8a16-gptq)", "w8a16-gptq", "8.00", "17 at 8")
+    lines.append("")
 
 # Rearrangement remarks.
 lines += ["qc-rearrange-outlier-channels (block 32) remarks:", ""]

@@ -151,6 +151,11 @@ int quantc::runCompile(int argc, char **argv) {
       cl::desc("With --recipe mixed: the average weight bits per weight "
                "element that qc-assign-precision may spend (default 4.5)"),
       cl::init(0.0), cl::cat(category));
+  cl::list<unsigned> mixedBits(
+      "mixed-bits",
+      cl::desc("With --recipe mixed: the candidate weight widths per layer, "
+               "each in [2, 8] (default 4,8)"),
+      cl::CommaSeparated, cl::cat(category));
   cl::opt<bool> equalizeRuntime(
       "equalize-runtime",
       cl::desc("With --recipe: also equalize the channels of convolution "
@@ -251,6 +256,7 @@ int quantc::runCompile(int argc, char **argv) {
     q.algorithm = algorithm;
     q.keepFloat = keepFloat;
     q.avgBits = avgBits;
+    q.mixedBits.assign(mixedBits.begin(), mixedBits.end());
     q.equalizeRuntime = equalizeRuntime;
     q.report = report;
     q.verbose = verbose;

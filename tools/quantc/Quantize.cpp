@@ -357,6 +357,15 @@ LogicalResult quantc::quantizeModule(ModuleOp module,
                    std::to_string(options.avgBits));
     config.avgBits = options.avgBits;
   }
+  if (!options.mixedBits.empty()) {
+    if (config.recipe != Recipe::Mixed)
+      return error("--mixed-bits needs --recipe mixed");
+    for (unsigned b : options.mixedBits)
+      if (b < 2 || b > 8)
+        return error("--mixed-bits: every width must be in [2, 8], got " +
+                     std::to_string(b));
+    config.mixedBits.assign(options.mixedBits.begin(), options.mixedBits.end());
+  }
   config.equalizeRuntime = config.equalizeRuntime || options.equalizeRuntime;
   if (config.calib.empty())
     return error("--recipe " + options.recipe +

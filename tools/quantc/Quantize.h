@@ -5,6 +5,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include <string>
+#include <vector>
 
 namespace quantc {
 
@@ -24,6 +25,8 @@ struct QuantizeOptions {
   bool equalizeRuntime = false;
   /// The mixed recipe's average weight bits (0: the recipe's default).
   double avgBits = 0;
+  /// The mixed recipe's candidate widths (empty: the recipe's 4 and 8).
+  std::vector<unsigned> mixedBits;
   /// Report path: FILE.md (or FILE when it ends in .md) and FILE.json.
   std::string report;
   bool verbose = false;

@@ -26,6 +26,15 @@
 // AVGRECIPE: --avg-bits needs --recipe mixed
 // RUN: not quantc %s --recipe mixed --avg-bits 9 --calib %t/calib --emit=quantized -o /dev/null 2>&1 | FileCheck %s --check-prefix=AVGRANGE
 // AVGRANGE: --avg-bits must be in [2, 8]
+// RUN: not quantc %s --recipe w4a16 --mixed-bits 4,8 --calib %t/calib --emit=quantized -o /dev/null 2>&1 | FileCheck %s --check-prefix=BITSRECIPE
+// BITSRECIPE: --mixed-bits needs --recipe mixed
+// RUN: not quantc %s --recipe mixed --mixed-bits 4,9 --calib %t/calib --emit=quantized -o /dev/null 2>&1 | FileCheck %s --check-prefix=BITSRANGE
+// BITSRANGE: --mixed-bits: every width must be in [2, 8], got 9
+// The candidate widths reach qc-assign-precision: with only 6 on offer,
+// the layer gets 6 bits.
+// RUN: quantc %s --recipe mixed --avg-bits 6 --mixed-bits 6 --calib %t/calib --emit=quantized --report %t/r6 -o /dev/null
+// RUN: FileCheck %s --check-prefix=REPORT6 < %t/r6.md
+// REPORT6: recipe mixed: 6 bits of {6}
 // RUN: not quantc %s --calib %t/calib --emit=quantized -o /dev/null 2>&1 | FileCheck %s --check-prefix=NORECIPE
 // NORECIPE: --calib and --report need --recipe
 func.func @main(%x: tensor<1x8xf32> {onnx.name = "x"}) -> tensor<1x4xf32> {
