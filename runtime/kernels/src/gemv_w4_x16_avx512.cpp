@@ -23,13 +23,15 @@
 //
 // Per 128 weights of a row: 3 unpack ops, 4 vpdpbusd, and 4 ops to scale
 // the block, against 23 in the f32 kernel. Blocks whose max |x| is not
-// finite (inf or NaN) fall back to the f32 kernel for the whole call.
+// finite (inf or NaN) or below 32639 * FLT_MIN (denormal scales) fall back
+// to the f32 kernel for the whole call.
 //
 //===----------------------------------------------------------------------===//
 
 #include "kernels_impl.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <immintrin.h>
 #include <type_traits>
@@ -80,7 +82,9 @@ bool packX(const float *x, int64_t k, int64_t kBlocks, XBlock *dst) {
     for (int c = 0; c < 8; ++c)
       if (_mm512_cmp_ps_mask(v[c], v[c], _CMP_UNORD_Q))
         return false;
-    if (!std::isfinite(m))
+    // Not finite, or so small that s_b (or 1 / s_b) would leave the normal
+    // range: the f32 kernel handles those exactly.
+    if (!std::isfinite(m) || (m != 0 && m < kMaxFixed * FLT_MIN))
       return false;
     float s = m / kMaxFixed;
     __m512 inv = _mm512_set1_ps(s > 0 ? kMaxFixed / m : 0.0f);

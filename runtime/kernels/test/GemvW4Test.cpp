@@ -169,7 +169,7 @@ TEST_P(GemvW4Test, WideDynamicRange) {
   expectMatches(GetParam(), p, x, p.k, y, p.n, m);
 }
 
-TEST(GemvW4ApiTest, InfAndNaNReachTheOutput) {
+TEST(GemvW4ApiTest, InfNaNAndDenormalsTakeTheF32Kernel) {
   // The fixed-point kernel cannot scale a block holding inf or NaN; the
   // entry point then runs the f32 kernel, which propagates them.
   W4Problem p = makeProblem(8, 256, 128, false, false, 93);
@@ -193,6 +193,23 @@ TEST(GemvW4ApiTest, InfAndNaNReachTheOutput) {
             QRT_UKERNEL_OK);
   for (int64_t r = 0; r < p.n; ++r)
     EXPECT_TRUE(std::isnan(y[r])) << r;
+  // Denormal activations: a fixed-point scale would underflow; the f32
+  // kernel keeps them.
+  std::vector<float> tiny(p.k);
+  for (int64_t c = 0; c < p.k; ++c)
+    tiny[c] = (c % 3 - 1) * 1e-39f;
+  ASSERT_EQ(qrt_ukernel_gemv_w4_f32(p.packed.data(), p.n, p.k, p.group,
+                                    p.flags(), tiny.data(), p.k, y.data(), p.n,
+                                    1, 0, p.n),
+            QRT_UKERNEL_OK);
+  for (int64_t r = 0; r < p.n; ++r) {
+    double exact = 0, magnitude = 0;
+    for (int64_t c = 0; c < p.k; ++c) {
+      exact += double(tiny[c]) * p.dequant(r, c);
+      magnitude += std::fabs(double(tiny[c]) * p.dequant(r, c));
+    }
+    EXPECT_NEAR(y[r], exact, 1e-3 * magnitude) << r;
+  }
 }
 
 TEST_P(GemvW4Test, SplitRangesAndAccumulate) {

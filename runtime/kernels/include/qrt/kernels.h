@@ -431,8 +431,8 @@ int qrt_ukernel_pack_w4(void *dst, const uint8_t *w, const float *scales,
  * M works but re-reads the weights every 16 rows. x: [M][K] with row stride
  * x_stride, y: [M][N] with row stride y_stride. flags: those of the packed
  * buffer plus QRT_UKERNEL_FLAG_ACCUMULATE.
- * Accuracy: group sizes 16, 32 and 64 (and any x holding an inf or a NaN)
- * multiply in f32. Groups of 128k on AVX-512 VNNI round x to 16-bit fixed
+ * Accuracy: group sizes 16, 32 and 64 (and any x holding an inf, a NaN or
+ * only values below ~4e-34 in a block of 128) multiply in f32. Groups of 128k on AVX-512 VNNI round x to 16-bit fixed
  * point per block of 128 consecutive k (error <= 2^-16 of the block's
  * max |x|) and multiply exactly in integers: 4x fewer instructions, so the
  * GEMV runs at the memory's speed. */
