@@ -33,16 +33,6 @@ constexpr int kRows = W4Layout::kRows;
 /// Software prefetch distance in the weight stream (bytes).
 constexpr int kPrefetchBytes = 4096;
 
-template <int... Is, typename F>
-inline void unrollImpl(std::integer_sequence<int, Is...>, F &&f) {
-  (f(std::integral_constant<int, Is>{}), ...);
-}
-/// Calls f(std::integral_constant<int, i>) for i = 0..N-1: every index is a
-/// compile-time constant, so the accumulators stay in registers.
-template <int N, typename F> inline void unroll(F &&f) {
-  unrollImpl(std::make_integer_sequence<int, N>{}, f);
-}
-
 struct Params {
   const uint8_t *weights;
   const float *scales, *zeros;

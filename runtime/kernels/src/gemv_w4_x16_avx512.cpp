@@ -46,14 +46,6 @@ constexpr int kPrefetchBytes = 4096;
 /// Largest |xi|: 256 * 127 + 127, so hi and lo both fit a signed byte.
 constexpr float kMaxFixed = 32639.0f;
 
-template <int... Is, typename F>
-inline void unrollImpl(std::integer_sequence<int, Is...>, F &&f) {
-  (f(std::integral_constant<int, Is>{}), ...);
-}
-template <int N, typename F> inline void unroll(F &&f) {
-  unrollImpl(std::make_integer_sequence<int, N>{}, f);
-}
-
 /// One 128-element block of x, packed: the hi and lo bytes in the order of
 /// the low nibbles (k = 32b + i) and of the high nibbles (k = 32b + 16 + i),
 /// its scale s_b and s_b * sum(xi).

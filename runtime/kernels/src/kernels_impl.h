@@ -14,8 +14,20 @@
 #include "qrt/kernels.h"
 
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 
 namespace qrt::kernels {
+
+template <int... Is, typename F>
+inline void unrollImpl(std::integer_sequence<int, Is...>, F &&f) {
+  (f(std::integral_constant<int, Is>{}), ...);
+}
+/// Calls f(std::integral_constant<int, i>) for i = 0..N-1: every index is a
+/// compile-time constant, so accumulators indexed by it stay in registers.
+template <int N, typename F> inline void unroll(F &&f) {
+  unrollImpl(std::make_integer_sequence<int, N>{}, f);
+}
 
 /// Geometry of a packed int4 weight buffer (see kernels.h).
 struct W4Layout {
