@@ -72,7 +72,7 @@ struct Analysis {
   /// another way).
   int64_t laneStride(ValueRange indices) {
     if (indices.empty() || llvm::any_of(indices.drop_back(), [&](Value i) {
-          return varying.contains(i) || strided.contains(i);
+          return varying.contains(i);
         }))
       return 0;
     if (indices.back() == iv)
@@ -137,13 +137,12 @@ struct Analysis {
         std::optional<int64_t> c = strideOf(apply, iv, varying);
         if (!c)
           return false;
-        // Widened only as the last index of a load.
-        for (OpOperand &use : apply->getUses()) {
-          auto load = dyn_cast<memref::LoadOp>(use.getOwner());
-          if (!load || use.get() != load.getIndices().back() ||
-              use.getOperandNumber() != load->getNumOperands() - 1)
+        // Widened only as the last index of a load (so it is never yielded,
+        // stored or used as another index).
+        for (OpOperand &use : apply->getUses())
+          if (!isa<memref::LoadOp>(use.getOwner()) ||
+              use.getOperandNumber() != use.getOwner()->getNumOperands() - 1)
             return false;
-        }
         strided[apply.getResult()] = *c;
         continue;
       }
@@ -174,8 +173,6 @@ struct Analysis {
           changed = false;
           for (auto [arg, yielded] :
                llvm::zip(loop.getRegionIterArgs(), loop.getYieldedValues())) {
-            if (strided.contains(yielded))
-              return false;
             if (!varying.contains(arg) && varying.contains(yielded)) {
               if (!markVarying(arg))
                 return false;
