@@ -31,6 +31,14 @@ bool hasAvx512() {
 #endif
 }
 
+bool hasAvx512Vbmi() {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  return hasAvx512() && __builtin_cpu_supports("avx512vbmi");
+#else
+  return false;
+#endif
+}
+
 } // namespace qrt::kernels
 
 using namespace qrt::kernels;
@@ -389,6 +397,30 @@ int qrt_ukernel_dwconv2d_acc_f32(const float *x, int64_t H, int64_t W,
       !out)
     return QRT_UKERNEL_INVALID_ARGUMENT;
   QRT_DISPATCH(dwconvAccF32, x, w, out, g, c_begin, c_end);
+  return QRT_UKERNEL_OK;
+}
+
+int qrt_ukernel_dwconv2d_acc_u8s8s32(const uint8_t *x, int64_t H, int64_t W,
+                                     const int8_t *w, int32_t KH, int32_t KW,
+                                     int32_t *out, int64_t OH, int64_t OW,
+                                     int32_t stride_h, int32_t stride_w,
+                                     int32_t dilation_h, int32_t dilation_w,
+                                     int64_t c_begin, int64_t c_end) {
+  ConvGeom g;
+  if (!validConv(0, H, W, KH, KW, OH, OW, stride_h, stride_w, dilation_h,
+                 dilation_w, 0, 0, g) ||
+      c_begin < 0 || c_end < c_begin)
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  if (c_begin == c_end || OH == 0 || OW == 0)
+    return QRT_UKERNEL_OK;
+  if ((OH - 1) * stride_h + int64_t(KH - 1) * dilation_h >= H ||
+      (OW - 1) * stride_w + int64_t(KW - 1) * dilation_w >= W || !x || !w ||
+      !out)
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  if (hasAvx512Vbmi())
+    avx512::dwconvAccU8S8S32(x, w, out, g, c_begin, c_end);
+  else
+    scalar::dwconvAccU8S8S32(x, w, out, g, c_begin, c_end);
   return QRT_UKERNEL_OK;
 }
 

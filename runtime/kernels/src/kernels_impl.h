@@ -128,6 +128,8 @@ struct ConvGeom {
                  float *out, const ConvGeom &g, int64_t cBegin, int64_t cEnd); \
   void dwconvAccF32(const float *x, const float *w, float *out,                \
                     const ConvGeom &g, int64_t cBegin, int64_t cEnd);          \
+  void dwconvAccU8S8S32(const uint8_t *x, const int8_t *w, int32_t *out,       \
+                        const ConvGeom &g, int64_t cBegin, int64_t cEnd);      \
   void dwconvU8S8F32(const uint8_t *x, int32_t zpX, const int8_t *w,           \
                      float *out, const ConvGeom &g, int64_t cBegin,            \
                      int64_t cEnd, float scaleX, const float *scaleW,          \
@@ -174,6 +176,9 @@ void unpackTiles(const T *src, int64_t srcStride0, T *dst, int64_t dstStride,
 
 /// True when the CPU runs the avx512 implementations.
 bool hasAvx512();
+/// hasAvx512() and AVX512-VBMI (vpermb), which the u8 depthwise kernel
+/// needs.
+bool hasAvx512Vbmi();
 
 namespace avx512x16 {
 /// The int4 GEMV on vpdpbusd with x rounded to 16-bit fixed point per

@@ -412,6 +412,26 @@ void dwconvAccF32(const float *x, const float *w, float *out, const ConvGeom &g,
     }
 }
 
+void dwconvAccU8S8S32(const uint8_t *x, const int8_t *w, int32_t *out,
+                      const ConvGeom &g, int64_t cBegin, int64_t cEnd) {
+  // Wrapping int32 sums (unsigned arithmetic): exact in any order.
+  for (int64_t c = cBegin; c < cEnd; ++c)
+    for (int64_t oh = 0; oh < g.oh; ++oh) {
+      int32_t *o = out + (c * g.oh + oh) * g.ow;
+      for (int kh = 0; kh < g.kh; ++kh) {
+        const uint8_t *row = x + (c * g.h + oh * g.sh + kh * g.dh) * g.w;
+        for (int kw = 0; kw < g.kw; ++kw) {
+          int32_t wt = w[(c * g.kh + kh) * g.kw + kw];
+          const uint8_t *in = row + kw * g.dw;
+          for (int64_t ow = 0; ow < g.ow; ++ow)
+            o[ow] = static_cast<int32_t>(
+                static_cast<uint32_t>(o[ow]) +
+                static_cast<uint32_t>(int32_t(in[ow * g.sw]) * wt));
+        }
+      }
+    }
+}
+
 void dwconvU8S8F32(const uint8_t *x, int32_t zpX, const int8_t *w, float *out,
                    const ConvGeom &g, int64_t cBegin, int64_t cEnd,
                    float scaleX, const float *scaleW, const float *bias) {

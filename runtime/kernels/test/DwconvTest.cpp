@@ -4,7 +4,9 @@
 // against the plain loop nest (c, oh, kh, kw, ow) that quantc generates for
 // its depthwise generic: bit-exact, over strides 1-3, dilations 1-2, 3x3
 // and 5x5 kernels, row lengths with and without a 16/64-lane tail, and
-// channel ranges; plus the argument checks.
+// channel ranges; plus the argument checks. qrt_ukernel_dwconv2d_acc_u8s8s32
+// against exact int64 sums, over the same shapes and wider kernels (two tap
+// groups per row on VNNI), with extreme bytes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -110,6 +112,97 @@ TEST(DwconvAccF32, RejectsTapsOutsideTheInput) {
             QRT_UKERNEL_INVALID_ARGUMENT);
   EXPECT_EQ(qrt_ukernel_dwconv2d_acc_f32(nullptr, 4, 4, w, 3, 3, out, 2, 2, 1,
                                          1, 1, 1, 0, 1),
+            QRT_UKERNEL_INVALID_ARGUMENT);
+}
+
+/// Exact sums in int64 (no overflow for these sizes).
+void referenceU8(const DwShape &s, const uint8_t *x, const int8_t *w,
+                 int32_t *out, int64_t cBegin, int64_t cEnd) {
+  int64_t h = s.h(), wd = s.w();
+  for (int64_t c = cBegin; c < cEnd; ++c)
+    for (int64_t oh = 0; oh < s.oh; ++oh)
+      for (int64_t ow = 0; ow < s.ow; ++ow) {
+        int64_t sum = out[(c * s.oh + oh) * s.ow + ow];
+        for (int kh = 0; kh < s.kh; ++kh)
+          for (int kw = 0; kw < s.kw; ++kw)
+            sum += int64_t(x[(c * h + oh * s.sh + kh * s.dh) * wd + ow * s.sw +
+                             kw * s.dw]) *
+                   w[(c * s.kh + kh) * s.kw + kw];
+        out[(c * s.oh + oh) * s.ow + ow] = static_cast<int32_t>(sum);
+      }
+}
+
+TEST(DwconvAccU8S8S32, MatchesExactSums) {
+  const DwShape shapes[] = {
+      {3, 5, 40, 5, 5, 1, 1, 1, 1},  {4, 7, 16, 3, 3, 1, 1, 1, 1},
+      {2, 3, 1, 3, 3, 1, 1, 1, 1},   {2, 6, 81, 3, 3, 2, 2, 1, 1},
+      {3, 4, 20, 5, 5, 2, 2, 1, 1},  {2, 5, 33, 3, 3, 3, 3, 1, 1},
+      {2, 4, 70, 3, 3, 1, 1, 2, 2},  {2, 4, 17, 3, 5, 1, 2, 2, 1},
+      {1, 2, 160, 3, 3, 1, 1, 1, 1}, {2, 3, 64, 1, 1, 1, 1, 1, 1},
+      {3, 15, 12, 3, 3, 1, 1, 1, 1}, {3, 7, 24, 3, 3, 2, 2, 1, 1},
+      {2, 5, 48, 5, 5, 1, 1, 1, 1},  {2, 3, 100, 3, 3, 1, 1, 1, 1},
+      {2, 3, 37, 7, 7, 1, 1, 1, 1},  {2, 3, 29, 3, 8, 2, 2, 1, 1},
+      {2, 2, 19, 1, 9, 1, 1, 1, 1},  {2, 9, 5, 4, 4, 1, 2, 1, 1}};
+  std::vector<std::string> impls = {"scalar", "public"};
+  if (hasAvx512Vbmi())
+    impls.push_back("avx512");
+  unsigned seed = 7;
+  for (const DwShape &s : shapes)
+    for (int extreme = 0; extreme < 2; ++extreme)
+      for (const std::string &impl : impls) {
+        SCOPED_TRACE(
+            impl + " c=" + std::to_string(s.c) + " oh=" + std::to_string(s.oh) +
+            " ow=" + std::to_string(s.ow) + " k=" + std::to_string(s.kh) + "x" +
+            std::to_string(s.kw) + " s=" + std::to_string(s.sh) + "," +
+            std::to_string(s.sw) + " d=" + std::to_string(s.dh) + "," +
+            std::to_string(s.dw) + (extreme ? " extreme" : ""));
+        // Extreme: x 255 against w -128 and 127, the largest products.
+        auto x = extreme
+                     ? std::vector<uint8_t>(s.c * s.h() * s.w(), 255)
+                     : randomInts<uint8_t>(s.c * s.h() * s.w(), 0, 255, seed++);
+        auto w = randomInts<int8_t>(s.c * s.kh * s.kw, extreme ? -128 : -127,
+                                    127, seed++);
+        if (extreme)
+          for (size_t i = 0; i < w.size(); ++i)
+            w[i] = i % 2 ? int8_t(127) : int8_t(-128);
+        auto init =
+            randomInts<int32_t>(s.c * s.oh * s.ow, -100000, 100000, seed++);
+        int64_t cBegin = s.c > 2 ? 1 : 0, cEnd = s.c > 2 ? s.c - 1 : s.c;
+        std::vector<int32_t> want = init, got = init;
+        referenceU8(s, x.data(), w.data(), want.data(), cBegin, cEnd);
+        ConvGeom g{0,    s.h(), s.w(), s.oh, s.ow, s.kh, s.kw,
+                   s.sh, s.sw,  s.dh,  s.dw, 0,    0};
+        if (impl == "scalar")
+          scalar::dwconvAccU8S8S32(x.data(), w.data(), got.data(), g, cBegin,
+                                   cEnd);
+        else if (impl == "avx512")
+          avx512::dwconvAccU8S8S32(x.data(), w.data(), got.data(), g, cBegin,
+                                   cEnd);
+        else
+          ASSERT_EQ(qrt_ukernel_dwconv2d_acc_u8s8s32(
+                        x.data(), s.h(), s.w(), w.data(), s.kh, s.kw,
+                        got.data(), s.oh, s.ow, s.sh, s.sw, s.dh, s.dw, cBegin,
+                        cEnd),
+                    QRT_UKERNEL_OK);
+        ASSERT_EQ(want, got);
+      }
+}
+
+TEST(DwconvAccU8S8S32, RejectsTapsOutsideTheInput) {
+  uint8_t x[16] = {};
+  int8_t w[9] = {};
+  int32_t out[4] = {};
+  EXPECT_EQ(qrt_ukernel_dwconv2d_acc_u8s8s32(x, 3, 4, w, 3, 3, out, 2, 2, 1, 1,
+                                             1, 1, 0, 1),
+            QRT_UKERNEL_INVALID_ARGUMENT);
+  EXPECT_EQ(qrt_ukernel_dwconv2d_acc_u8s8s32(x, 4, 4, w, 3, 3, out, 2, 2, 1, 1,
+                                             1, 1, 0, 1),
+            QRT_UKERNEL_OK);
+  EXPECT_EQ(qrt_ukernel_dwconv2d_acc_u8s8s32(x, 4, 4, w, 3, 3, out, 2, 2, 1, 1,
+                                             1, 1, 1, 0),
+            QRT_UKERNEL_INVALID_ARGUMENT);
+  EXPECT_EQ(qrt_ukernel_dwconv2d_acc_u8s8s32(x, 4, 4, nullptr, 3, 3, out, 2, 2,
+                                             1, 1, 1, 1, 0, 1),
             QRT_UKERNEL_INVALID_ARGUMENT);
 }
 

@@ -331,6 +331,22 @@ int qrt_ukernel_dwconv2d_acc_f32(const float *x, int64_t H, int64_t W,
                                  int32_t dilation_h, int32_t dilation_w,
                                  int64_t c_begin, int64_t c_end);
 
+/* Depthwise convolution accumulating into `out`, u8 x s8 -> int32, exact
+ * (wrapping int32 sums), on an input whose padding is already in place (it
+ * holds the activation zero point, so that the requantization's
+ * zp_x * sum(w) correction covers it):
+ *   out[c][oh][ow] += x[c][oh*sh + kh*dh][ow*sw + kw*dw] * w[c][kh][kw]
+ * x [C][H][W] u8, w [C][KH][KW] s8, out [C][OH][OW] s32, all dense, with
+ * the bounds and channel range of qrt_ukernel_dwconv2d_acc_f32. Runs on
+ * VNNI with AVX512-VBMI for dilation_w 1, stride_w 1 or 2 and KW <= 8, on a
+ * scalar loop otherwise; the results are the same. */
+int qrt_ukernel_dwconv2d_acc_u8s8s32(const uint8_t *x, int64_t H, int64_t W,
+                                     const int8_t *w, int32_t KH, int32_t KW,
+                                     int32_t *out, int64_t OH, int64_t OW,
+                                     int32_t stride_h, int32_t stride_w,
+                                     int32_t dilation_h, int32_t dilation_w,
+                                     int64_t c_begin, int64_t c_end);
+
 /* Depthwise convolution, u8 activations (zero point zp_x, which padding
  * reads) x s8 per-channel weights, exact int32 accumulation, requantized as
  * qrt_ukernel_requant_s32_f32 with per-channel parameters:
