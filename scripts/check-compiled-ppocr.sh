@@ -6,11 +6,14 @@
 # are compared with `quant-run --reference` on the graph:
 #   fp32, W4A16 (f32 arithmetic; W4A16 weights are dequantized at compile
 #     time): rel err = ||so - ref|| / ||ref|| <= 1e-4
-#   W8A8: SQNR >= 30 dB, and for rec/cls argmax agreement >= 95%. Integer
-#     contractions agree exactly (test/E2E/cpu-w8a8.mlir); the float ops in
+#   W8A8: SQNR >= 60 dB, and for rec/cls argmax agreement >= 95%. Integer
+#     contractions, depthwise convolutions included, agree exactly
+#     (test/E2E/cpu-w8a8.mlir, cpu-w8a8-depthwise.mlir); the float ops in
 #     between (exp, sigmoid, f32 tiles) differ by rounding, which can move a
 #     value across a rounding boundary of the next quantize: one step of that
-#     activation's scale, which then propagates.
+#     activation's scale, which then propagates. Measured 2026-11-26: det
+#     140 dB, rec 103-109 dB, cls 373 dB or identical (30 dB before the
+#     depthwise convolutions were integer: det was at 31.9 dB).
 #
 # With --cuda ARCH, each graph is instead compiled with --target=cuda for
 # ARCH (kernels assembled by ptxas; running them needs a GPU:
@@ -65,7 +68,7 @@ import sys, numpy as np
 a = np.load(sys.argv[1]).astype(np.float64); b = np.load(sys.argv[2]).astype(np.float64)
 sqnr = 10 * np.log10((b ** 2).sum() / max(((a - b) ** 2).sum(), 1e-300))
 agree = 100.0 * (a.argmax(-1) == b.argmax(-1)).mean()
-ok = sqnr >= 30 and agree >= float(sys.argv[3])
+ok = sqnr >= 60 and agree >= float(sys.argv[3])
 same = "identical, " if (a == b).all() else ""
 print("%s %ssqnr %.1f dB argmax %.1f%%" % ("ok" if ok else "FAIL", same, min(sqnr, 999), agree))
 PY

@@ -12,8 +12,9 @@
 // The integers are recovered from the dequantized f32 operands
 // (round(x / s) is exact for 8-bit values). The cases match the CPU code
 // generator's u8 x s8 contractions (lib/Conversion/QCToLinalg/DataTiling.cpp;
-// both use quantc/Support/QuantOperands.h): 2-D convolutions with group 1
-// and batch 1, and matmuls with a 2-D weight.
+// both use quantc/Support/QuantOperands.h): 2-D convolutions with batch 1
+// and group 1 or depthwise (group = channels, one filter per channel), and
+// matmuls with a 2-D weight.
 //
 //===----------------------------------------------------------------------===//
 
@@ -45,7 +46,14 @@ std::optional<EvalResult>
 mlir::qc::detail::evalIntegerConv(ConvOp conv, Operands operands,
                                   const EvalContext &ctx) {
   RankedTensorType xt = conv.getX().getType(), yt = conv.getY().getType();
-  if (xt.getRank() != 4 || conv.getGroup() != 1 || xt.getDimSize(0) != 1)
+  if (xt.getRank() != 4 || xt.getDimSize(0) != 1)
+    return std::nullopt;
+  // Group 1, or depthwise: one input channel per group and per output.
+  int64_t channels = xt.getDimSize(1);
+  ArrayRef<int64_t> wShape = conv.getW().getType().getShape();
+  bool depthwise = channels >= 2 && conv.getGroup() == channels &&
+                   wShape[0] == channels && wShape[1] == 1;
+  if (conv.getGroup() != 1 && !depthwise)
     return std::nullopt;
   quant::UniformQuantizedType xType = getU8Activation(conv.getX());
   std::optional<S8Weight> wq8 = matchS8Weight(conv.getW(), 0);
@@ -70,13 +78,42 @@ mlir::qc::detail::evalIntegerConv(ConvOp conv, Operands operands,
   std::vector<int16_t> xq(x.getNumElements());
   for (size_t i = 0; i < xq.size(); ++i)
     xq[i] = static_cast<int16_t>(toInt(x.getFloats()[i], sx));
+  // Weights per output channel: k (group 1) or kh * kw (depthwise).
+  int64_t kPer = ws[1] * kh * kw;
   std::vector<int32_t> wq(w.getNumElements());
   for (int64_t oc = 0; oc < m; ++oc)
-    for (int64_t i = 0; i < k; ++i)
-      wq[oc * k + i] = toInt(w.getFloats()[oc * k + i], sw[oc]);
+    for (int64_t i = 0; i < kPer; ++i)
+      wq[oc * kPer + i] = toInt(w.getFloats()[oc * kPer + i], sw[oc]);
   std::vector<float> f = factors(sx, sw);
 
   std::vector<float> y(m * p);
+  if (depthwise) {
+    // One task per channel; padding reads (q - zx) = 0.
+    parallelForTasks(ctx.numThreads, c, [&](int64_t ch) {
+      const int32_t *wc = wq.data() + ch * kh * kw;
+      float bias = b ? b->getFloats()[ch] : 0.0f;
+      for (int64_t r = 0; r < oh; ++r)
+        for (int64_t q = 0; q < ow; ++q) {
+          int32_t acc = 0;
+          for (int64_t i = 0; i < kh; ++i) {
+            int64_t iy =
+                r * wp.strides[0] + i * wp.dilations[0] - wp.padsBegin[0];
+            if (iy < 0 || iy >= h)
+              continue;
+            for (int64_t j = 0; j < kw; ++j) {
+              int64_t ix =
+                  q * wp.strides[1] + j * wp.dilations[1] - wp.padsBegin[1];
+              if (ix >= 0 && ix < wi)
+                acc += wc[i * kw + j] * xq[(ch * h + iy) * wi + ix];
+            }
+          }
+          y[ch * p + r * ow + q] =
+              std::fmaf(static_cast<float>(acc), f[ch], bias);
+        }
+    });
+    return single(
+        Tensor::getFloat(conv->getContext(), yt.getShape(), std::move(y)));
+  }
   // One task per block of output rows: im2col of those rows, then an
   // integer GEMM over all output channels.
   parallelForTasks(ctx.numThreads, oh, [&](int64_t r) {

@@ -154,3 +154,51 @@ func.func @w8a8_conv_direct(%x: tensor<1x4x16x16xf32>) -> tensor<1x8x16x16xf32> 
   %0 = qc.conv %xd, %w {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x4x16x16xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x16x16xf32>
   return %0 : tensor<1x8x16x16xf32>
 }
+
+// -----
+
+// W8A8 depthwise convolution: an int32 generic on the zero-point-padded u8
+// input (loops c, oh, kh, kw, ow as for f32) tagged for the u8 x s8
+// depthwise microkernel, then the per-channel requantization: the
+// correction zx * sum(w[c]) = 128 * 9 * 3, the scales 0.1 * 0.5 and the
+// bias.
+// TILED-LABEL: func.func @w8a8_depthwise(
+// TILED:         %[[PAD:.*]] = tensor.pad
+// TILED:           tensor.yield %c-128_i8
+// TILED:         tensor.collapse_shape %[[PAD]]
+// TILED:         %[[XP:.*]] = tensor.expand_shape
+// TILED:         %[[ACC:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel"]
+// TILED-SAME:      ins(%[[XP]], %{{.*}} : tensor<8x8x7xi8>, tensor<8x3x3xi8>) outs(%{{.*}} : tensor<8x3x5xi32>)
+// TILED-SAME:      qc.conv_geometry = array<i64: 8, 8, 7, 3, 3, 3, 5, 2, 1, 1, 1>, qc.loop_order = "sequential", qc.ukernel = "dwconv2d_acc_u8s8s32"
+// TILED:           arith.extui
+// TILED:           arith.extsi
+// TILED:           arith.muli
+// TILED:           arith.addi
+// TILED:         linalg.generic {{.*}} ins(%[[ACC]], %{{.*}}, %{{.*}}, %{{.*}} : tensor<8x3x5xi32>, tensor<8xi32>, tensor<8xf32>, tensor<8xf32>)
+// TILED:           arith.subi
+// TILED:           arith.sitofp
+// TILED:           math.fma
+// TILED-NOT:     dwconv2d_acc_f32
+func.func @w8a8_depthwise(%x: tensor<1x8x6x6xf32>) -> tensor<1x8x3x5xf32> {
+  %xq = qc.quantize %x : tensor<1x8x6x6xf32> -> tensor<1x8x6x6x!quant.uniform<u8:f32, 0.1:128>>
+  %xd = qc.dequantize %xq : tensor<1x8x6x6x!quant.uniform<u8:f32, 0.1:128>> -> tensor<1x8x6x6xf32>
+  %c = arith.constant dense<3> : tensor<8x1x3x3xi8>
+  %cq = quant.scast %c : tensor<8x1x3x3xi8> to tensor<8x1x3x3x!quant.uniform<i8<-127:127>:f32, 0.5>>
+  %w = qc.dequantize %cq : tensor<8x1x3x3x!quant.uniform<i8<-127:127>:f32, 0.5>> -> tensor<8x1x3x3xf32>
+  %b = arith.constant dense<0.25> : tensor<8xf32>
+  %0 = qc.conv %xd, %w, %b {group = 8 : i64, pads = array<i64: 1, 0, 1, 1>, strides = array<i64: 2, 1>} : (tensor<1x8x6x6xf32>, tensor<8x1x3x3xf32>, tensor<8xf32>) -> tensor<1x8x3x5xf32>
+  return %0 : tensor<1x8x3x5xf32>
+}
+
+// -----
+
+// Depthwise with an f32 (not quantized) input stays on the f32 kernel.
+// TILED-LABEL: func.func @depthwise_f32_input_s8_weight(
+// TILED:         qc.ukernel = "dwconv2d_acc_f32"
+func.func @depthwise_f32_input_s8_weight(%x: tensor<1x8x6x6xf32>) -> tensor<1x8x4x4xf32> {
+  %c = arith.constant dense<3> : tensor<8x1x3x3xi8>
+  %cq = quant.scast %c : tensor<8x1x3x3xi8> to tensor<8x1x3x3x!quant.uniform<i8<-127:127>:f32, 0.5>>
+  %w = qc.dequantize %cq : tensor<8x1x3x3x!quant.uniform<i8<-127:127>:f32, 0.5>> -> tensor<8x1x3x3xf32>
+  %0 = qc.conv %x, %w {group = 8 : i64} : (tensor<1x8x6x6xf32>, tensor<8x1x3x3xf32>) -> tensor<1x8x4x4xf32>
+  return %0 : tensor<1x8x4x4xf32>
+}

@@ -10,6 +10,9 @@
 
 #include "llvm/ADT/StringExtras.h"
 
+#include <algorithm>
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::qc;
 using namespace mlir::qc::test;
@@ -427,6 +430,54 @@ TEST_F(EvalContraction, MatMulBatchBroadcastAgainstNaive) {
         allClose(runF32(ir, {f32(as, a), f32(bs, b)}), expected, 1e-5f, 1e-4f))
         << m << "x" << k << "x" << n;
   }
+}
+
+/// A W8A8 depthwise convolution (u8 activation, s8 per-channel weights) is
+/// simulated in exact integers: sum (q - zx) * qw per output, then
+/// fma(acc, f32(sx) * f32(sw[c]), bias[c]). Expected values from the
+/// integers, independently of the evaluator's float convolution.
+TEST_F(EvalContraction, W8A8DepthwiseIsExactInIntegers) {
+  const char *ir = R"(
+    func.func @f(%x: tensor<1x3x5x6xf32>) -> tensor<1x3x3x6xf32> {
+      %xq = qc.quantize %x : tensor<1x3x5x6xf32> -> tensor<1x3x5x6x!quant.uniform<u8:f32, 0.1:100>>
+      %xd = qc.dequantize %xq : tensor<1x3x5x6x!quant.uniform<u8:f32, 0.1:100>> -> tensor<1x3x5x6xf32>
+      %c = arith.constant dense<[[[[1, -2, 3], [-4, 5, -6], [7, -8, 9]]], [[[127, -127, 0], [1, 1, 1], [-1, -1, -1]]], [[[0, 0, 0], [0, 50, 0], [0, 0, -50]]]]> : tensor<3x1x3x3xi8>
+      %cq = quant.scast %c : tensor<3x1x3x3xi8> to tensor<3x1x3x3x!quant.uniform<i8<-127:127>:f32:0, {0.5, 0.25, 0.125}>>
+      %w = qc.dequantize %cq : tensor<3x1x3x3x!quant.uniform<i8<-127:127>:f32:0, {0.5, 0.25, 0.125}>> -> tensor<3x1x3x3xf32>
+      %b = arith.constant dense<[0.5, -1.0, 2.0]> : tensor<3xf32>
+      %y = qc.conv %xd, %w, %b {group = 3 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 1>} : (tensor<1x3x5x6xf32>, tensor<3x1x3x3xf32>, tensor<3xf32>) -> tensor<1x3x3x6xf32>
+      return %y : tensor<1x3x3x6xf32>
+    })";
+  std::vector<float> x = randomFloats(3 * 5 * 6, 11);
+  for (float &v : x)
+    v *= 16; // some values clamp at 0 and 255
+  const int wq[3][9] = {{1, -2, 3, -4, 5, -6, 7, -8, 9},
+                        {127, -127, 0, 1, 1, 1, -1, -1, -1},
+                        {0, 0, 0, 0, 50, 0, 0, 0, -50}};
+  const double sw[3] = {0.5, 0.25, 0.125}, bias[3] = {0.5, -1.0, 2.0};
+  std::vector<float> expected;
+  for (int c = 0; c < 3; ++c)
+    for (int oh = 0; oh < 3; ++oh)
+      for (int ow = 0; ow < 6; ++ow) {
+        int64_t acc = 0;
+        for (int kh = 0; kh < 3; ++kh)
+          for (int kw = 0; kw < 3; ++kw) {
+            int ih = oh * 2 - 1 + kh, iw = ow - 1 + kw;
+            if (ih < 0 || ih >= 5 || iw < 0 || iw >= 6)
+              continue;
+            float v = x[(c * 5 + ih) * 6 + iw];
+            long q = std::lrint(v / 0.1f) + 100; // half to even
+            q = std::min(255L, std::max(0L, q));
+            acc += (q - 100) * wq[c][kh * 3 + kw];
+          }
+        float f = static_cast<float>(0.1) * static_cast<float>(sw[c]);
+        expected.push_back(
+            std::fmaf(static_cast<float>(acc), f, static_cast<float>(bias[c])));
+      }
+  std::vector<float> got = runF32(ir, {f32({1, 3, 5, 6}, x)});
+  ASSERT_EQ(got.size(), expected.size());
+  for (size_t i = 0; i < got.size(); ++i)
+    EXPECT_EQ(got[i], expected[i]) << "element " << i;
 }
 
 TEST_F(EvalContraction, IntegerMatMulWraps) {

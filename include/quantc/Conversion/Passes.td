@@ -46,7 +46,15 @@ def ConvertQCToLinalg : Pass<"convert-qc-to-linalg", "ModuleOp"> {
     weights become GEMMs on packed tiles (weights packed at compile time,
     activations by a generic, im2col for spatial kernels) around a
     `linalg.generic` tagged `qc.ukernel = "mmt4d_f32"` in linalg.mmt4d's
-    layout, for the CPU's microkernels.
+    layout, for the CPU's microkernels. W8A8 contractions (a u8 per-tensor
+    activation and a constant s8 weight, both through `qc.dequantize`)
+    become integer GEMMs (`mmt4d_u8s8s32`, `conv2d_im2col_s8u8s32`,
+    `conv2d_direct_s8u8s32`) with an f32 requantization epilogue. Depthwise
+    convolutions become a generic with loops (c, oh, kh, kw, ow) on the
+    padded input, tagged `dwconv2d_acc_f32`, or, W8A8, an int32 generic on
+    the zero-point-padded u8 input tagged `dwconv2d_acc_u8s8s32` followed by
+    the per-channel requantization
+    `fma(float(acc - zx * sum(w[c])), sx * sw[c], bias[c])`.
   }];
   let options = [
     Option<"dataTiling", "data-tiling", "bool", /*default=*/"false",

@@ -7,6 +7,7 @@
 // pixel count is a multiple of 16 the GEMM reads the zero-point-padded
 // input through an im2col map and becomes the fused im2col (or, for stride
 // 1 in width and rows of 16 pixels, the implicit-GEMM) microkernel.
+// Depthwise convolutions accumulate in int32 on their own microkernel.
 //
 //===----------------------------------------------------------------------===//
 
@@ -300,6 +301,124 @@ struct QuantizedConv : OpConversionPattern<ConvOp> {
   }
 };
 
+/// Depthwise qc.conv(dequantize(u8 x), dequantize(s8 w)) (2-D, batch 1,
+/// group == C == Cout): an int32 generic with loops (c, oh, kh, kw, ow) on
+/// the zero-point-padded input, as the f32 DepthwiseConv, tagged
+/// `qc.ukernel = "dwconv2d_acc_u8s8s32"` for the VNNI microkernel (geometry
+/// in `qc.conv_geometry`), then the per-channel requantization
+///   y = fma(float(acc - zx * sum_t w[c][t]), f32(sx) * f32(sw[c]), bias[c])
+/// which the reference evaluator computes the same way.
+struct QuantizedDepthwiseConv : OpConversionPattern<ConvOp> {
+  QuantizedDepthwiseConv(const TypeConverter &tc, MLIRContext *ctx)
+      : OpConversionPattern(tc, ctx, /*benefit=*/3) {}
+  LogicalResult
+  matchAndRewrite(ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto xt = op.getX().getType();
+    auto wt = op.getW().getType();
+    auto yt = op.getType();
+    int64_t c = xt.getRank() == 4 ? xt.getDimSize(1) : -1;
+    if (xt.getRank() != 4 || xt.getDimSize(0) != 1 || op.getGroup() != c ||
+        c < 2 || wt.getDimSize(0) != c || wt.getDimSize(1) != 1)
+      return failure();
+    std::optional<QuantActivation> x =
+        matchQuantActivation(op.getX(), rewriter);
+    std::optional<QuantWeight> w = matchQuantWeight(op.getW(), 0);
+    std::optional<std::vector<float>> bias = constantBias(op.getB(), c);
+    if (!x || !w || !bias)
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    WindowParams wp;
+    if (failed(getWindowParams(loc, op.getOperationName(), 2, op.getStrides(),
+                               op.getPads(), op.getDilations(), wp)))
+      return failure();
+    Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type(),
+         f32 = rewriter.getF32Type();
+    int64_t kh = wt.getDimSize(2), kw = wt.getDimSize(3);
+    int64_t oh = yt.getDimSize(2), ow = yt.getDimSize(3);
+    // Padding holds the zero point: real value 0.
+    Value xp = createPad(
+        rewriter, loc, x->storage, {0, 0, wp.padsBegin[0], wp.padsBegin[1]},
+        {0, 0, wp.padsEnd[0], wp.padsEnd[1]},
+        createScalar(rewriter, loc, i8, (int8_t)(uint8_t)x->zeroPoint));
+    auto xpt = cast<RankedTensorType>(xp.getType());
+    xp = createReshape(rewriter, loc, xp,
+                       RankedTensorType::get(xpt.getShape().drop_front(), i8));
+    std::vector<int8_t> wv(w->values.begin(), w->values.end());
+    Value wc = arith::ConstantOp::create(
+        rewriter, loc,
+        makeRawResource(
+            RankedTensorType::get({c, kh, kw}, i8), "dwconv_weight_s8",
+            ArrayRef<char>(reinterpret_cast<const char *>(wv.data()),
+                           wv.size())));
+    auto accType = RankedTensorType::get({c, oh, ow}, i32);
+    Value init = createFilled(rewriter, loc, accType,
+                              createScalar(rewriter, loc, i32, 0));
+    // Loops: c (d0), oh (d1), kh (d2), kw (d3), ow (d4).
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(5, 0,
+                       {d(0), d(1) * wp.strides[0] + d(2) * wp.dilations[0],
+                        d(4) * wp.strides[1] + d(3) * wp.dilations[1]},
+                       ctx),
+        AffineMap::get(5, 0, {d(0), d(2), d(3)}, ctx),
+        AffineMap::get(5, 0, {d(0), d(1), d(4)}, ctx)};
+    using IT = utils::IteratorType;
+    SmallVector<IT> iters = {IT::parallel, IT::parallel, IT::reduction,
+                             IT::reduction, IT::parallel};
+    auto conv = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{accType}, ValueRange{xp, wc}, ValueRange{init},
+        maps, iters, [&](OpBuilder &nb, Location l, ValueRange a) {
+          Value xv = arith::ExtUIOp::create(nb, l, i32, a[0]);
+          Value wvv = arith::ExtSIOp::create(nb, l, i32, a[1]);
+          Value p = arith::MulIOp::create(nb, l, xv, wvv);
+          linalg::YieldOp::create(nb, l,
+                                  Value(arith::AddIOp::create(nb, l, a[2], p)));
+        });
+    conv->setAttr("qc.loop_order", rewriter.getStringAttr("sequential"));
+    conv->setAttr("qc.ukernel", rewriter.getStringAttr("dwconv2d_acc_u8s8s32"));
+    conv->setAttr(
+        "qc.conv_geometry",
+        rewriter.getDenseI64ArrayAttr(
+            {c, xpt.getDimSize(2), xpt.getDimSize(3), kh, kw, oh, ow,
+             wp.strides[0], wp.strides[1], wp.dilations[0], wp.dilations[1]}));
+    std::vector<float> scale;
+    std::vector<int32_t> wsum;
+    requantConstants(*x, *w, c, kh * kw, /*channelMajor=*/true, scale, wsum);
+    std::vector<int32_t> corr(c);
+    for (int64_t i = 0; i < c; ++i)
+      corr[i] = (int32_t)(x->zeroPoint * (int64_t)wsum[i]);
+    auto vec = [&](auto data, Type t) -> Value {
+      return arith::ConstantOp::create(
+          rewriter, loc,
+          DenseElementsAttr::get(RankedTensorType::get({c}, t),
+                                 ArrayRef(data)));
+    };
+    auto outType = RankedTensorType::get({c, oh, ow}, f32);
+    AffineMap ch = AffineMap::get(3, 0, d(0), ctx);
+    AffineMap id = AffineMap::getMultiDimIdentityMap(3, ctx);
+    Value y =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{outType},
+            ValueRange{conv.getResult(0), vec(ArrayRef<int32_t>(corr), i32),
+                       vec(ArrayRef<float>(scale), f32),
+                       vec(ArrayRef<float>(*bias), f32)},
+            ValueRange{createEmpty(rewriter, loc, outType)},
+            SmallVector<AffineMap>{id, ch, ch, ch, id},
+            SmallVector<IT>(3, IT::parallel),
+            [&](OpBuilder &nb, Location l, ValueRange a) {
+              Value t = arith::SubIOp::create(nb, l, a[0], a[1]);
+              Value f = arith::SIToFPOp::create(nb, l, f32, t);
+              linalg::YieldOp::create(
+                  nb, l, Value(math::FmaOp::create(nb, l, f, a[2], a[3])));
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, createReshape(rewriter, loc, y, yt));
+    return success();
+  }
+};
+
 /// qc.matmul(dequantize(u8 X[..., K]), dequantize(s8 W[K, N])).
 struct QuantizedMatMul : OpConversionPattern<MatMulOp> {
   QuantizedMatMul(const TypeConverter &tc, MLIRContext *ctx)
@@ -344,6 +463,6 @@ struct QuantizedMatMul : OpConversionPattern<MatMulOp> {
 
 void lowering::populateQuantizedDataTilingPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns) {
-  patterns.add<QuantizedConv, QuantizedMatMul>(converter,
-                                               patterns.getContext());
+  patterns.add<QuantizedConv, QuantizedDepthwiseConv, QuantizedMatMul>(
+      converter, patterns.getContext());
 }

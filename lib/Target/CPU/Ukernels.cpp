@@ -225,12 +225,13 @@ static bool lowerConvGemm(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
   return true;
 }
 
-/// qrt_ukernel_dwconv2d_acc_f32 for a tagged depthwise generic on a tile of
+/// qrt_ukernel_<kind> (dwconv2d_acc_f32 or dwconv2d_acc_u8s8s32, which
+/// take the same arguments) for a tagged depthwise generic on a tile of
 /// channels: the whole padded input, weights and output, and the tile's
 /// channel range. Returns false when the buffers are not dense (the generic
 /// then lowers to loops).
-static bool lowerDepthwise(OpBuilder &b, ModuleOp module,
-                           linalg::GenericOp op) {
+static bool lowerDepthwise(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
+                           StringRef kind) {
   auto geom = op->getAttrOfType<DenseI64ArrayAttr>("qc.conv_geometry");
   if (!geom || geom.size() != 11)
     return false;
@@ -251,7 +252,7 @@ static bool lowerDepthwise(OpBuilder &b, ModuleOp module,
   MLIRContext *ctx = b.getContext();
   Type ptr = LLVM::LLVMPointerType::get(ctx), i64 = b.getI64Type(),
        i32 = b.getI32Type();
-  func::FuncOp decl = declare(b, module, "qrt_ukernel_dwconv2d_acc_f32",
+  func::FuncOp decl = declare(b, module, ("qrt_ukernel_" + kind).str(),
                               {ptr, i64, i64, ptr, i32, i32, ptr, i64, i64, i32,
                                i32, i32, i32, i64, i64});
   ArgBuilder a{b, loc};
@@ -340,8 +341,8 @@ struct QCLowerToUkernelsPass
     auto i64 = b.getI64Type(), i32 = b.getI32Type();
     for (linalg::GenericOp op : ops) {
       StringRef kind = op->getAttrOfType<StringAttr>("qc.ukernel").getValue();
-      if (kind == "dwconv2d_acc_f32") {
-        lowerDepthwise(b, module, op);
+      if (kind == "dwconv2d_acc_f32" || kind == "dwconv2d_acc_u8s8s32") {
+        lowerDepthwise(b, module, op, kind);
         continue;
       }
       if (kind != "mmt4d_f32" && kind != "mmt4d_u8s8s32" &&
