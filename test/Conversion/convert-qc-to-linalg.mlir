@@ -202,3 +202,28 @@ func.func @depthwise_f32_input_s8_weight(%x: tensor<1x8x6x6xf32>) -> tensor<1x8x
   %0 = qc.conv %x, %w {group = 8 : i64} : (tensor<1x8x6x6xf32>, tensor<8x1x3x3xf32>) -> tensor<1x8x4x4xf32>
   return %0 : tensor<1x8x4x4xf32>
 }
+
+// -----
+
+// A W8A8 depthwise input that another op reads too is copied to a [C][H][W]
+// tensor by its own generic before padding, so that bufferization can write
+// the copy straight into the padded buffer without copying the shared
+// activation out and back in.
+// TILED-DAG:     #[[DROPN:.*]] = affine_map<(d0, d1, d2) -> (0, d0, d1, d2)>
+// TILED-LABEL: func.func @w8a8_depthwise_shared_input(
+// TILED:         %[[Q:.*]] = linalg.generic
+// TILED:         %[[COPY:.*]] = linalg.generic {indexing_maps = [#[[DROPN]], {{.*}}]{{.*}} ins(%[[Q]] : tensor<1x8x6x6xi8>) outs(%{{.*}} : tensor<8x6x6xi8>)
+// TILED-NEXT:    ^bb0(%[[IN:.*]]: i8, %{{.*}}: i8):
+// TILED-NEXT:      linalg.yield %[[IN]] : i8
+// TILED:         %[[PAD:.*]] = tensor.pad %[[COPY]] low[0, 1, 1] high[0, 1, 1]
+// TILED:         linalg.generic {{.*}} ins(%[[PAD]], %{{.*}} : tensor<8x8x8xi8>, tensor<8x3x3xi8>) {{.*}} qc.ukernel = "dwconv2d_acc_u8s8s32"
+func.func @w8a8_depthwise_shared_input(%x: tensor<1x8x6x6xf32>) -> (tensor<1x8x6x6xf32>, tensor<1x8x6x6xf32>) {
+  %xq = qc.quantize %x : tensor<1x8x6x6xf32> -> tensor<1x8x6x6x!quant.uniform<u8:f32, 0.1:128>>
+  %xd = qc.dequantize %xq : tensor<1x8x6x6x!quant.uniform<u8:f32, 0.1:128>> -> tensor<1x8x6x6xf32>
+  %c = arith.constant dense<3> : tensor<8x1x3x3xi8>
+  %cq = quant.scast %c : tensor<8x1x3x3xi8> to tensor<8x1x3x3x!quant.uniform<i8<-127:127>:f32, 0.5>>
+  %w = qc.dequantize %cq : tensor<8x1x3x3x!quant.uniform<i8<-127:127>:f32, 0.5>> -> tensor<8x1x3x3xf32>
+  %0 = qc.conv %xd, %w {group = 8 : i64, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x8x6x6xf32>, tensor<8x1x3x3xf32>) -> tensor<1x8x6x6xf32>
+  %1 = qc.relu %xd : tensor<1x8x6x6xf32>
+  return %0, %1 : tensor<1x8x6x6xf32>, tensor<1x8x6x6xf32>
+}

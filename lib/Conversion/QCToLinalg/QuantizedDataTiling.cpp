@@ -337,14 +337,47 @@ struct QuantizedDepthwiseConv : OpConversionPattern<ConvOp> {
          f32 = rewriter.getF32Type();
     int64_t kh = wt.getDimSize(2), kw = wt.getDimSize(3);
     int64_t oh = yt.getDimSize(2), ow = yt.getDimSize(3);
+    // [C][H][W] views of the input. An activation that other ops read too
+    // is first copied by a generic (its map drops the batch dimension, so
+    // neither canonicalization nor elementwise fusion removes it), which
+    // then writes straight into the padded buffer: padding the shared value
+    // itself makes bufferization copy the whole activation out of the
+    // padded buffer and back in, element by element, for the other readers.
+    auto dq = op.getX().getDefiningOp<DequantizeOp>();
+    int64_t h = xt.getDimSize(2), wd = xt.getDimSize(3);
+    auto chw = RankedTensorType::get({c, h, wd}, i8);
     // Padding holds the zero point: real value 0.
-    Value xp = createPad(
-        rewriter, loc, x->storage, {0, 0, wp.padsBegin[0], wp.padsBegin[1]},
-        {0, 0, wp.padsEnd[0], wp.padsEnd[1]},
-        createScalar(rewriter, loc, i8, (int8_t)(uint8_t)x->zeroPoint));
+    Value zp = createScalar(rewriter, loc, i8, (int8_t)(uint8_t)x->zeroPoint);
+    Value xp;
+    if (!dq->hasOneUse() || !dq.getX().hasOneUse()) {
+      SmallVector<AffineMap> copyMaps = {
+          AffineMap::get(3, 0,
+                         {getAffineConstantExpr(0, ctx),
+                          getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx),
+                          getAffineDimExpr(2, ctx)},
+                         ctx),
+          AffineMap::getMultiDimIdentityMap(3, ctx)};
+      Value copy = linalg::GenericOp::create(
+                       rewriter, loc, TypeRange{chw}, ValueRange{x->storage},
+                       ValueRange{createEmpty(rewriter, loc, chw)}, copyMaps,
+                       SmallVector<utils::IteratorType>(
+                           3, utils::IteratorType::parallel),
+                       [](OpBuilder &nb, Location l, ValueRange a) {
+                         linalg::YieldOp::create(nb, l, a[0]);
+                       })
+                       .getResult(0);
+      xp = createPad(rewriter, loc, copy, {0, wp.padsBegin[0], wp.padsBegin[1]},
+                     {0, wp.padsEnd[0], wp.padsEnd[1]}, zp);
+    } else {
+      xp = createPad(rewriter, loc, x->storage,
+                     {0, 0, wp.padsBegin[0], wp.padsBegin[1]},
+                     {0, 0, wp.padsEnd[0], wp.padsEnd[1]}, zp);
+      auto padded = cast<RankedTensorType>(xp.getType());
+      xp = createReshape(
+          rewriter, loc, xp,
+          RankedTensorType::get(padded.getShape().drop_front(), i8));
+    }
     auto xpt = cast<RankedTensorType>(xp.getType());
-    xp = createReshape(rewriter, loc, xp,
-                       RankedTensorType::get(xpt.getShape().drop_front(), i8));
     std::vector<int8_t> wv(w->values.begin(), w->values.end());
     Value wc = arith::ConstantOp::create(
         rewriter, loc,
@@ -381,7 +414,7 @@ struct QuantizedDepthwiseConv : OpConversionPattern<ConvOp> {
     conv->setAttr(
         "qc.conv_geometry",
         rewriter.getDenseI64ArrayAttr(
-            {c, xpt.getDimSize(2), xpt.getDimSize(3), kh, kw, oh, ow,
+            {c, xpt.getDimSize(1), xpt.getDimSize(2), kh, kw, oh, ow,
              wp.strides[0], wp.strides[1], wp.dilations[0], wp.dilations[1]}));
     std::vector<float> scale;
     std::vector<int32_t> wsum;
