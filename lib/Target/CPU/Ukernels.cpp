@@ -225,13 +225,13 @@ static bool lowerConvGemm(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
   return true;
 }
 
-/// qrt_ukernel_<kind> (dwconv2d_acc_f32 or dwconv2d_acc_u8s8s32, which
-/// take the same arguments) for a tagged depthwise generic on a tile of
+/// qrt_ukernel_<kind> (dwconv2d_acc_f32, or dwconv2d_acc_u8s8s32 with
+/// `flags` as its last argument) for a tagged depthwise generic on a tile of
 /// channels: the whole padded input, weights and output, and the tile's
 /// channel range. Returns false when the buffers are not dense (the generic
 /// then lowers to loops).
 static bool lowerDepthwise(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
-                           StringRef kind) {
+                           StringRef kind, Value flags) {
   auto geom = op->getAttrOfType<DenseI64ArrayAttr>("qc.conv_geometry");
   if (!geom || geom.size() != 11)
     return false;
@@ -252,9 +252,11 @@ static bool lowerDepthwise(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
   MLIRContext *ctx = b.getContext();
   Type ptr = LLVM::LLVMPointerType::get(ctx), i64 = b.getI64Type(),
        i32 = b.getI32Type();
-  func::FuncOp decl = declare(b, module, ("qrt_ukernel_" + kind).str(),
-                              {ptr, i64, i64, ptr, i32, i32, ptr, i64, i64, i32,
-                               i32, i32, i32, i64, i64});
+  SmallVector<Type> types = {ptr, i64, i64, ptr, i32, i32, ptr, i64,
+                             i64, i32, i32, i32, i32, i64, i64};
+  if (flags)
+    types.push_back(i32);
+  func::FuncOp decl = declare(b, module, ("qrt_ukernel_" + kind).str(), types);
   ArgBuilder a{b, loc};
   Value cEnd = arith::AddIOp::create(
       b, loc, cOffset, memref::DimOp::create(b, loc, op.getDpsInits()[0], 0));
@@ -273,6 +275,8 @@ static bool lowerDepthwise(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
                              a.i32(g[10]),
                              a.toI64(cOffset),
                              a.toI64(cEnd)};
+  if (flags)
+    args.push_back(flags);
   func::CallOp::create(b, loc, decl, args);
   op.erase();
   return true;
@@ -291,14 +295,16 @@ struct QCLowerToUkernelsPass
     });
     if (ops.empty())
       return;
-    // Microkernel GEMMs compute whole reductions, so each output element is
-    // written by exactly one call: a zero fill of their accumulator buffer
-    // is redundant when the calls overwrite instead of accumulating.
+    // Microkernel GEMMs (and the u8 depthwise kernel) compute whole
+    // reductions, so each output element is written by exactly one call: a
+    // zero fill of their accumulator buffer is redundant when the calls
+    // overwrite instead of accumulating.
     llvm::SmallPtrSet<Operation *, 8> redundantFills;
     llvm::DenseMap<Value, bool> overwrite;
     auto isGemm = [](linalg::GenericOp op) {
       StringRef k = op->getAttrOfType<StringAttr>("qc.ukernel").getValue();
-      return k.starts_with("mmt4d") || k.starts_with("conv2d_");
+      return k.starts_with("mmt4d") || k.starts_with("conv2d_") ||
+             k == "dwconv2d_acc_u8s8s32";
     };
     for (linalg::GenericOp op : ops) {
       if (!isGemm(op))
@@ -341,8 +347,24 @@ struct QCLowerToUkernelsPass
     auto i64 = b.getI64Type(), i32 = b.getI32Type();
     for (linalg::GenericOp op : ops) {
       StringRef kind = op->getAttrOfType<StringAttr>("qc.ukernel").getValue();
-      if (kind == "dwconv2d_acc_f32" || kind == "dwconv2d_acc_u8s8s32") {
-        lowerDepthwise(b, module, op, kind);
+      if (kind == "dwconv2d_acc_f32") {
+        lowerDepthwise(b, module, op, kind, Value());
+        continue;
+      }
+      if (kind == "dwconv2d_acc_u8s8s32") {
+        bool over = overwrite.lookup(rootBuffer(op.getDpsInits()[0]));
+        b.setInsertionPoint(op);
+        Value flags = arith::ConstantIntOp::create(
+            b, op.getLoc(), i32, over ? 0 : 1 /*QRT_UKERNEL_FLAG_ACCUMULATE*/);
+        if (!lowerDepthwise(b, module, op, kind, flags) && over) {
+          // Loops accumulate: give them back the zeros the dropped fill
+          // wrote.
+          b.setInsertionPoint(op);
+          linalg::FillOp::create(
+              b, op.getLoc(),
+              ValueRange{arith::ConstantIntOp::create(b, op.getLoc(), i32, 0)},
+              ValueRange{op.getDpsInits()[0]});
+        }
         continue;
       }
       if (kind != "mmt4d_f32" && kind != "mmt4d_u8s8s32" &&

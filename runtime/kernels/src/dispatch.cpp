@@ -405,12 +405,14 @@ int qrt_ukernel_dwconv2d_acc_u8s8s32(const uint8_t *x, int64_t H, int64_t W,
                                      int32_t *out, int64_t OH, int64_t OW,
                                      int32_t stride_h, int32_t stride_w,
                                      int32_t dilation_h, int32_t dilation_w,
-                                     int64_t c_begin, int64_t c_end) {
+                                     int64_t c_begin, int64_t c_end,
+                                     uint32_t flags) {
   ConvGeom g;
   if (!validConv(0, H, W, KH, KW, OH, OW, stride_h, stride_w, dilation_h,
                  dilation_w, 0, 0, g) ||
-      c_begin < 0 || c_end < c_begin)
+      c_begin < 0 || c_end < c_begin || (flags & ~QRT_UKERNEL_FLAG_ACCUMULATE))
     return QRT_UKERNEL_INVALID_ARGUMENT;
+  bool accumulate = flags & QRT_UKERNEL_FLAG_ACCUMULATE;
   if (c_begin == c_end || OH == 0 || OW == 0)
     return QRT_UKERNEL_OK;
   if ((OH - 1) * stride_h + int64_t(KH - 1) * dilation_h >= H ||
@@ -418,9 +420,9 @@ int qrt_ukernel_dwconv2d_acc_u8s8s32(const uint8_t *x, int64_t H, int64_t W,
       !out)
     return QRT_UKERNEL_INVALID_ARGUMENT;
   if (hasAvx512Vbmi())
-    avx512::dwconvAccU8S8S32(x, w, out, g, c_begin, c_end);
+    avx512::dwconvAccU8S8S32(x, w, out, g, c_begin, c_end, accumulate);
   else
-    scalar::dwconvAccU8S8S32(x, w, out, g, c_begin, c_end);
+    scalar::dwconvAccU8S8S32(x, w, out, g, c_begin, c_end, accumulate);
   return QRT_UKERNEL_OK;
 }
 

@@ -49,7 +49,7 @@ template <int G> struct Taps {
 /// of channel `c` into `out`.
 template <int G, int R, int V>
 void tile(const uint8_t *x, const Taps<G> &t, int32_t *out, const ConvGeom &g,
-          int64_t c, int64_t oh0, int64_t ow0) {
+          int64_t c, int64_t oh0, int64_t ow0, bool accumulate) {
   const int sw = g.sw;
   __m512i acc[R][V];
   __mmask16 mask[V];
@@ -66,7 +66,8 @@ void tile(const uint8_t *x, const Taps<G> &t, int32_t *out, const ConvGeom &g,
     const int32_t *o = out + (c * g.oh + oh0 + r) * g.ow + ow0;
     QRT_UNROLL
     for (int v = 0; v < V; ++v)
-      acc[r][v] = _mm512_maskz_loadu_epi32(mask[v], o + 16 * v);
+      acc[r][v] = accumulate ? _mm512_maskz_loadu_epi32(mask[v], o + 16 * v)
+                             : _mm512_setzero_si512();
   }
   const uint8_t *rows = x + (c * g.h + oh0 * g.sh) * g.w + ow0 * sw;
   for (int kh = 0; kh < g.kh; ++kh) {
@@ -101,28 +102,29 @@ void tile(const uint8_t *x, const Taps<G> &t, int32_t *out, const ConvGeom &g,
 /// accumulators), then the remaining rows in halving blocks.
 template <int G, int V>
 void columns(const uint8_t *x, const Taps<G> &t, int32_t *out,
-             const ConvGeom &g, int64_t c, int64_t ow0) {
+             const ConvGeom &g, int64_t c, int64_t ow0, bool accumulate) {
   constexpr int kRows = V == 1 ? 8 : V == 2 ? 4 : 2;
   int64_t oh = 0;
   for (; oh + kRows <= g.oh; oh += kRows)
-    tile<G, kRows, V>(x, t, out, g, c, oh, ow0);
+    tile<G, kRows, V>(x, t, out, g, c, oh, ow0, accumulate);
   if constexpr (kRows >= 8)
     if (oh + 4 <= g.oh) {
-      tile<G, 4, V>(x, t, out, g, c, oh, ow0);
+      tile<G, 4, V>(x, t, out, g, c, oh, ow0, accumulate);
       oh += 4;
     }
   if constexpr (kRows >= 4)
     if (oh + 2 <= g.oh) {
-      tile<G, 2, V>(x, t, out, g, c, oh, ow0);
+      tile<G, 2, V>(x, t, out, g, c, oh, ow0, accumulate);
       oh += 2;
     }
   for (; oh < g.oh; ++oh)
-    tile<G, 1, V>(x, t, out, g, c, oh, ow0);
+    tile<G, 1, V>(x, t, out, g, c, oh, ow0, accumulate);
 }
 
 template <int G>
 void channels(const uint8_t *x, const int8_t *w, int32_t *out,
-              const ConvGeom &g, int64_t cBegin, int64_t cEnd) {
+              const ConvGeom &g, int64_t cBegin, int64_t cEnd,
+              bool accumulate) {
   Taps<G> t;
   alignas(64) uint8_t idx[64];
   for (int j = 0; j < G; ++j) {
@@ -146,16 +148,16 @@ void channels(const uint8_t *x, const int8_t *w, int32_t *out,
     for (int64_t ow0 = 0; ow0 < g.ow; ow0 += 64) {
       switch (std::min<int64_t>(4, (g.ow - ow0 + 15) / 16)) {
       case 1:
-        columns<G, 1>(x, t, out, g, c, ow0);
+        columns<G, 1>(x, t, out, g, c, ow0, accumulate);
         break;
       case 2:
-        columns<G, 2>(x, t, out, g, c, ow0);
+        columns<G, 2>(x, t, out, g, c, ow0, accumulate);
         break;
       case 3:
-        columns<G, 3>(x, t, out, g, c, ow0);
+        columns<G, 3>(x, t, out, g, c, ow0, accumulate);
         break;
       default:
-        columns<G, 4>(x, t, out, g, c, ow0);
+        columns<G, 4>(x, t, out, g, c, ow0, accumulate);
         break;
       }
     }
@@ -169,15 +171,16 @@ bool supported(const ConvGeom &g) {
 } // namespace
 
 void dwconvAccU8S8S32(const uint8_t *x, const int8_t *w, int32_t *out,
-                      const ConvGeom &g, int64_t cBegin, int64_t cEnd) {
+                      const ConvGeom &g, int64_t cBegin, int64_t cEnd,
+                      bool accumulate) {
   if (!supported(g)) {
-    scalar::dwconvAccU8S8S32(x, w, out, g, cBegin, cEnd);
+    scalar::dwconvAccU8S8S32(x, w, out, g, cBegin, cEnd, accumulate);
     return;
   }
   if (g.kw <= 4)
-    channels<1>(x, w, out, g, cBegin, cEnd);
+    channels<1>(x, w, out, g, cBegin, cEnd, accumulate);
   else
-    channels<2>(x, w, out, g, cBegin, cEnd);
+    channels<2>(x, w, out, g, cBegin, cEnd, accumulate);
 }
 
 } // namespace qrt::kernels::avx512

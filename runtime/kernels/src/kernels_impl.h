@@ -129,7 +129,8 @@ struct ConvGeom {
   void dwconvAccF32(const float *x, const float *w, float *out,                \
                     const ConvGeom &g, int64_t cBegin, int64_t cEnd);          \
   void dwconvAccU8S8S32(const uint8_t *x, const int8_t *w, int32_t *out,       \
-                        const ConvGeom &g, int64_t cBegin, int64_t cEnd);      \
+                        const ConvGeom &g, int64_t cBegin, int64_t cEnd,       \
+                        bool accumulate);                                      \
   void dwconvU8S8F32(const uint8_t *x, int32_t zpX, const int8_t *w,           \
                      float *out, const ConvGeom &g, int64_t cBegin,            \
                      int64_t cEnd, float scaleX, const float *scaleW,          \

@@ -413,11 +413,14 @@ void dwconvAccF32(const float *x, const float *w, float *out, const ConvGeom &g,
 }
 
 void dwconvAccU8S8S32(const uint8_t *x, const int8_t *w, int32_t *out,
-                      const ConvGeom &g, int64_t cBegin, int64_t cEnd) {
+                      const ConvGeom &g, int64_t cBegin, int64_t cEnd,
+                      bool accumulate) {
   // Wrapping int32 sums (unsigned arithmetic): exact in any order.
   for (int64_t c = cBegin; c < cEnd; ++c)
     for (int64_t oh = 0; oh < g.oh; ++oh) {
       int32_t *o = out + (c * g.oh + oh) * g.ow;
+      if (!accumulate)
+        std::fill(o, o + g.ow, 0);
       for (int kh = 0; kh < g.kh; ++kh) {
         const uint8_t *row = x + (c * g.h + oh * g.sh + kh * g.dh) * g.w;
         for (int kw = 0; kw < g.kw; ++kw) {

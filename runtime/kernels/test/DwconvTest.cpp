@@ -148,20 +148,22 @@ TEST(DwconvAccU8S8S32, MatchesExactSums) {
     impls.push_back("avx512");
   unsigned seed = 7;
   for (const DwShape &s : shapes)
-    for (int extreme = 0; extreme < 2; ++extreme)
+    for (int mode = 0; mode < 3; ++mode)
       for (const std::string &impl : impls) {
+        // Mode 0: accumulate; 1: overwrite (flags 0); 2: accumulate with
+        // extreme values: x 255 against w -128 and 127, the largest
+        // products.
+        bool extreme = mode == 2, accumulate = mode != 1;
         SCOPED_TRACE(
             impl + " c=" + std::to_string(s.c) + " oh=" + std::to_string(s.oh) +
             " ow=" + std::to_string(s.ow) + " k=" + std::to_string(s.kh) + "x" +
             std::to_string(s.kw) + " s=" + std::to_string(s.sh) + "," +
             std::to_string(s.sw) + " d=" + std::to_string(s.dh) + "," +
-            std::to_string(s.dw) + (extreme ? " extreme" : ""));
-        // Extreme: x 255 against w -128 and 127, the largest products.
+            std::to_string(s.dw) + " mode " + std::to_string(mode));
         auto x = extreme
                      ? std::vector<uint8_t>(s.c * s.h() * s.w(), 255)
                      : randomInts<uint8_t>(s.c * s.h() * s.w(), 0, 255, seed++);
-        auto w = randomInts<int8_t>(s.c * s.kh * s.kw, extreme ? -128 : -127,
-                                    127, seed++);
+        auto w = randomInts<int8_t>(s.c * s.kh * s.kw, -127, 127, seed++);
         if (extreme)
           for (size_t i = 0; i < w.size(); ++i)
             w[i] = i % 2 ? int8_t(127) : int8_t(-128);
@@ -169,21 +171,25 @@ TEST(DwconvAccU8S8S32, MatchesExactSums) {
             randomInts<int32_t>(s.c * s.oh * s.ow, -100000, 100000, seed++);
         int64_t cBegin = s.c > 2 ? 1 : 0, cEnd = s.c > 2 ? s.c - 1 : s.c;
         std::vector<int32_t> want = init, got = init;
+        if (!accumulate) // the computed channels start from 0
+          std::fill(want.begin() + cBegin * s.oh * s.ow,
+                    want.begin() + cEnd * s.oh * s.ow, 0);
         referenceU8(s, x.data(), w.data(), want.data(), cBegin, cEnd);
         ConvGeom g{0,    s.h(), s.w(), s.oh, s.ow, s.kh, s.kw,
                    s.sh, s.sw,  s.dh,  s.dw, 0,    0};
         if (impl == "scalar")
           scalar::dwconvAccU8S8S32(x.data(), w.data(), got.data(), g, cBegin,
-                                   cEnd);
+                                   cEnd, accumulate);
         else if (impl == "avx512")
           avx512::dwconvAccU8S8S32(x.data(), w.data(), got.data(), g, cBegin,
-                                   cEnd);
+                                   cEnd, accumulate);
         else
-          ASSERT_EQ(qrt_ukernel_dwconv2d_acc_u8s8s32(
-                        x.data(), s.h(), s.w(), w.data(), s.kh, s.kw,
-                        got.data(), s.oh, s.ow, s.sh, s.sw, s.dh, s.dw, cBegin,
-                        cEnd),
-                    QRT_UKERNEL_OK);
+          ASSERT_EQ(
+              qrt_ukernel_dwconv2d_acc_u8s8s32(
+                  x.data(), s.h(), s.w(), w.data(), s.kh, s.kw, got.data(),
+                  s.oh, s.ow, s.sh, s.sw, s.dh, s.dw, cBegin, cEnd,
+                  accumulate ? uint32_t(QRT_UKERNEL_FLAG_ACCUMULATE) : 0u),
+              QRT_UKERNEL_OK);
         ASSERT_EQ(want, got);
       }
 }
@@ -193,16 +199,20 @@ TEST(DwconvAccU8S8S32, RejectsTapsOutsideTheInput) {
   int8_t w[9] = {};
   int32_t out[4] = {};
   EXPECT_EQ(qrt_ukernel_dwconv2d_acc_u8s8s32(x, 3, 4, w, 3, 3, out, 2, 2, 1, 1,
-                                             1, 1, 0, 1),
+                                             1, 1, 0, 1, 1),
             QRT_UKERNEL_INVALID_ARGUMENT);
   EXPECT_EQ(qrt_ukernel_dwconv2d_acc_u8s8s32(x, 4, 4, w, 3, 3, out, 2, 2, 1, 1,
-                                             1, 1, 0, 1),
+                                             1, 1, 0, 1, 1),
             QRT_UKERNEL_OK);
+  // An unknown flag.
   EXPECT_EQ(qrt_ukernel_dwconv2d_acc_u8s8s32(x, 4, 4, w, 3, 3, out, 2, 2, 1, 1,
-                                             1, 1, 1, 0),
+                                             1, 1, 0, 1, 2),
+            QRT_UKERNEL_INVALID_ARGUMENT);
+  EXPECT_EQ(qrt_ukernel_dwconv2d_acc_u8s8s32(x, 4, 4, w, 3, 3, out, 2, 2, 1, 1,
+                                             1, 1, 1, 0, 1),
             QRT_UKERNEL_INVALID_ARGUMENT);
   EXPECT_EQ(qrt_ukernel_dwconv2d_acc_u8s8s32(x, 4, 4, nullptr, 3, 3, out, 2, 2,
-                                             1, 1, 1, 1, 0, 1),
+                                             1, 1, 1, 1, 0, 1, 1),
             QRT_UKERNEL_INVALID_ARGUMENT);
 }
 

@@ -219,10 +219,12 @@ func.func @depthwise_tile(%x: memref<8x9x9xf32>, %wt: memref<8x3x3xf32>, %y: mem
 #o = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4)>
 
 // The u8 x s8 depthwise generic takes the same arguments, on i8 / i32
-// buffers.
-// CHECK:       func.func private @qrt_ukernel_dwconv2d_acc_u8s8s32(!llvm.ptr, i64, i64, !llvm.ptr, i32, i32, !llvm.ptr, i64, i64, i32, i32, i32, i32, i64, i64) -> i32
+// buffers, plus flags: its output is not zero-filled here, so it
+// accumulates (flag 1).
+// CHECK:       func.func private @qrt_ukernel_dwconv2d_acc_u8s8s32(!llvm.ptr, i64, i64, !llvm.ptr, i32, i32, !llvm.ptr, i64, i64, i32, i32, i32, i32, i64, i64, i32) -> i32
 // CHECK-LABEL: func.func @depthwise_u8_tile(
-// CHECK:         call @qrt_ukernel_dwconv2d_acc_u8s8s32(%{{[^,]*}}, %c7_i64, %c7_i64{{[^,]*}}, %{{[^,]*}}, %c3_i32, %c3_i32{{[^,]*}}, %{{[^,]*}}, %c5_i64, %c5_i64{{[^,]*}}, %c1_i32{{[^,]*}}, %c1_i32{{[^,]*}}, %c1_i32{{[^,]*}}, %c1_i32{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}})
+// CHECK:         %[[ACC:.*]] = arith.constant 1 : i32
+// CHECK:         call @qrt_ukernel_dwconv2d_acc_u8s8s32(%{{[^,]*}}, %c7_i64, %c7_i64{{[^,]*}}, %{{[^,]*}}, %c3_i32, %c3_i32{{[^,]*}}, %{{[^,]*}}, %c5_i64, %c5_i64{{[^,]*}}, %c1_i32{{[^,]*}}, %c1_i32{{[^,]*}}, %c1_i32{{[^,]*}}, %c1_i32{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %[[ACC]])
 // CHECK-NOT:     linalg.generic
 func.func @depthwise_u8_tile(%x: memref<4x7x7xi8>, %wt: memref<4x3x3xi8>, %y: memref<4x5x5xi32>, %c: index) {
   %xt = memref.subview %x[%c, 0, 0] [2, 7, 7] [1, 1, 1] : memref<4x7x7xi8> to memref<2x7x7xi8, strided<[49, 7, 1], offset: ?>>
@@ -237,6 +239,36 @@ func.func @depthwise_u8_tile(%x: memref<4x7x7xi8>, %wt: memref<4x3x3xi8>, %y: me
     linalg.yield %s : i32
   }
   return
+}
+
+// -----
+
+#in = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 + d2, d4 + d3)>
+#w = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d3)>
+#o = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4)>
+
+// A zero fill of the whole accumulator buffer before the u8 depthwise
+// calls is dropped and the calls overwrite (flag 0).
+// CHECK-LABEL: func.func @depthwise_u8_filled(
+// CHECK-NOT:     linalg.fill
+// CHECK:         call @qrt_ukernel_dwconv2d_acc_u8s8s32({{.*}}, %c0_i32{{[_0-9]*}})
+// CHECK-NOT:     linalg.fill
+func.func @depthwise_u8_filled(%x: memref<4x7x7xi8>, %wt: memref<4x3x3xi8>, %c: index) -> memref<4x5x5xi32> {
+  %zero = arith.constant 0 : i32
+  %y = memref.alloc() : memref<4x5x5xi32>
+  linalg.fill ins(%zero : i32) outs(%y : memref<4x5x5xi32>)
+  %xt = memref.subview %x[%c, 0, 0] [2, 7, 7] [1, 1, 1] : memref<4x7x7xi8> to memref<2x7x7xi8, strided<[49, 7, 1], offset: ?>>
+  %wtt = memref.subview %wt[%c, 0, 0] [2, 3, 3] [1, 1, 1] : memref<4x3x3xi8> to memref<2x3x3xi8, strided<[9, 3, 1], offset: ?>>
+  %yt = memref.subview %y[%c, 0, 0] [2, 5, 5] [1, 1, 1] : memref<4x5x5xi32> to memref<2x5x5xi32, strided<[25, 5, 1], offset: ?>>
+  linalg.generic {indexing_maps = [#in, #w, #o], iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel"]} ins(%xt, %wtt : memref<2x7x7xi8, strided<[49, 7, 1], offset: ?>>, memref<2x3x3xi8, strided<[9, 3, 1], offset: ?>>) outs(%yt : memref<2x5x5xi32, strided<[25, 5, 1], offset: ?>>) attrs = {qc.conv_geometry = array<i64: 4, 7, 7, 3, 3, 5, 5, 1, 1, 1, 1>, qc.ukernel = "dwconv2d_acc_u8s8s32"} {
+  ^bb0(%a: i8, %b: i8, %o: i32):
+    %a32 = arith.extui %a : i8 to i32
+    %b32 = arith.extsi %b : i8 to i32
+    %m = arith.muli %a32, %b32 : i32
+    %s = arith.addi %o, %m : i32
+    linalg.yield %s : i32
+  }
+  return %y : memref<4x5x5xi32>
 }
 
 // -----

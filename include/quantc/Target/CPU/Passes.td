@@ -361,7 +361,11 @@ def QCLowerToUkernels : Pass<"qc-cpu-lower-to-ukernels", "ModuleOp"> {
     (implicit GEMM, no im2col); one tagged `"dwconv2d_acc_f32"` (a
     depthwise convolution on its padded input, accumulating into its
     output) a call of `qrt_ukernel_dwconv2d_acc_f32` for the channels of its
-    view. If an input is not dense, the generic stays. Without
+    view, and one tagged `"dwconv2d_acc_u8s8s32"` (the same in int32 on a
+    u8 input and s8 weights) a call of `qrt_ukernel_dwconv2d_acc_u8s8s32`,
+    which, like the GEMMs, overwrites a zero-filled accumulator instead of
+    accumulating (if such a generic stays loops, it gets its zero fill
+    back). If an input is not dense, the generic stays. Without
     this pass the generics lower to loops (the generated fallback).
 
     Before:

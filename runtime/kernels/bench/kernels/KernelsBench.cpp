@@ -209,7 +209,8 @@ void BM_dwconv_u8s8(benchmark::State &state) {
   const double work = 2.0 * c * oh * ow * k * k;
   timed(state, work, peaks().vnni, "GOPS", 1e-9, [&] {
     qrt_ukernel_dwconv2d_acc_u8s8s32(x.get(), h, w, wt.get(), k, k, out.get(),
-                                     oh, ow, sh, sw, 1, 1, 0, c);
+                                     oh, ow, sh, sw, 1, 1, 0, c,
+                                     QRT_UKERNEL_FLAG_ACCUMULATE);
     benchmark::DoNotOptimize(out.get());
   });
   double best = work / (state.counters["GOPS"] * 1e9);

@@ -331,11 +331,14 @@ int qrt_ukernel_dwconv2d_acc_f32(const float *x, int64_t H, int64_t W,
                                  int32_t dilation_h, int32_t dilation_w,
                                  int64_t c_begin, int64_t c_end);
 
-/* Depthwise convolution accumulating into `out`, u8 x s8 -> int32, exact
+/* Depthwise convolution into the int32 accumulators `out`, u8 x s8, exact
  * (wrapping int32 sums), on an input whose padding is already in place (it
  * holds the activation zero point, so that the requantization's
  * zp_x * sum(w) correction covers it):
- *   out[c][oh][ow] += x[c][oh*sh + kh*dh][ow*sw + kw*dw] * w[c][kh][kw]
+ *   out[c][oh][ow] (+)= sum_{kh,kw} x[c][oh*sh + kh*dh][ow*sw + kw*dw] *
+ *                                   w[c][kh][kw]
+ * accumulating with QRT_UKERNEL_FLAG_ACCUMULATE in `flags`, overwriting
+ * (no read of `out`) without it.
  * x [C][H][W] u8, w [C][KH][KW] s8, out [C][OH][OW] s32, all dense, with
  * the bounds and channel range of qrt_ukernel_dwconv2d_acc_f32. Runs on
  * VNNI with AVX512-VBMI for dilation_w 1, stride_w 1 or 2 and KW <= 8, on a
@@ -345,7 +348,8 @@ int qrt_ukernel_dwconv2d_acc_u8s8s32(const uint8_t *x, int64_t H, int64_t W,
                                      int32_t *out, int64_t OH, int64_t OW,
                                      int32_t stride_h, int32_t stride_w,
                                      int32_t dilation_h, int32_t dilation_w,
-                                     int64_t c_begin, int64_t c_end);
+                                     int64_t c_begin, int64_t c_end,
+                                     uint32_t flags);
 
 /* Depthwise convolution, u8 activations (zero point zp_x, which padding
  * reads) x s8 per-channel weights, exact int32 accumulation, requantized as
