@@ -53,7 +53,7 @@ static bool isZeroConstant(Value v) {
 
 /// The op that zero-fills `root`, if any: a linalg.fill of it, or an
 /// scf.forall (the fill split into tasks) whose body only zero-fills
-/// subviews of it.
+/// subviews of it (besides side-effect-free index computations).
 static Operation *zeroFillOf(Value root) {
   for (Operation *user : root.getUsers()) {
     if (auto fill = dyn_cast<linalg::FillOp>(user)) {
@@ -71,7 +71,9 @@ static Operation *zeroFillOf(Value root) {
       else if (auto fill = dyn_cast<linalg::FillOp>(&op))
         onlyFills &= rootBuffer(fill.getOutputs()[0]) == root &&
                      isZeroConstant(fill.getInputs()[0]);
-      else
+      // The bounds of a partial last task (affine.min) and other index
+      // arithmetic.
+      else if (!isMemoryEffectFree(&op))
         onlyFills = false;
     }
     if (onlyFills)

@@ -273,6 +273,45 @@ func.func @depthwise_u8_filled(%x: memref<4x7x7xi8>, %wt: memref<4x3x3xi8>, %c: 
 
 // -----
 
+#in = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 + d2, d4 + d3)>
+#w = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d3)>
+#o = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4)>
+#last = affine_map<(d0) -> (-d0 + 5, 2)>
+
+// The fill split into tasks of 2 channels (the last one partial: its size
+// is an affine.min) is dropped too.
+// CHECK-LABEL: func.func @depthwise_u8_forall_fill(
+// CHECK-NOT:     linalg.fill
+// CHECK:         scf.forall
+// CHECK:           call @qrt_ukernel_dwconv2d_acc_u8s8s32({{.*}}, %c0_i32{{[_0-9]*}})
+// CHECK-NOT:     linalg.fill
+func.func @depthwise_u8_forall_fill(%x: memref<5x7x7xi8>, %wt: memref<5x3x3xi8>) -> memref<5x5x5xi32> {
+  %zero = arith.constant 0 : i32
+  %y = memref.alloc() : memref<5x5x5xi32>
+  scf.forall (%i) = (0) to (5) step (2) {
+    %n = affine.min #last(%i)
+    %s = memref.subview %y[%i, 0, 0] [%n, 5, 5] [1, 1, 1] : memref<5x5x5xi32> to memref<?x5x5xi32, strided<[25, 5, 1], offset: ?>>
+    linalg.fill ins(%zero : i32) outs(%s : memref<?x5x5xi32, strided<[25, 5, 1], offset: ?>>)
+  }
+  scf.forall (%i) = (0) to (5) step (2) {
+    %n = affine.min #last(%i)
+    %xt = memref.subview %x[%i, 0, 0] [%n, 7, 7] [1, 1, 1] : memref<5x7x7xi8> to memref<?x7x7xi8, strided<[49, 7, 1], offset: ?>>
+    %wtt = memref.subview %wt[%i, 0, 0] [%n, 3, 3] [1, 1, 1] : memref<5x3x3xi8> to memref<?x3x3xi8, strided<[9, 3, 1], offset: ?>>
+    %yt = memref.subview %y[%i, 0, 0] [%n, 5, 5] [1, 1, 1] : memref<5x5x5xi32> to memref<?x5x5xi32, strided<[25, 5, 1], offset: ?>>
+    linalg.generic {indexing_maps = [#in, #w, #o], iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel"]} ins(%xt, %wtt : memref<?x7x7xi8, strided<[49, 7, 1], offset: ?>>, memref<?x3x3xi8, strided<[9, 3, 1], offset: ?>>) outs(%yt : memref<?x5x5xi32, strided<[25, 5, 1], offset: ?>>) attrs = {qc.conv_geometry = array<i64: 5, 7, 7, 3, 3, 5, 5, 1, 1, 1, 1>, qc.ukernel = "dwconv2d_acc_u8s8s32"} {
+    ^bb0(%a: i8, %b: i8, %o: i32):
+      %a32 = arith.extui %a : i8 to i32
+      %b32 = arith.extsi %b : i8 to i32
+      %m = arith.muli %a32, %b32 : i32
+      %s = arith.addi %o, %m : i32
+      linalg.yield %s : i32
+    }
+  }
+  return %y : memref<5x5x5xi32>
+}
+
+// -----
+
 #id = affine_map<(d0) -> (d0)>
 
 func.func @unknown(%a: memref<4xf32>) {
