@@ -174,7 +174,10 @@ func.func @w8a8_conv_direct(%x: tensor<1x4x16x16xf32>) -> tensor<1x8x16x16xf32> 
 // TILED:           arith.extsi
 // TILED:           arith.muli
 // TILED:           arith.addi
-// TILED:         linalg.generic {{.*}} ins(%[[ACC]], %{{.*}}, %{{.*}}, %{{.*}} : tensor<8x3x5xi32>, tensor<8xi32>, tensor<8xf32>, tensor<8xf32>)
+// TILED:         arith.constant dense<3456> : tensor<8x1x1xi32>
+// TILED:         arith.constant dense<5.000000e-02> : tensor<8x1x1xf32>
+// TILED:         arith.constant dense<2.500000e-01> : tensor<8x1x1xf32>
+// TILED:         linalg.generic {{.*}} ins(%[[ACC]], %{{.*}}, %{{.*}}, %{{.*}} : tensor<8x3x5xi32>, tensor<8x1x1xi32>, tensor<8x1x1xf32>, tensor<8x1x1xf32>)
 // TILED:           arith.subi
 // TILED:           arith.sitofp
 // TILED:           math.fma

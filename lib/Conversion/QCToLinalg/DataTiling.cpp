@@ -236,6 +236,52 @@ std::optional<std::vector<float>> mlir::qc::lowering::constantWeights(Value w) {
   return out;
 }
 
+Value tiling::buildDepthwise(OpBuilder &b, Location loc, Value xp, Value w,
+                             Value init, const WindowParams &wp, bool integer) {
+  MLIRContext *ctx = b.getContext();
+  auto xt = cast<RankedTensorType>(xp.getType());
+  auto wt = cast<RankedTensorType>(w.getType());
+  auto yt = cast<RankedTensorType>(init.getType());
+  // Loops: c (d0), oh (d1), kh (d2), kw (d3), ow (d4).
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(5, 0,
+                     {d(0), d(1) * wp.strides[0] + d(2) * wp.dilations[0],
+                      d(4) * wp.strides[1] + d(3) * wp.dilations[1]},
+                     ctx),
+      AffineMap::get(5, 0, {d(0), d(2), d(3)}, ctx),
+      AffineMap::get(5, 0, {d(0), d(1), d(4)}, ctx)};
+  using IT = utils::IteratorType;
+  SmallVector<IT> iters = {IT::parallel, IT::parallel, IT::reduction,
+                           IT::reduction, IT::parallel};
+  Type i32 = b.getI32Type();
+  auto conv = linalg::GenericOp::create(
+      b, loc, TypeRange{yt}, ValueRange{xp, w}, ValueRange{init}, maps, iters,
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value sum;
+        if (integer) {
+          Value x32 = arith::ExtUIOp::create(nb, l, i32, a[0]);
+          Value w32 = arith::ExtSIOp::create(nb, l, i32, a[1]);
+          sum = arith::AddIOp::create(nb, l, a[2],
+                                      arith::MulIOp::create(nb, l, x32, w32));
+        } else {
+          sum = arith::AddFOp::create(nb, l, a[2],
+                                      arith::MulFOp::create(nb, l, a[0], a[1]));
+        }
+        linalg::YieldOp::create(nb, l, sum);
+      });
+  conv->setAttr("qc.loop_order", b.getStringAttr("sequential"));
+  conv->setAttr("qc.ukernel", b.getStringAttr(integer ? "dwconv2d_acc_u8s8s32"
+                                                      : "dwconv2d_acc_f32"));
+  conv->setAttr("qc.conv_geometry",
+                b.getDenseI64ArrayAttr(
+                    {xt.getDimSize(0), xt.getDimSize(1), xt.getDimSize(2),
+                     wt.getDimSize(1), wt.getDimSize(2), yt.getDimSize(1),
+                     yt.getDimSize(2), wp.strides[0], wp.strides[1],
+                     wp.dilations[0], wp.dilations[1]}));
+  return conv.getResult(0);
+}
+
 namespace {
 
 /// qc.conv (2-D, group 1, batch 1, f32, constant weights) as
@@ -387,35 +433,8 @@ struct DepthwiseConv : OpConversionPattern<ConvOp> {
       init = createFilled(rewriter, loc, outType,
                           createScalar(rewriter, loc, f32, 0));
     }
-    // Loops: c (d0), oh (d1), kh (d2), kw (d3), ow (d4).
-    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(5, 0,
-                       {d(0), d(1) * wp.strides[0] + d(2) * wp.dilations[0],
-                        d(4) * wp.strides[1] + d(3) * wp.dilations[1]},
-                       ctx),
-        AffineMap::get(5, 0, {d(0), d(2), d(3)}, ctx),
-        AffineMap::get(5, 0, {d(0), d(1), d(4)}, ctx)};
-    using IT = utils::IteratorType;
-    SmallVector<IT> iters = {IT::parallel, IT::parallel, IT::reduction,
-                             IT::reduction, IT::parallel};
-    auto conv = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{outType}, ValueRange{x, w}, ValueRange{init},
-        maps, iters, [](OpBuilder &nb, Location l, ValueRange a) {
-          Value p = arith::MulFOp::create(nb, l, a[0], a[1]);
-          linalg::YieldOp::create(nb, l,
-                                  Value(arith::AddFOp::create(nb, l, a[2], p)));
-        });
-    conv->setAttr("qc.loop_order", rewriter.getStringAttr("sequential"));
-    // qc-cpu-lower-to-ukernels runs it as qrt_ukernel_dwconv2d_acc_f32,
-    // which computes exactly these loops.
-    conv->setAttr("qc.ukernel", rewriter.getStringAttr("dwconv2d_acc_f32"));
-    conv->setAttr("qc.conv_geometry",
-                  rewriter.getDenseI64ArrayAttr(
-                      {c, xpt.getDimSize(2), xpt.getDimSize(3), kh, kw,
-                       yt.getDimSize(2), yt.getDimSize(3), wp.strides[0],
-                       wp.strides[1], wp.dilations[0], wp.dilations[1]}));
-    rewriter.replaceOp(op, createReshape(rewriter, loc, conv.getResult(0), yt));
+    Value y = buildDepthwise(rewriter, loc, x, w, init, wp, /*integer=*/false);
+    rewriter.replaceOp(op, createReshape(rewriter, loc, y, yt));
     return success();
   }
 };

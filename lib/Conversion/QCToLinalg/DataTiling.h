@@ -66,6 +66,15 @@ linalg::GenericOp buildMmt4d(OpBuilder &b, Location loc, Value lhs, Value rhs,
 Value buildIm2col(OpBuilder &b, Location loc, Value xp, int64_t kh, int64_t kw,
                   int64_t oh, int64_t ow, const WindowParams &wp);
 
+/// The depthwise convolution generic over loops (c, oh, kh, kw, ow) on the
+/// padded input xp[C][Hp][Wp] and weights w[C][KH][KW], accumulating into
+/// `init` [C][OH][OW]: f32 (multiply, then add), or, with `integer`, u8 x s8
+/// products summed in i32. Tagged `qc.ukernel = "dwconv2d_acc_f32"` /
+/// `"dwconv2d_acc_u8s8s32"` (the microkernels compute exactly these loops)
+/// with the geometry in `qc.conv_geometry` and sequential loop order.
+Value buildDepthwise(OpBuilder &b, Location loc, Value xp, Value w, Value init,
+                     const WindowParams &wp, bool integer);
+
 /// The indexing map reading OUT[M1][N1][16][16] at (r, c) of the unpacked
 /// [rows][cols] matrix, or at (c, r) when `transposed` (the GEMM computed
 /// the transpose of the wanted [rows][cols] result).

@@ -377,7 +377,6 @@ struct QuantizedDepthwiseConv : OpConversionPattern<ConvOp> {
           rewriter, loc, xp,
           RankedTensorType::get(padded.getShape().drop_front(), i8));
     }
-    auto xpt = cast<RankedTensorType>(xp.getType());
     std::vector<int8_t> wv(w->values.begin(), w->values.end());
     Value wc = arith::ConstantOp::create(
         rewriter, loc,
@@ -388,65 +387,30 @@ struct QuantizedDepthwiseConv : OpConversionPattern<ConvOp> {
     auto accType = RankedTensorType::get({c, oh, ow}, i32);
     Value init = createFilled(rewriter, loc, accType,
                               createScalar(rewriter, loc, i32, 0));
-    // Loops: c (d0), oh (d1), kh (d2), kw (d3), ow (d4).
-    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(5, 0,
-                       {d(0), d(1) * wp.strides[0] + d(2) * wp.dilations[0],
-                        d(4) * wp.strides[1] + d(3) * wp.dilations[1]},
-                       ctx),
-        AffineMap::get(5, 0, {d(0), d(2), d(3)}, ctx),
-        AffineMap::get(5, 0, {d(0), d(1), d(4)}, ctx)};
-    using IT = utils::IteratorType;
-    SmallVector<IT> iters = {IT::parallel, IT::parallel, IT::reduction,
-                             IT::reduction, IT::parallel};
-    auto conv = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{accType}, ValueRange{xp, wc}, ValueRange{init},
-        maps, iters, [&](OpBuilder &nb, Location l, ValueRange a) {
-          Value xv = arith::ExtUIOp::create(nb, l, i32, a[0]);
-          Value wvv = arith::ExtSIOp::create(nb, l, i32, a[1]);
-          Value p = arith::MulIOp::create(nb, l, xv, wvv);
-          linalg::YieldOp::create(nb, l,
-                                  Value(arith::AddIOp::create(nb, l, a[2], p)));
-        });
-    conv->setAttr("qc.loop_order", rewriter.getStringAttr("sequential"));
-    conv->setAttr("qc.ukernel", rewriter.getStringAttr("dwconv2d_acc_u8s8s32"));
-    conv->setAttr(
-        "qc.conv_geometry",
-        rewriter.getDenseI64ArrayAttr(
-            {c, xpt.getDimSize(1), xpt.getDimSize(2), kh, kw, oh, ow,
-             wp.strides[0], wp.strides[1], wp.dilations[0], wp.dilations[1]}));
+    Value acc =
+        buildDepthwise(rewriter, loc, xp, wc, init, wp, /*integer=*/true);
     std::vector<float> scale;
     std::vector<int32_t> wsum;
     requantConstants(*x, *w, c, kh * kw, /*channelMajor=*/true, scale, wsum);
     std::vector<int32_t> corr(c);
     for (int64_t i = 0; i < c; ++i)
       corr[i] = (int32_t)(x->zeroPoint * (int64_t)wsum[i]);
+    // Per-channel constants as [C][1][1], broadcast over the pixels.
     auto vec = [&](auto data, Type t) -> Value {
       return arith::ConstantOp::create(
           rewriter, loc,
-          DenseElementsAttr::get(RankedTensorType::get({c}, t),
+          DenseElementsAttr::get(RankedTensorType::get({c, 1, 1}, t),
                                  ArrayRef(data)));
     };
-    auto outType = RankedTensorType::get({c, oh, ow}, f32);
-    AffineMap ch = AffineMap::get(3, 0, d(0), ctx);
-    AffineMap id = AffineMap::getMultiDimIdentityMap(3, ctx);
-    Value y =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{outType},
-            ValueRange{conv.getResult(0), vec(ArrayRef<int32_t>(corr), i32),
-                       vec(ArrayRef<float>(scale), f32),
-                       vec(ArrayRef<float>(*bias), f32)},
-            ValueRange{createEmpty(rewriter, loc, outType)},
-            SmallVector<AffineMap>{id, ch, ch, ch, id},
-            SmallVector<IT>(3, IT::parallel),
-            [&](OpBuilder &nb, Location l, ValueRange a) {
-              Value t = arith::SubIOp::create(nb, l, a[0], a[1]);
-              Value f = arith::SIToFPOp::create(nb, l, f32, t);
-              linalg::YieldOp::create(
-                  nb, l, Value(math::FmaOp::create(nb, l, f, a[2], a[3])));
-            })
-            .getResult(0);
+    Value y = createElementwise(
+        rewriter, loc, RankedTensorType::get({c, oh, ow}, f32),
+        {acc, vec(ArrayRef<int32_t>(corr), i32),
+         vec(ArrayRef<float>(scale), f32), vec(ArrayRef<float>(*bias), f32)},
+        [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+          Value t = arith::SubIOp::create(nb, l, a[0], a[1]);
+          Value f = arith::SIToFPOp::create(nb, l, f32, t);
+          return math::FmaOp::create(nb, l, f, a[2], a[3]);
+        });
     rewriter.replaceOp(op, createReshape(rewriter, loc, y, yt));
     return success();
   }

@@ -64,6 +64,24 @@ bool validConv(int64_t c, int64_t h, int64_t w, int32_t kh, int32_t kw,
   return true;
 }
 
+/// Checks the arguments of the depthwise kernels on a padded input (every
+/// tap inside it) and fills `g`. Returns QRT_UKERNEL_OK to compute,
+/// QRT_UKERNEL_INVALID_ARGUMENT, or -1 when there is nothing to compute.
+int checkDepthwiseAcc(const void *x, int64_t h, int64_t w, const void *wt,
+                      int32_t kh, int32_t kw, const void *out, int64_t oh,
+                      int64_t ow, int32_t sh, int32_t sw, int32_t dh,
+                      int32_t dw, int64_t cBegin, int64_t cEnd, ConvGeom &g) {
+  if (!validConv(0, h, w, kh, kw, oh, ow, sh, sw, dh, dw, 0, 0, g) ||
+      cBegin < 0 || cEnd < cBegin)
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  if (cBegin == cEnd || oh == 0 || ow == 0)
+    return -1;
+  if ((oh - 1) * sh + int64_t(kh - 1) * dh >= h ||
+      (ow - 1) * sw + int64_t(kw - 1) * dw >= w || !x || !wt || !out)
+    return QRT_UKERNEL_INVALID_ARGUMENT;
+  return QRT_UKERNEL_OK;
+}
+
 } // namespace
 
 #define QRT_DISPATCH(FN, ...)                                                  \
@@ -385,17 +403,11 @@ int qrt_ukernel_dwconv2d_acc_f32(const float *x, int64_t H, int64_t W,
                                  int32_t dilation_h, int32_t dilation_w,
                                  int64_t c_begin, int64_t c_end) {
   ConvGeom g;
-  if (!validConv(0, H, W, KH, KW, OH, OW, stride_h, stride_w, dilation_h,
-                 dilation_w, 0, 0, g) ||
-      c_begin < 0 || c_end < c_begin)
-    return QRT_UKERNEL_INVALID_ARGUMENT;
-  if (c_begin == c_end || OH == 0 || OW == 0)
-    return QRT_UKERNEL_OK;
-  // Every tap must lie inside the (already padded) input.
-  if ((OH - 1) * stride_h + int64_t(KH - 1) * dilation_h >= H ||
-      (OW - 1) * stride_w + int64_t(KW - 1) * dilation_w >= W || !x || !w ||
-      !out)
-    return QRT_UKERNEL_INVALID_ARGUMENT;
+  int status =
+      checkDepthwiseAcc(x, H, W, w, KH, KW, out, OH, OW, stride_h, stride_w,
+                        dilation_h, dilation_w, c_begin, c_end, g);
+  if (status != QRT_UKERNEL_OK)
+    return status < 0 ? QRT_UKERNEL_OK : status;
   QRT_DISPATCH(dwconvAccF32, x, w, out, g, c_begin, c_end);
   return QRT_UKERNEL_OK;
 }
@@ -408,17 +420,14 @@ int qrt_ukernel_dwconv2d_acc_u8s8s32(const uint8_t *x, int64_t H, int64_t W,
                                      int64_t c_begin, int64_t c_end,
                                      uint32_t flags) {
   ConvGeom g;
-  if (!validConv(0, H, W, KH, KW, OH, OW, stride_h, stride_w, dilation_h,
-                 dilation_w, 0, 0, g) ||
-      c_begin < 0 || c_end < c_begin || (flags & ~QRT_UKERNEL_FLAG_ACCUMULATE))
+  if (flags & ~QRT_UKERNEL_FLAG_ACCUMULATE)
     return QRT_UKERNEL_INVALID_ARGUMENT;
+  int status =
+      checkDepthwiseAcc(x, H, W, w, KH, KW, out, OH, OW, stride_h, stride_w,
+                        dilation_h, dilation_w, c_begin, c_end, g);
+  if (status != QRT_UKERNEL_OK)
+    return status < 0 ? QRT_UKERNEL_OK : status;
   bool accumulate = flags & QRT_UKERNEL_FLAG_ACCUMULATE;
-  if (c_begin == c_end || OH == 0 || OW == 0)
-    return QRT_UKERNEL_OK;
-  if ((OH - 1) * stride_h + int64_t(KH - 1) * dilation_h >= H ||
-      (OW - 1) * stride_w + int64_t(KW - 1) * dilation_w >= W || !x || !w ||
-      !out)
-    return QRT_UKERNEL_INVALID_ARGUMENT;
   if (hasAvx512Vbmi())
     avx512::dwconvAccU8S8S32(x, w, out, g, c_begin, c_end, accumulate);
   else
