@@ -48,11 +48,7 @@ mlir::qc::detail::evalIntegerConv(ConvOp conv, Operands operands,
   RankedTensorType xt = conv.getX().getType(), yt = conv.getY().getType();
   if (xt.getRank() != 4 || xt.getDimSize(0) != 1)
     return std::nullopt;
-  // Group 1, or depthwise: one input channel per group and per output.
-  int64_t channels = xt.getDimSize(1);
-  ArrayRef<int64_t> wShape = conv.getW().getType().getShape();
-  bool depthwise = channels >= 2 && conv.getGroup() == channels &&
-                   wShape[0] == channels && wShape[1] == 1;
+  bool depthwise = isDepthwiseConv2D(conv);
   if (conv.getGroup() != 1 && !depthwise)
     return std::nullopt;
   quant::UniformQuantizedType xType = getU8Activation(conv.getX());

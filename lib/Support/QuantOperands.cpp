@@ -46,3 +46,15 @@ std::optional<S8Weight> mlir::qc::matchS8Weight(Value w, int64_t axis) {
   }
   return std::nullopt;
 }
+
+bool mlir::qc::isDepthwiseConv2D(Operation *op) {
+  auto conv = dyn_cast<ConvOp>(op);
+  if (!conv)
+    return false;
+  RankedTensorType xt = conv.getX().getType(), wt = conv.getW().getType();
+  if (xt.getRank() != 4 || wt.getRank() != 4 || xt.getDimSize(0) != 1)
+    return false;
+  int64_t c = xt.getDimSize(1);
+  return c >= 2 && static_cast<int64_t>(conv.getGroup()) == c &&
+         wt.getDimSize(0) == c && wt.getDimSize(1) == 1;
+}

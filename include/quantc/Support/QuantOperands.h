@@ -31,6 +31,10 @@ struct S8Weight {
 };
 std::optional<S8Weight> matchS8Weight(Value w, int64_t axis);
 
+/// Whether `conv` (a qc.conv) is a 2-D depthwise convolution of batch 1:
+/// input [1][C][H][W] with C >= 2, group C, weights [C][1][KH][KW].
+bool isDepthwiseConv2D(Operation *conv);
+
 } // namespace mlir::qc
 
 #endif // QUANTC_SUPPORT_QUANTOPERANDS_H

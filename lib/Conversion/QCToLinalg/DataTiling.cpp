@@ -393,11 +393,10 @@ struct DepthwiseConv : OpConversionPattern<ConvOp> {
     auto xt = op.getX().getType();
     auto wt = op.getW().getType();
     auto yt = op.getType();
-    int64_t c = xt.getRank() == 4 ? xt.getDimSize(1) : -1;
-    if (xt.getRank() != 4 || xt.getDimSize(0) != 1 || op.getGroup() != c ||
-        wt.getDimSize(0) != c || wt.getDimSize(1) != 1 ||
-        !xt.getElementType().isF32())
+    // (One channel is a group-1 convolution for the GEMM patterns.)
+    if (!isDepthwiseConv2D(op) || !xt.getElementType().isF32())
       return failure();
+    int64_t c = xt.getDimSize(1);
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     WindowParams wp;

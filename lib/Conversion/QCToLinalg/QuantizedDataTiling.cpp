@@ -317,10 +317,9 @@ struct QuantizedDepthwiseConv : OpConversionPattern<ConvOp> {
     auto xt = op.getX().getType();
     auto wt = op.getW().getType();
     auto yt = op.getType();
-    int64_t c = xt.getRank() == 4 ? xt.getDimSize(1) : -1;
-    if (xt.getRank() != 4 || xt.getDimSize(0) != 1 || op.getGroup() != c ||
-        c < 2 || wt.getDimSize(0) != c || wt.getDimSize(1) != 1)
+    if (!isDepthwiseConv2D(op))
       return failure();
+    int64_t c = xt.getDimSize(1);
     std::optional<QuantActivation> x =
         matchQuantActivation(op.getX(), rewriter);
     std::optional<QuantWeight> w = matchQuantWeight(op.getW(), 0);
