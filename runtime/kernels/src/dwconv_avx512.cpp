@@ -99,50 +99,15 @@ void dwconvTile(const float *x, const float *wc, float *out, const ConvGeom &g,
   }
 }
 
-/// Rows of one column block of V vectors, in blocks of up to 8 / V rows
-/// (at most 8 accumulators), then the remaining rows in halving blocks.
-template <int kStride, int V>
-void dwconvColumns(const float *x, const float *wc, float *out,
-                   const ConvGeom &g, int64_t c, int64_t ow0) {
-  constexpr int kRows = V == 1 ? 8 : V == 2 ? 4 : 2;
-  int64_t oh = 0;
-  for (; oh + kRows <= g.oh; oh += kRows)
-    dwconvTile<kStride, kRows, V>(x, wc, out, g, c, oh, ow0);
-  if constexpr (kRows >= 8)
-    if (oh + 4 <= g.oh) {
-      dwconvTile<kStride, 4, V>(x, wc, out, g, c, oh, ow0);
-      oh += 4;
-    }
-  if constexpr (kRows >= 4)
-    if (oh + 2 <= g.oh) {
-      dwconvTile<kStride, 2, V>(x, wc, out, g, c, oh, ow0);
-      oh += 2;
-    }
-  for (; oh < g.oh; ++oh)
-    dwconvTile<kStride, 1, V>(x, wc, out, g, c, oh, ow0);
-}
-
 template <int kStride>
 void dwconvAccRows(const float *x, const float *w, float *out,
                    const ConvGeom &g, int64_t cBegin, int64_t cEnd) {
   for (int64_t c = cBegin; c < cEnd; ++c) {
     const float *wc = w + c * g.kh * g.kw;
-    for (int64_t ow0 = 0; ow0 < g.ow; ow0 += 64) {
-      switch (std::min<int64_t>(4, (g.ow - ow0 + 15) / 16)) {
-      case 1:
-        dwconvColumns<kStride, 1>(x, wc, out, g, c, ow0);
-        break;
-      case 2:
-        dwconvColumns<kStride, 2>(x, wc, out, g, c, ow0);
-        break;
-      case 3:
-        dwconvColumns<kStride, 3>(x, wc, out, g, c, ow0);
-        break;
-      default:
-        dwconvColumns<kStride, 4>(x, wc, out, g, c, ow0);
-        break;
-      }
-    }
+    dwconvBlocks(g.oh, g.ow, [&](auto r, auto v, int64_t oh0, int64_t ow0) {
+      dwconvTile<kStride, decltype(r)::value, decltype(v)::value>(x, wc, out, g,
+                                                                  c, oh0, ow0);
+    });
   }
 }
 

@@ -98,29 +98,6 @@ void tile(const uint8_t *x, const Taps<G> &t, int32_t *out, const ConvGeom &g,
   }
 }
 
-/// Rows of one column block of V vectors: blocks of 8 / V rows (at most 8
-/// accumulators), then the remaining rows in halving blocks.
-template <int G, int V>
-void columns(const uint8_t *x, const Taps<G> &t, int32_t *out,
-             const ConvGeom &g, int64_t c, int64_t ow0, bool accumulate) {
-  constexpr int kRows = V == 1 ? 8 : V == 2 ? 4 : 2;
-  int64_t oh = 0;
-  for (; oh + kRows <= g.oh; oh += kRows)
-    tile<G, kRows, V>(x, t, out, g, c, oh, ow0, accumulate);
-  if constexpr (kRows >= 8)
-    if (oh + 4 <= g.oh) {
-      tile<G, 4, V>(x, t, out, g, c, oh, ow0, accumulate);
-      oh += 4;
-    }
-  if constexpr (kRows >= 4)
-    if (oh + 2 <= g.oh) {
-      tile<G, 2, V>(x, t, out, g, c, oh, ow0, accumulate);
-      oh += 2;
-    }
-  for (; oh < g.oh; ++oh)
-    tile<G, 1, V>(x, t, out, g, c, oh, ow0, accumulate);
-}
-
 template <int G>
 void channels(const uint8_t *x, const int8_t *w, int32_t *out,
               const ConvGeom &g, int64_t cBegin, int64_t cEnd,
@@ -145,22 +122,10 @@ void channels(const uint8_t *x, const int8_t *w, int32_t *out,
         }
         t.wd[kh * G + j] = static_cast<int32_t>(d);
       }
-    for (int64_t ow0 = 0; ow0 < g.ow; ow0 += 64) {
-      switch (std::min<int64_t>(4, (g.ow - ow0 + 15) / 16)) {
-      case 1:
-        columns<G, 1>(x, t, out, g, c, ow0, accumulate);
-        break;
-      case 2:
-        columns<G, 2>(x, t, out, g, c, ow0, accumulate);
-        break;
-      case 3:
-        columns<G, 3>(x, t, out, g, c, ow0, accumulate);
-        break;
-      default:
-        columns<G, 4>(x, t, out, g, c, ow0, accumulate);
-        break;
-      }
-    }
+    dwconvBlocks(g.oh, g.ow, [&](auto r, auto v, int64_t oh0, int64_t ow0) {
+      tile<G, decltype(r)::value, decltype(v)::value>(x, t, out, g, c, oh0, ow0,
+                                                      accumulate);
+    });
   }
 }
 

@@ -29,6 +29,47 @@ template <int N, typename F> inline void unroll(F &&f) {
   unrollImpl(std::make_integer_sequence<int, N>{}, f);
 }
 
+/// The output blocks of one channel of the depthwise kernels: column blocks
+/// of V = 1..4 vectors of 16 outputs (64 columns, the row's tail in fewer
+/// vectors), each over rows in blocks of R = 8 / V (at most 8 accumulators
+/// in registers), then the remaining rows in halving blocks. Calls
+/// tile(integral_constant<R>, integral_constant<V>, oh0, ow0).
+template <int V, typename Tile>
+inline void dwconvRowBlocks(int64_t oh, int64_t ow0, Tile &&tile) {
+  using std::integral_constant;
+  constexpr int kRows = V == 1 ? 8 : V == 2 ? 4 : 2;
+  integral_constant<int, V> v;
+  int64_t r = 0;
+  for (; r + kRows <= oh; r += kRows)
+    tile(integral_constant<int, kRows>{}, v, r, ow0);
+  if constexpr (kRows >= 8)
+    if (r + 4 <= oh) {
+      tile(integral_constant<int, 4>{}, v, r, ow0);
+      r += 4;
+    }
+  if constexpr (kRows >= 4)
+    if (r + 2 <= oh) {
+      tile(integral_constant<int, 2>{}, v, r, ow0);
+      r += 2;
+    }
+  for (; r < oh; ++r)
+    tile(integral_constant<int, 1>{}, v, r, ow0);
+}
+template <typename Tile>
+inline void dwconvBlocks(int64_t oh, int64_t ow, Tile &&tile) {
+  for (int64_t ow0 = 0; ow0 < ow; ow0 += 64) {
+    int64_t vectors = (ow - ow0 + 15) / 16;
+    if (vectors == 1)
+      dwconvRowBlocks<1>(oh, ow0, tile);
+    else if (vectors == 2)
+      dwconvRowBlocks<2>(oh, ow0, tile);
+    else if (vectors == 3)
+      dwconvRowBlocks<3>(oh, ow0, tile);
+    else
+      dwconvRowBlocks<4>(oh, ow0, tile);
+  }
+}
+
 /// Geometry of a packed int4 weight buffer (see kernels.h).
 struct W4Layout {
   static constexpr int64_t kRows = 4;     // rows per row block

@@ -389,26 +389,24 @@ BENCHMARK(BM_mmt4d_f32)
     ->Args({1, 4096, 4096, 1})
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
+/// Depthwise shapes of PP-OCR (C, OH, OW, K, stride h, stride w).
+void dwconvShapes(benchmark::internal::Benchmark *b) {
+  b->ArgNames({"C", "OH", "OW", "K", "sh", "sw"});
+  b->Args({200, 2, 96, 5, 1, 1});   // PP-OCR cls
+  b->Args({104, 2, 96, 5, 2, 1});   // PP-OCR cls
+  b->Args({24, 6, 96, 3, 2, 1});    // PP-OCR cls
+  b->Args({48, 160, 160, 3, 1, 1}); // PP-OCRv4 det
+  b->Args({96, 40, 40, 3, 1, 1});   // PP-OCRv4 det
+  b->Args({192, 20, 20, 3, 1, 1});  // PP-OCRv4 det
+  b->Args({96, 40, 40, 3, 2, 2});   // PP-OCRv4 det
+}
+
 BENCHMARK(BM_dwconv_f32)
-    ->ArgNames({"C", "OH", "OW", "K", "sh", "sw"})
-    ->Args({200, 2, 96, 5, 1, 1})   // PP-OCR cls
-    ->Args({104, 2, 96, 5, 2, 1})   // PP-OCR cls
-    ->Args({24, 6, 96, 3, 2, 1})    // PP-OCR cls
-    ->Args({48, 160, 160, 3, 1, 1}) // PP-OCRv4 det
-    ->Args({96, 40, 40, 3, 1, 1})   // PP-OCRv4 det
-    ->Args({192, 20, 20, 3, 1, 1})  // PP-OCRv4 det
-    ->Args({96, 40, 40, 3, 2, 2})   // PP-OCRv4 det
+    ->Apply(dwconvShapes)
     ->UseManualTime()
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_dwconv_u8s8)
-    ->ArgNames({"C", "OH", "OW", "K", "sh", "sw"})
-    ->Args({200, 2, 96, 5, 1, 1})   // PP-OCR cls
-    ->Args({104, 2, 96, 5, 2, 1})   // PP-OCR cls
-    ->Args({24, 6, 96, 3, 2, 1})    // PP-OCR cls
-    ->Args({48, 160, 160, 3, 1, 1}) // PP-OCRv4 det
-    ->Args({96, 40, 40, 3, 1, 1})   // PP-OCRv4 det
-    ->Args({192, 20, 20, 3, 1, 1})  // PP-OCRv4 det
-    ->Args({96, 40, 40, 3, 2, 2})   // PP-OCRv4 det
+    ->Apply(dwconvShapes)
     ->UseManualTime()
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_gemv_w4)
