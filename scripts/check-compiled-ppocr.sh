@@ -4,8 +4,13 @@
 # `quantc --emit=quantized` writes the graph, `quantc` compiles that graph
 # to a shared library, and the library's outputs on every rendered sample
 # are compared with `quant-run --reference` on the graph:
-#   fp32, W4A16 (f32 arithmetic; W4A16 weights are dequantized at compile
-#     time): rel err = ||so - ref|| / ||ref|| <= 1e-4
+#   fp32: rel err = ||so - ref|| / ||ref|| <= 1e-4 (f32 arithmetic in both)
+#   W4A16: rel err <= 5e-4. Convolution weights are dequantized at compile
+#     time (f32 arithmetic), but the matrix products run on the int4 GEMV
+#     kernel, which for groups of 128k (every per-channel weight with K >
+#     64) rounds x to 16-bit fixed point per block of 128 k: at most 2^-16
+#     of the block's max |x| (docs/kernels.md). Measured 2026-11-26 on rec:
+#     1.2e-5 to 8.2e-5 (1.6e-5 with the f32 GEMM before).
 #   W8A8: SQNR >= 60 dB, and for rec/cls argmax agreement >= 95%. Integer
 #     contractions, depthwise convolutions included, agree exactly
 #     (test/E2E/cpu-w8a8.mlir, cpu-w8a8-depthwise.mlir); the float ops in
@@ -74,11 +79,12 @@ print("%s %ssqnr %.1f dB argmax %.1f%%" % ("ok" if ok else "FAIL", same, min(sqn
 PY
 )
         else
-          verdict=$(/usr/bin/python3 - "$g" "$f" <<'PY'
+          tol=1e-4; [[ $r == w4a16 ]] && tol=5e-4
+          verdict=$(/usr/bin/python3 - "$g" "$f" "$tol" <<'PY'
 import sys, numpy as np
 a = np.load(sys.argv[1]).astype(np.float64); b = np.load(sys.argv[2]).astype(np.float64)
 rel = np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-300)
-print("%s rel err %.2e" % ("ok" if rel <= 1e-4 else "FAIL", rel))
+print("%s rel err %.2e" % ("ok" if rel <= float(sys.argv[3]) else "FAIL", rel))
 PY
 )
         fi

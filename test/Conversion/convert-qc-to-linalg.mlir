@@ -230,3 +230,81 @@ func.func @w8a8_depthwise_shared_input(%x: tensor<1x8x6x6xf32>) -> (tensor<1x8x6
   %1 = qc.relu %xd : tensor<1x8x6x6xf32>
   return %0, %1 : tensor<1x8x6x6xf32>, tensor<1x8x6x6xf32>
 }
+
+// -----
+
+// W4A16: a matrix product with a per-channel int4 weight becomes a generic
+// tagged for the int4 GEMV kernel over the weights as unsigned 4-bit bytes
+// [N][K] (signed values + 8) with a scale and a zero point per (channel,
+// group); K = 40 takes the smallest kernel group covering it (64).
+// Without data tiling the weight is dequantized at run time.
+// CHECK-LABEL: func.func @w4a16_matmul(
+// CHECK-NOT:     qc.ukernel
+// TILED-DAG:     #[[GROUP:.*]] = affine_map<(d0, d1, d2) -> (d1, d2 floordiv 64)>
+// TILED-LABEL: func.func @w4a16_matmul(
+// TILED:         %[[Q:.*]] = arith.constant dense_resource<w4_weight{{.*}}> : tensor<4x40xi8>
+// TILED:         %[[S:.*]] = arith.constant dense_resource<w4_scale{{.*}}> : tensor<4x1xf32>
+// TILED:         %[[Z:.*]] = arith.constant dense_resource<w4_zero_point{{.*}}> : tensor<4x1xf32>
+// TILED:         linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #[[GROUP]], #[[GROUP]], #{{.*}}], iterator_types = ["parallel", "parallel", "reduction"]} ins(%{{.*}}, %[[Q]], %[[S]], %[[Z]] : tensor<6x40xf32>, tensor<4x40xi8>, tensor<4x1xf32>, tensor<4x1xf32>) outs(%{{.*}} : tensor<6x4xf32>) attrs =  {qc.ukernel = "gemv_w4_f32", qc.w4_group = 64 : i64}
+// TILED:           arith.uitofp
+// TILED:           arith.subf
+// TILED:           arith.mulf
+// TILED:           arith.mulf
+// TILED:           arith.addf
+// TILED-NOT:     mmt4d
+func.func @w4a16_matmul(%x: tensor<2x3x40xf32>) -> tensor<2x3x4xf32> {
+  %c = arith.constant dense<-3> : tensor<40x4xi4>
+  %cq = quant.scast %c : tensor<40x4xi4> to tensor<40x4x!quant.uniform<i4<-7:7>:f32:1, {0.5, 0.25, 0.125, 1.0}>>
+  %w = qc.dequantize %cq : tensor<40x4x!quant.uniform<i4<-7:7>:f32:1, {0.5, 0.25, 0.125, 1.0}>> -> tensor<40x4xf32>
+  %0 = qc.matmul %x, %w : (tensor<2x3x40xf32>, tensor<40x4xf32>) -> tensor<2x3x4xf32>
+  return %0 : tensor<2x3x4xf32>
+}
+
+// -----
+
+// Blocks of 48 along K = 96 fit groups of 16; K > 64 per channel would take
+// a group of 128 (the vpdpbusd kernel).
+// TILED-LABEL: func.func @w4a16_blocks(
+// TILED:         qc.ukernel = "gemv_w4_f32", qc.w4_group = 16 : i64
+// TILED-LABEL: func.func @w4a16_per_channel_k96(
+// TILED:         qc.ukernel = "gemv_w4_f32", qc.w4_group = 128 : i64
+func.func @w4a16_blocks(%x: tensor<1x96xf32>) -> tensor<1x2xf32> {
+  %c = arith.constant dense<5> : tensor<96x2xi4>
+  %cq = quant.scast %c : tensor<96x2xi4> to tensor<96x2x!quant.uniform<u4:f32:{0:48, 1:1}, {{0.1:8, 0.2:7}, {0.4:3, 0.5:15}}>>
+  %w = qc.dequantize %cq : tensor<96x2x!quant.uniform<u4:f32:{0:48, 1:1}, {{0.1:8, 0.2:7}, {0.4:3, 0.5:15}}>> -> tensor<96x2xf32>
+  %0 = qc.matmul %x, %w : (tensor<1x96xf32>, tensor<96x2xf32>) -> tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
+}
+func.func @w4a16_per_channel_k96(%x: tensor<1x96xf32>) -> tensor<1x2xf32> {
+  %c = arith.constant dense<5> : tensor<96x2xi4>
+  %cq = quant.scast %c : tensor<96x2xi4> to tensor<96x2x!quant.uniform<i4:f32:1, {0.1, 0.2}>>
+  %w = qc.dequantize %cq : tensor<96x2x!quant.uniform<i4:f32:1, {0.1, 0.2}>> -> tensor<96x2xf32>
+  %0 = qc.matmul %x, %w : (tensor<1x96xf32>, tensor<96x2xf32>) -> tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
+}
+
+// -----
+
+// Weights the int4 kernel cannot take keep the f32 GEMM on weights
+// dequantized at compile time: blocks of 8 (no kernel group fits) and
+// 8-bit weights.
+// TILED-LABEL: func.func @w4a16_blocks_of_8(
+// TILED-NOT:     gemv_w4_f32
+// TILED:         qc.ukernel = "mmt4d_f32"
+// TILED-LABEL: func.func @w8a16(
+// TILED-NOT:     gemv_w4_f32
+// TILED:         qc.ukernel = "mmt4d_f32"
+func.func @w4a16_blocks_of_8(%x: tensor<1x16xf32>) -> tensor<1x2xf32> {
+  %c = arith.constant dense<5> : tensor<16x2xi4>
+  %cq = quant.scast %c : tensor<16x2xi4> to tensor<16x2x!quant.uniform<u4:f32:{0:8, 1:1}, {{0.1:8, 0.2:7}, {0.4:3, 0.5:15}}>>
+  %w = qc.dequantize %cq : tensor<16x2x!quant.uniform<u4:f32:{0:8, 1:1}, {{0.1:8, 0.2:7}, {0.4:3, 0.5:15}}>> -> tensor<16x2xf32>
+  %0 = qc.matmul %x, %w : (tensor<1x16xf32>, tensor<16x2xf32>) -> tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
+}
+func.func @w8a16(%x: tensor<1x16xf32>) -> tensor<1x2xf32> {
+  %c = arith.constant dense<5> : tensor<16x2xi8>
+  %cq = quant.scast %c : tensor<16x2xi8> to tensor<16x2x!quant.uniform<i8<-127:127>:f32:1, {0.1, 0.2}>>
+  %w = qc.dequantize %cq : tensor<16x2x!quant.uniform<i8<-127:127>:f32:1, {0.1, 0.2}>> -> tensor<16x2xf32>
+  %0 = qc.matmul %x, %w : (tensor<1x16xf32>, tensor<16x2xf32>) -> tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
+}

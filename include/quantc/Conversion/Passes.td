@@ -54,7 +54,16 @@ def ConvertQCToLinalg : Pass<"convert-qc-to-linalg", "ModuleOp"> {
     padded input, tagged `dwconv2d_acc_f32`, or, W8A8, an int32 generic on
     the zero-point-padded u8 input tagged `dwconv2d_acc_u8s8s32` followed by
     the per-channel requantization
-    `fma(float(acc - zx * sum(w[c])), sx * sw[c], bias[c])`.
+    `fma(float(acc - zx * sum(w[c])), sx * sw[c], bias[c])`. Matrix
+    products of f32 activations with a constant weight of at most 4 bits
+    (W4A16; per tensor, per channel or in blocks along K) become a generic
+    tagged `gemv_w4_f32` over the weights as unsigned 4-bit bytes [N][K]
+    and a scale and zero point per (channel, group of `qc.w4_group` k):
+    `y[m][n] += x[m][k] * ((q[n][k] - z[n][k/G]) * s[n][k/G])`, with G a
+    group size of the runtime's int4 kernel (16, 32, 64 or a multiple of
+    128; a per-channel weight takes the smallest that covers K, a multiple
+    of 128 when K > 64). Other quantized weights of float ops are
+    dequantized at compile time.
   }];
   let options = [
     Option<"dataTiling", "data-tiling", "bool", /*default=*/"false",

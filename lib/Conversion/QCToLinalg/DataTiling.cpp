@@ -182,11 +182,7 @@ Value tiling::buildIm2col(OpBuilder &b, Location loc, Value xp, int64_t kh,
                        RankedTensorType::get({c * kh * kw, oh * ow}, elem));
 }
 
-/// Weight-only recipes (W4A16) run on the f32 microkernels with their
-/// weights dequantized at compile time.
-std::optional<std::vector<float>> mlir::qc::lowering::constantWeights(Value w) {
-  if (auto f = readFloatConstant(w))
-    return f;
+std::optional<QuantConstant> mlir::qc::lowering::readQuantConstant(Value w) {
   auto dq = w.getDefiningOp<DequantizeOp>();
   auto scast = dq ? dq.getX().getDefiningOp<quant::StorageCastOp>() : nullptr;
   auto cst =
@@ -202,7 +198,8 @@ std::optional<std::vector<float>> mlir::qc::lowering::constantWeights(Value w) {
   SmallVector<int64_t> strides(rank, 1);
   for (int64_t i = rank - 2; i >= 0; --i)
     strides[i] = strides[i + 1] * shape[i + 1];
-  std::vector<float> out(n);
+  QuantConstant out{qt, std::move(*q), std::vector<float>(n),
+                    std::vector<int64_t>(n)};
   auto coord = [&](int64_t flat, int64_t dim) {
     return (flat / strides[dim]) % shape[dim];
   };
@@ -230,9 +227,24 @@ std::optional<std::vector<float>> mlir::qc::lowering::constantWeights(Value w) {
     } else {
       return std::nullopt;
     }
-    // As the reference evaluator: (q - zp) * scale in f32.
-    out[e] = (float)((*q)[e] - (int64_t)zp) * (float)scale;
+    out.scale[e] = (float)scale;
+    out.zp[e] = (int64_t)zp;
   }
+  return out;
+}
+
+/// Weight-only recipes (W4A16) whose weights no int4 kernel takes run on the
+/// f32 microkernels with their weights dequantized at compile time.
+std::optional<std::vector<float>> mlir::qc::lowering::constantWeights(Value w) {
+  if (auto f = readFloatConstant(w))
+    return f;
+  std::optional<QuantConstant> c = readQuantConstant(w);
+  if (!c)
+    return std::nullopt;
+  std::vector<float> out(c->q.size());
+  // As the reference evaluator: (q - zp) * scale in f32.
+  for (size_t e = 0; e < out.size(); ++e)
+    out[e] = (float)(c->q[e] - c->zp[e]) * c->scale[e];
   return out;
 }
 
@@ -527,4 +539,5 @@ void lowering::populateDataTilingPatterns(const TypeConverter &converter,
   patterns.add<DataTiledConv, DataTiledMatMul, DataTiledConvTranspose,
                DepthwiseConv>(converter, patterns.getContext());
   populateQuantizedDataTilingPatterns(converter, patterns);
+  populateWeightOnlyDataTilingPatterns(converter, patterns);
 }

@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -79,9 +80,24 @@ void populateDataTilingPatterns(const TypeConverter &converter,
 void populateQuantizedDataTilingPatterns(const TypeConverter &converter,
                                          RewritePatternSet &patterns);
 
+/// The W4 part of populateDataTilingPatterns (WeightOnlyDataTiling.cpp).
+void populateWeightOnlyDataTilingPatterns(const TypeConverter &converter,
+                                          RewritePatternSet &patterns);
+
+/// A quantized constant read through qc.dequantize(quant.scast(
+/// arith.constant)), any granularity, with each element's parameters:
+/// element e dequantizes to (q[e] - zp[e]) * scale[e] in f32.
+struct QuantConstant {
+  quant::QuantizedType type;
+  std::vector<int64_t> q;
+  std::vector<float> scale;
+  std::vector<int64_t> zp;
+};
+std::optional<QuantConstant> readQuantConstant(Value w);
+
 /// The f32 values of a constant weight: an f32 constant, or the
-/// dequantization of a quantized constant (qc.dequantize(quant.scast(
-/// arith.constant))) of any granularity, computed at compile time.
+/// dequantization of a quantized constant (readQuantConstant), computed at
+/// compile time.
 std::optional<std::vector<float>> constantWeights(Value w);
 
 } // namespace mlir::qc::lowering

@@ -46,11 +46,17 @@ struct QCTileAndDistributePass
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
     int64_t dim = -1;
+    // Index expressions need tiles starting at multiples of this.
+    int64_t multiple = 1;
     if (auto kind = op->getAttrOfType<StringAttr>("qc.ukernel");
         kind && (kind.getValue().starts_with("mmt4d") ||
                  kind.getValue().starts_with("conv2d_"))) {
       // m1 (dim 0) or n1 (dim 1): the larger.
       dim = ranges[1] >= ranges[0] ? 1 : 0;
+    } else if (op->hasAttr("qc.w4_group")) {
+      // int4 GEMV: output channels, in the kernel's blocks of 4.
+      dim = 1;
+      multiple = 4;
     } else if (op->hasAttr("qc.ukernel")) {
       // Depthwise convolutions: channels.
       dim = 0;
@@ -69,7 +75,6 @@ struct QCTileAndDistributePass
     // in the loops, moving the dimension by a tile (coefficient a, size t)
     // moves e by a * t, which must be a multiple of c; other non-linear uses
     // of the dimension are not tiled.
-    int64_t multiple = 1;
     bool tileable = true;
     auto coefficientOf = [&](AffineExpr e) -> std::optional<int64_t> {
       // e must be a sum of dim * constant and constants.
@@ -144,7 +149,7 @@ struct QCTileAndDistributePass
     if (failed(tiled))
       return op.emitError("failed to tile into tasks");
     for (Operation *t : tiled->tiledOps)
-      for (StringRef name : {"qc.ukernel", "qc.conv_geometry"})
+      for (StringRef name : {"qc.ukernel", "qc.conv_geometry", "qc.w4_group"})
         if (Attribute a = op->getAttr(name))
           t->setAttr(name, a);
     rewriter.replaceOp(op, tiled->replacements);

@@ -2,6 +2,9 @@
 
 #include "quantc/Target/CPU/Passes.h"
 
+#include "qrt/kernels.h"
+#include "quantc/Support/Constants.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -284,6 +287,121 @@ static bool lowerDepthwise(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
   return true;
 }
 
+/// The constant a memref.get_global (through subviews) of `v` reads.
+static ElementsAttr constantOf(ModuleOp module, Value v) {
+  auto get = rootBuffer(v).getDefiningOp<memref::GetGlobalOp>();
+  auto global =
+      get ? module.lookupSymbol<memref::GlobalOp>(get.getName()) : nullptr;
+  if (!global || !global.getConstant())
+    return nullptr;
+  return dyn_cast_or_null<ElementsAttr>(global.getInitialValueAttr());
+}
+
+/// qrt_ukernel_gemv_w4_f32 for a tagged int4-weight matrix product (see
+/// lib/Conversion/QCToLinalg/WeightOnlyDataTiling.cpp) on a task's range of
+/// output channels. Its unpacked weights, scales and zero points (constant
+/// globals) are packed here, at compile time, into a new global in the
+/// kernel's layout (`packed` caches it per weight global). Returns false when
+/// an operand is not a constant global or the output is not a view of the
+/// whole [M][N] result (the generic then lowers to loops).
+static bool lowerGemvW4(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
+                        uint32_t flags,
+                        llvm::DenseMap<Operation *, memref::GlobalOp> &packed) {
+  auto group = op->getAttrOfType<IntegerAttr>("qc.w4_group");
+  Value x = op.getDpsInputs()[0], q = op.getDpsInputs()[1];
+  Value out = op.getDpsInits()[0];
+  ElementsAttr qa = constantOf(module, q),
+               sa = constantOf(module, op.getDpsInputs()[2]),
+               za = constantOf(module, op.getDpsInputs()[3]);
+  if (!group || !qa || !sa || !za)
+    return false;
+  ArrayRef<int64_t> qShape = cast<ShapedType>(qa.getType()).getShape();
+  int64_t n = qShape[0], k = qShape[1], g = group.getInt();
+  Location loc = op.getLoc();
+  b.setInsertionPoint(op);
+  Value nOffset;
+  FailureOr<Value> whole = wholeView(
+      b, loc, out, [&](MemRefType t) { return t.getDimSize(1) == n; }, 1,
+      nOffset);
+  if (failed(whole) || cast<MemRefType>(x.getType()).getDimSize(1) != k)
+    return false;
+  Operation *qGlobal = rootBuffer(q).getDefiningOp();
+  auto zp = readFloatElements(za);
+  if (!zp)
+    return false;
+  if (llvm::any_of(*zp, [](float z) { return z != 8.0f; }))
+    flags |= QRT_UKERNEL_W4_ZERO_POINTS;
+  memref::GlobalOp &global = packed[qGlobal];
+  if (!global) {
+    auto qv = readIntElements(qa, /*isUnsigned=*/true);
+    auto sv = readFloatElements(sa);
+    int64_t size = qrt_ukernel_pack_w4_size(n, k, (int32_t)g, flags);
+    if (!qv || !sv || size < 0)
+      return false;
+    std::vector<uint8_t> q8(qv->begin(), qv->end()), z8(zp->begin(), zp->end());
+    std::vector<char> bytes(size);
+    if (qrt_ukernel_pack_w4(bytes.data(), q8.data(), sv->data(), z8.data(), n,
+                            k, (int32_t)g, flags) != QRT_UKERNEL_OK)
+      return false;
+    OpBuilder::InsertionGuard guard(b);
+    b.clearInsertionPoint(); // SymbolTable::insert gives it a unique name
+    auto type = RankedTensorType::get({size}, b.getI8Type());
+    global = memref::GlobalOp::create(
+        b, module.getLoc(), "__qc_w4_packed", b.getStringAttr("private"),
+        MemRefType::get({size}, b.getI8Type()),
+        makeRawResource(type, "w4_packed", bytes), /*constant=*/true,
+        b.getI64IntegerAttr(64));
+    SymbolTable(module).insert(global, module.getBody()->begin());
+  }
+  MLIRContext *ctx = b.getContext();
+  Type ptr = LLVM::LLVMPointerType::get(ctx), i64 = b.getI64Type(),
+       i32 = b.getI32Type();
+  func::FuncOp decl =
+      declare(b, module, "qrt_ukernel_gemv_w4_f32",
+              {ptr, i64, i64, i32, i32, ptr, i64, ptr, i64, i64, i64, i64});
+  ArgBuilder a{b, loc};
+  Value w = memref::GetGlobalOp::create(b, loc, global.getType(),
+                                        global.getSymName());
+  auto [xp, xs] = pointerAndStride(b, loc, x);
+  auto [yp, ys] = pointerAndStride(b, loc, *whole);
+  Value nEnd = arith::AddIOp::create(b, loc, nOffset,
+                                     memref::DimOp::create(b, loc, out, 1));
+  SmallVector<Value> args = {pointerAndStride(b, loc, w).first,
+                             a.i64(n),
+                             a.i64(k),
+                             a.i32(g),
+                             a.i32(flags),
+                             xp,
+                             xs,
+                             yp,
+                             ys,
+                             dimAsI64(b, loc, x, 0),
+                             a.toI64(nOffset),
+                             a.toI64(nEnd)};
+  func::CallOp::create(b, loc, decl, args);
+  SmallVector<Value> unpacked(llvm::drop_begin(op.getDpsInputs()));
+  op.erase();
+  // The unpacked operands (views of constant globals): dropped once nothing
+  // reads them.
+  for (Value v : unpacked) {
+    while (v.use_empty() && v.getDefiningOp<memref::SubViewOp>()) {
+      Operation *view = v.getDefiningOp();
+      v = cast<memref::SubViewOp>(view).getSource();
+      view->erase();
+    }
+    auto get = v.getDefiningOp<memref::GetGlobalOp>();
+    if (!get || !get->use_empty())
+      continue;
+    auto name = get.getNameAttr();
+    get->erase();
+    auto global = module.lookupSymbol<memref::GlobalOp>(name);
+    if (global && global.isPrivate() &&
+        SymbolTable::symbolKnownUseEmpty(global, module))
+      global.erase();
+  }
+  return true;
+}
+
 namespace {
 struct QCLowerToUkernelsPass
     : qc::impl::QCLowerToUkernelsBase<QCLowerToUkernelsPass> {
@@ -306,7 +424,7 @@ struct QCLowerToUkernelsPass
     auto isGemm = [](linalg::GenericOp op) {
       StringRef k = op->getAttrOfType<StringAttr>("qc.ukernel").getValue();
       return k.starts_with("mmt4d") || k.starts_with("conv2d_") ||
-             k == "dwconv2d_acc_u8s8s32";
+             k == "dwconv2d_acc_u8s8s32" || k == "gemv_w4_f32";
     };
     for (linalg::GenericOp op : ops) {
       if (!isGemm(op))
@@ -347,25 +465,35 @@ struct QCLowerToUkernelsPass
     OpBuilder b(ctx);
     auto ptr = LLVM::LLVMPointerType::get(ctx);
     auto i64 = b.getI64Type(), i32 = b.getI32Type();
+    llvm::DenseMap<Operation *, memref::GlobalOp> packedW4;
     for (linalg::GenericOp op : ops) {
       StringRef kind = op->getAttrOfType<StringAttr>("qc.ukernel").getValue();
       if (kind == "dwconv2d_acc_f32") {
         lowerDepthwise(b, module, op, kind, Value());
         continue;
       }
-      if (kind == "dwconv2d_acc_u8s8s32") {
+      if (kind == "dwconv2d_acc_u8s8s32" || kind == "gemv_w4_f32") {
         bool over = overwrite.lookup(rootBuffer(op.getDpsInits()[0]));
         b.setInsertionPoint(op);
-        Value flags = arith::ConstantIntOp::create(
-            b, op.getLoc(), i32, over ? 0 : 1 /*QRT_UKERNEL_FLAG_ACCUMULATE*/);
-        if (!lowerDepthwise(b, module, op, kind, flags) && over) {
+        bool lowered;
+        if (kind == "gemv_w4_f32") {
+          lowered = lowerGemvW4(
+              b, module, op, over ? 0 : QRT_UKERNEL_FLAG_ACCUMULATE, packedW4);
+        } else {
+          Value flags = arith::ConstantIntOp::create(
+              b, op.getLoc(), i32, over ? 0 : QRT_UKERNEL_FLAG_ACCUMULATE);
+          lowered = lowerDepthwise(b, module, op, kind, flags);
+        }
+        if (!lowered && over) {
           // Loops accumulate: give them back the zeros the dropped fill
           // wrote.
           b.setInsertionPoint(op);
-          linalg::FillOp::create(
+          Value out = op.getDpsInits()[0];
+          Value zero = arith::ConstantOp::create(
               b, op.getLoc(),
-              ValueRange{arith::ConstantIntOp::create(b, op.getLoc(), i32, 0)},
-              ValueRange{op.getDpsInits()[0]});
+              b.getZeroAttr(cast<MemRefType>(out.getType()).getElementType()));
+          linalg::FillOp::create(b, op.getLoc(), ValueRange{zero},
+                                 ValueRange{out});
         }
         continue;
       }

@@ -322,3 +322,92 @@ func.func @unknown(%a: memref<4xf32>) {
   }
   return
 }
+
+// -----
+
+#x = affine_map<(d0, d1, d2) -> (d0, d2)>
+#q = affine_map<(d0, d1, d2) -> (d1, d2)>
+#g = affine_map<(d0, d1, d2) -> (d1, d2 floordiv 64)>
+#y = affine_map<(d0, d1, d2) -> (d0, d1)>
+
+// The int4 GEMV on a task's 4 output channels: the unpacked weights,
+// scales and zero points (constant globals) are packed at compile time into
+// one 64-byte aligned global in the kernel's layout (2 row blocks of 4 x 64
+// bytes of nibbles, then the scales and, as one zero point is not 8, the
+// zero points, each padded to 64 bytes: 640 bytes), which replaces them.
+// The call gets N, K, the group, the flags (QRT_UKERNEL_W4_ZERO_POINTS; the
+// accumulator's zero fill is dropped, so no QRT_UKERNEL_FLAG_ACCUMULATE), x
+// and y with their strides, M and the task's channel range [4i, 4i + 4).
+// CHECK:       func.func private @qrt_ukernel_gemv_w4_f32(!llvm.ptr, i64, i64, i32, i32, !llvm.ptr, i64, !llvm.ptr, i64, i64, i64, i64) -> i32
+// CHECK:       memref.global "private" constant @__qc_w4_packed : memref<640xi8> = dense_resource<w4_packed> {alignment = 64 : i64}
+// CHECK-NOT:   memref.global
+// CHECK-LABEL: func.func @gemv_w4(
+// CHECK-NOT:     linalg.fill
+// CHECK:         scf.forall (%[[I:.*]]) in (2)
+// CHECK:           %[[N0:.*]] = affine.apply #{{.*}}(%[[I]])
+// CHECK:           %[[NB:.*]] = arith.addi %{{.*}}, %[[N0]] : index
+// CHECK:           memref.get_global @__qc_w4_packed : memref<640xi8>
+// CHECK:           %[[TN:.*]] = memref.dim %{{.*}}, %{{.*}} : memref<3x4xf32, {{.*}}>
+// CHECK:           %[[END:.*]] = arith.addi %[[NB]], %[[TN]] : index
+// CHECK-DAG:       %[[N:.*]] = arith.constant 8 : i64
+// CHECK-DAG:       %[[K:.*]] = arith.constant 40 : i64
+// CHECK-DAG:       %[[G:.*]] = arith.constant 64 : i32
+// CHECK-DAG:       %[[FLAGS:.*]] = arith.constant 512 : i32
+// CHECK:           %[[MI:.*]] = memref.dim %{{.*}}, %{{.*}} : memref<3x40xf32>
+// CHECK:           %[[M:.*]] = arith.index_cast %[[MI]] : index to i64
+// CHECK:           %[[B:.*]] = arith.index_cast %[[NB]] : index to i64
+// CHECK:           %[[E:.*]] = arith.index_cast %[[END]] : index to i64
+// CHECK:           call @qrt_ukernel_gemv_w4_f32(%{{.*}}, %[[N]], %[[K]], %[[G]], %[[FLAGS]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[M]], %[[B]], %[[E]])
+// CHECK-NOT:     linalg.generic
+memref.global "private" constant @q : memref<8x40xi8> = dense<3> {alignment = 64 : i64}
+memref.global "private" constant @s : memref<8x1xf32> = dense<0.5> {alignment = 64 : i64}
+memref.global "private" constant @z : memref<8x1xf32> = dense<[[8.0], [8.0], [7.0], [8.0], [8.0], [8.0], [8.0], [8.0]]> {alignment = 64 : i64}
+func.func @gemv_w4(%x: memref<3x40xf32>, %y: memref<3x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%y : memref<3x8xf32>)
+  %q = memref.get_global @q : memref<8x40xi8>
+  %s = memref.get_global @s : memref<8x1xf32>
+  %z = memref.get_global @z : memref<8x1xf32>
+  scf.forall (%i) in (2) {
+    %n0 = affine.apply affine_map<(d0) -> (d0 * 4)>(%i)
+    %qt = memref.subview %q[%n0, 0] [4, 40] [1, 1] : memref<8x40xi8> to memref<4x40xi8, strided<[40, 1], offset: ?>>
+    %st = memref.subview %s[%n0, 0] [4, 1] [1, 1] : memref<8x1xf32> to memref<4x1xf32, strided<[1, 1], offset: ?>>
+    %zt = memref.subview %z[%n0, 0] [4, 1] [1, 1] : memref<8x1xf32> to memref<4x1xf32, strided<[1, 1], offset: ?>>
+    %yt = memref.subview %y[0, %n0] [3, 4] [1, 1] : memref<3x8xf32> to memref<3x4xf32, strided<[8, 1], offset: ?>>
+    linalg.generic {indexing_maps = [#x, #q, #g, #g, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %qt, %st, %zt : memref<3x40xf32>, memref<4x40xi8, strided<[40, 1], offset: ?>>, memref<4x1xf32, strided<[1, 1], offset: ?>>, memref<4x1xf32, strided<[1, 1], offset: ?>>) outs(%yt : memref<3x4xf32, strided<[8, 1], offset: ?>>) attrs = {qc.ukernel = "gemv_w4_f32", qc.w4_group = 64 : i64} {
+    ^bb0(%a: f32, %b: i8, %c: f32, %d: f32, %e: f32):
+      %bf = arith.uitofp %b : i8 to f32
+      %w0 = arith.subf %bf, %d : f32
+      %w = arith.mulf %w0, %c : f32
+      %p = arith.mulf %a, %w : f32
+      %r = arith.addf %e, %p : f32
+      linalg.yield %r : f32
+    }
+  }
+  return
+}
+
+// -----
+
+#x = affine_map<(d0, d1, d2) -> (d0, d2)>
+#q = affine_map<(d0, d1, d2) -> (d1, d2)>
+#g = affine_map<(d0, d1, d2) -> (d1, d2 floordiv 64)>
+#y = affine_map<(d0, d1, d2) -> (d0, d1)>
+
+// Weights that are not constant globals: the generic stays (it lowers to
+// loops); without a fill, nothing is added.
+// CHECK-LABEL: func.func @gemv_w4_not_constant(
+// CHECK-NOT:     call
+// CHECK:         linalg.generic {{.*}}qc.ukernel = "gemv_w4_f32"
+func.func @gemv_w4_not_constant(%x: memref<3x40xf32>, %q: memref<8x40xi8>, %s: memref<8x1xf32>, %y: memref<3x8xf32>) {
+  linalg.generic {indexing_maps = [#x, #q, #g, #g, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %q, %s, %s : memref<3x40xf32>, memref<8x40xi8>, memref<8x1xf32>, memref<8x1xf32>) outs(%y : memref<3x8xf32>) attrs = {qc.ukernel = "gemv_w4_f32", qc.w4_group = 64 : i64} {
+  ^bb0(%a: f32, %b: i8, %c: f32, %d: f32, %e: f32):
+    %bf = arith.uitofp %b : i8 to f32
+    %w0 = arith.subf %bf, %d : f32
+    %w = arith.mulf %w0, %c : f32
+    %p = arith.mulf %a, %w : f32
+    %r = arith.addf %e, %p : f32
+    linalg.yield %r : f32
+  }
+  return
+}

@@ -62,3 +62,28 @@ func.func @small(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
   } -> tensor<2x4xf32>
   return %a : tensor<2x4xf32>
 }
+
+// -----
+
+#x = affine_map<(d0, d1, d2) -> (d0, d2)>
+#q = affine_map<(d0, d1, d2) -> (d1, d2)>
+#g = affine_map<(d0, d1, d2) -> (d1, d2 floordiv 64)>
+#y = affine_map<(d0, d1, d2) -> (d0, d1)>
+
+// An int4 GEMV splits along its output channels in multiples of 4 (the
+// kernel's row blocks; 18 / 4 tasks would be 5) and keeps its group size.
+// CHECK-LABEL: func.func @gemv_w4(
+// CHECK:         scf.forall (%{{.*}}) = (0) to (18) step (8)
+// CHECK:           linalg.generic {{.*}} ins({{.*}} : tensor<2x40xf32>, tensor<?x40xi8>, tensor<?x1xf32>, tensor<?x1xf32>) outs({{.*}} : tensor<2x?xf32>) attrs =  {qc.ukernel = "gemv_w4_f32", qc.w4_group = 64 : i64}
+func.func @gemv_w4(%x: tensor<2x40xf32>, %q: tensor<18x40xi8>, %s: tensor<18x1xf32>, %y: tensor<2x18xf32>) -> tensor<2x18xf32> {
+  %0 = linalg.generic {indexing_maps = [#x, #q, #g, #g, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %q, %s, %s : tensor<2x40xf32>, tensor<18x40xi8>, tensor<18x1xf32>, tensor<18x1xf32>) outs(%y : tensor<2x18xf32>) attrs = {qc.ukernel = "gemv_w4_f32", qc.w4_group = 64 : i64} {
+  ^bb0(%a: f32, %b: i8, %c: f32, %d: f32, %e: f32):
+    %bf = arith.uitofp %b : i8 to f32
+    %w0 = arith.subf %bf, %d : f32
+    %w = arith.mulf %w0, %c : f32
+    %p = arith.mulf %a, %w : f32
+    %r = arith.addf %e, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<2x18xf32>
+  return %0 : tensor<2x18xf32>
+}

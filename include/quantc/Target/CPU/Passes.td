@@ -154,7 +154,9 @@ def QCTileAndDistribute : Pass<"qc-cpu-tile-and-distribute", "func::FuncOp"> {
     task on the runtime's thread pool. Microkernel GEMMs (`qc.ukernel =
     "mmt4d_*"`, `"conv2d_*"`) are split along the larger of
     their M1/N1 tile dimensions, depthwise convolutions
-    (`"dwconv2d_acc_f32"`) along channels (both keep `qc.conv_geometry`);
+    (`"dwconv2d_acc_f32"`) along channels (both keep `qc.conv_geometry`),
+    int4 GEMVs (`"gemv_w4_f32"`, keeping `qc.w4_group`) along output
+    channels in multiples of 4 (the kernel's row blocks);
     other generics along their outermost parallel dimension with more than
     one iteration. Ops with fewer than `min-elements` result elements stay
     whole.
@@ -365,7 +367,15 @@ def QCLowerToUkernels : Pass<"qc-cpu-lower-to-ukernels", "ModuleOp"> {
     u8 input and s8 weights) a call of `qrt_ukernel_dwconv2d_acc_u8s8s32`,
     which, like the GEMMs, overwrites a zero-filled accumulator instead of
     accumulating (if such a generic stays loops, it gets its zero fill
-    back). If an input is not dense, the generic stays. Without
+    back). A generic tagged `"gemv_w4_f32"` (an f32 x int4-weight matrix
+    product, see `convert-qc-to-linalg`; group size in `qc.w4_group`) whose
+    unpacked weights, scales and zero points are constant globals has them
+    packed here, at compile time, by the runtime's `qrt_ukernel_pack_w4`
+    into one 64-byte aligned global (two weights per byte) that replaces
+    them, and becomes a call of `qrt_ukernel_gemv_w4_f32` for the output
+    channels of its view (overwriting a zero-filled accumulator, like the
+    GEMMs). If an input is not dense (or, for the int4 GEMV, not a
+    constant global), the generic stays. Without
     this pass the generics lower to loops (the generated fallback).
 
     Before:
