@@ -40,10 +40,13 @@ struct QCTileAndDistributePass
 
   LogicalResult tile(IRRewriter &rewriter, linalg::LinalgOp op) {
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
-    if (!resultType.hasStaticShape() ||
-        resultType.getNumElements() < minElements)
-      return success();
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    // An int4 GEMV's work is its weights (N x K), not its few outputs.
+    int64_t size = resultType.getNumElements();
+    if (op->hasAttr("qc.w4_group") && resultType.hasStaticShape())
+      size = ranges[1] * ranges[2];
+    if (!resultType.hasStaticShape() || size < minElements)
+      return success();
     SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
     int64_t dim = -1;
     // Index expressions need tiles starting at multiples of this.
@@ -134,12 +137,12 @@ struct QCTileAndDistributePass
         });
     if (!tileable)
       return success();
-    int64_t size = (ranges[dim] + tasks - 1) / tasks;
-    size = (size + multiple - 1) / multiple * multiple;
-    if (size >= ranges[dim])
+    int64_t tile = (ranges[dim] + tasks - 1) / tasks;
+    tile = (tile + multiple - 1) / multiple * multiple;
+    if (tile >= ranges[dim])
       return success();
     SmallVector<OpFoldResult> sizes(ranges.size(), rewriter.getIndexAttr(0));
-    sizes[dim] = rewriter.getIndexAttr(size);
+    sizes[dim] = rewriter.getIndexAttr(tile);
     scf::SCFTilingOptions options;
     options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
     options.setTileSizes(sizes);

@@ -1,4 +1,5 @@
 // RUN: quant-opt %s -qc-cpu-tile-and-distribute="tasks=4 min-elements=16" -split-input-file | FileCheck %s
+// RUN: quant-opt %s -qc-cpu-tile-and-distribute="tasks=4 min-elements=500" -split-input-file | FileCheck %s --check-prefix=WORK
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
 
@@ -72,6 +73,9 @@ func.func @small(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
 
 // An int4 GEMV splits along its output channels in multiples of 4 (the
 // kernel's row blocks; 18 / 4 tasks would be 5) and keeps its group size.
+// Its size is that of its weights (18 x 40 = 720), not of its result (36).
+// WORK-LABEL: func.func @gemv_w4(
+// WORK:         scf.forall (%{{.*}}) = (0) to (18) step (8)
 // CHECK-LABEL: func.func @gemv_w4(
 // CHECK:         scf.forall (%{{.*}}) = (0) to (18) step (8)
 // CHECK:           linalg.generic {{.*}} ins({{.*}} : tensor<2x40xf32>, tensor<?x40xi8>, tensor<?x1xf32>, tensor<?x1xf32>) outs({{.*}} : tensor<2x?xf32>) attrs =  {qc.ukernel = "gemv_w4_f32", qc.w4_group = 64 : i64}
