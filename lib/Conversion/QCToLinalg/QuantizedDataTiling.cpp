@@ -394,17 +394,22 @@ struct QuantizedDepthwiseConv : OpConversionPattern<ConvOp> {
     std::vector<int32_t> corr(c);
     for (int64_t i = 0; i < c; ++i)
       corr[i] = (int32_t)(x->zeroPoint * (int64_t)wsum[i]);
-    // Per-channel constants as [C][1][1], broadcast over the pixels.
+    // Per-channel constants as [1][C][1][1], broadcast over the pixels. The
+    // epilogue computes the result's own [1][C][OH][OW] shape, so that the
+    // elementwise ops after the convolution fuse into it (no reshape in
+    // between) and its f32 values never go to memory.
     auto vec = [&](auto data, Type t) -> Value {
       return arith::ConstantOp::create(
           rewriter, loc,
-          DenseElementsAttr::get(RankedTensorType::get({c, 1, 1}, t),
+          DenseElementsAttr::get(RankedTensorType::get({1, c, 1, 1}, t),
                                  ArrayRef(data)));
     };
     Value y = createElementwise(
-        rewriter, loc, RankedTensorType::get({c, oh, ow}, f32),
-        {acc, vec(ArrayRef<int32_t>(corr), i32),
-         vec(ArrayRef<float>(scale), f32), vec(ArrayRef<float>(*bias), f32)},
+        rewriter, loc, RankedTensorType::get({1, c, oh, ow}, f32),
+        {createReshape(rewriter, loc, acc,
+                       RankedTensorType::get({1, c, oh, ow}, i32)),
+         vec(ArrayRef<int32_t>(corr), i32), vec(ArrayRef<float>(scale), f32),
+         vec(ArrayRef<float>(*bias), f32)},
         [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
           Value t = arith::SubIOp::create(nb, l, a[0], a[1]);
           Value f = arith::SIToFPOp::create(nb, l, f32, t);
