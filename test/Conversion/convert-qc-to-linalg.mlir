@@ -290,13 +290,15 @@ func.func @w4a16_per_channel_k96(%x: tensor<1x96xf32>) -> tensor<1x2xf32> {
 
 // Weights the int4 kernel cannot take keep the f32 GEMM on weights
 // dequantized at compile time: blocks of 8 (no kernel group fits) and
-// 8-bit weights.
+// 8-bit weights. One row of activations is packed in row tiles of 1 (M0),
+// not 16.
 // TILED-LABEL: func.func @w4a16_blocks_of_8(
 // TILED-NOT:     gemv_w4_f32
 // TILED:         qc.ukernel = "mmt4d_f32"
 // TILED-LABEL: func.func @w8a16(
 // TILED-NOT:     gemv_w4_f32
-// TILED:         qc.ukernel = "mmt4d_f32"
+// TILED:         ins(%{{.*}} : tensor<1x16xf32>) outs(%{{.*}} : tensor<1x16x1x1xf32>)
+// TILED:         linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x16x1x1xf32>, tensor<1x16x16x1xf32>) outs(%{{.*}} : tensor<1x1x1x16xf32>) attrs =  {qc.ukernel = "mmt4d_f32"}
 func.func @w4a16_blocks_of_8(%x: tensor<1x16xf32>) -> tensor<1x2xf32> {
   %c = arith.constant dense<5> : tensor<16x2xi4>
   %cq = quant.scast %c : tensor<16x2xi4> to tensor<16x2x!quant.uniform<u4:f32:{0:8, 1:1}, {{0.1:8, 0.2:7}, {0.4:3, 0.5:15}}>>

@@ -30,20 +30,20 @@ using namespace mlir::qc::lowering;
 using namespace mlir::qc::lowering::tiling;
 
 Value tiling::packRows(OpBuilder &b, Location loc, Value src, bool transposed,
-                       int64_t k0, Value padValue) {
+                       int64_t k0, Value padValue, int64_t r0) {
   MLIRContext *ctx = b.getContext();
   auto st = cast<RankedTensorType>(src.getType());
   int64_t rows = st.getDimSize(transposed ? 1 : 0);
   int64_t k = st.getDimSize(transposed ? 0 : 1);
-  int64_t r1 = (rows + kTile - 1) / kTile, k1 = (k + k0 - 1) / k0;
+  int64_t r1 = (rows + r0 - 1) / r0, k1 = (k + k0 - 1) / k0;
   Type elem = st.getElementType();
   SmallVector<int64_t> lo = {0, 0}, hi = {0, 0};
-  hi[transposed ? 1 : 0] = r1 * kTile - rows;
+  hi[transposed ? 1 : 0] = r1 * r0 - rows;
   hi[transposed ? 0 : 1] = k1 * k0 - k;
   src = createPad(b, loc, src, lo, hi, padValue);
-  auto type = RankedTensorType::get({r1, k1, kTile, k0}, elem);
+  auto type = RankedTensorType::get({r1, k1, r0, k0}, elem);
   auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-  AffineExpr row = d(0) * kTile + d(2), col = d(1) * k0 + d(3);
+  AffineExpr row = d(0) * r0 + d(2), col = d(1) * k0 + d(3);
   AffineMap in = AffineMap::get(4, 0,
                                 transposed ? ArrayRef<AffineExpr>{col, row}
                                            : ArrayRef<AffineExpr>{row, col},
@@ -125,15 +125,19 @@ static Value unpack(OpBuilder &b, Location loc, Value c, int64_t rows,
   MLIRContext *ctx = b.getContext();
   Type f32 = b.getF32Type();
   auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  // Rows per tile (M0): 16, or fewer for small row counts (lhsRowTile).
+  int64_t m0 = cast<RankedTensorType>(c.getType()).getDimSize(2);
   bool blocked = cols % kTile == 0;
   int64_t rank = blocked ? 3 : 2;
   auto type = blocked ? RankedTensorType::get({rows, cols / kTile, kTile}, f32)
                       : RankedTensorType::get({rows, cols}, f32);
   SmallVector<AffineMap> maps = {
-      blocked ? AffineMap::get(3, 0,
-                               {d(0).floorDiv(kTile), d(1), d(0) % kTile, d(2)},
+      blocked ? AffineMap::get(3, 0, {d(0).floorDiv(m0), d(1), d(0) % m0, d(2)},
                                ctx)
-              : unpackMap(ctx, false)};
+              : AffineMap::get(2, 0,
+                               {d(0).floorDiv(m0), d(1).floorDiv(kTile),
+                                d(0) % m0, d(1) % kTile},
+                               ctx)};
   SmallVector<Value> inputs = {c};
   if (bias) {
     inputs.push_back(bias);
@@ -378,7 +382,7 @@ struct DataTiledMatMul : OpConversionPattern<MatMulOp> {
     Value x = createReshape(rewriter, loc, adaptor.getLhs(),
                             RankedTensorType::get({m, k}, f32));
     Value lhs = packRows(rewriter, loc, x, /*transposed=*/false, 1,
-                         createScalar(rewriter, loc, f32, 0));
+                         createScalar(rewriter, loc, f32, 0), lhsRowTile(m));
     Value rhs = packConstantRows<float>(rewriter, loc, ArrayRef<float>(*w), n,
                                         k, /*transposed=*/true, 1, f32,
                                         "matmul_weight_packed");

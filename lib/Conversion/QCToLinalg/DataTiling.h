@@ -37,11 +37,22 @@ inline Value packConstantRows(OpBuilder &b, Location loc, ArrayRef<Src> data,
   return arith::ConstantOp::create(b, loc, makeRawResource(type, name, bytes));
 }
 
-/// Packs a tensor into [ceil(rows/16)][ceil(K/k0)][16][k0] at run time.
+/// Packs a tensor into [ceil(rows/r0)][ceil(K/k0)][r0][k0] at run time.
 /// `src` is [rows][K] (`transposed` = false) or [K][rows] (true); partial
 /// tiles read `padValue` from a padded copy.
 Value packRows(OpBuilder &b, Location loc, Value src, bool transposed,
-               int64_t k0, Value padValue);
+               int64_t k0, Value padValue, int64_t r0 = kTile);
+
+/// The row tile (M0) of a GEMM whose activations are the LHS with `rows`
+/// rows: 16, or for fewer rows the smallest of 1, 2, 4, 8 that holds them,
+/// so that a matrix-vector product (M = 1) does not multiply 15 rows of
+/// padding.
+inline int64_t lhsRowTile(int64_t rows) {
+  int64_t r0 = 1;
+  while (r0 < rows && r0 < kTile)
+    r0 *= 2;
+  return r0;
+}
 
 /// The element types of a microkernel GEMM.
 enum class Mmt4dKind {

@@ -37,8 +37,8 @@ static Value unpackRequant(OpBuilder &b, Location loc, Value acc, int64_t rows,
                            ArrayRef<float> scale, ArrayRef<float> bias) {
   // Rows per tile: 16, or fewer for GEMMs with weights as the LHS.
   int64_t m0 = cast<RankedTensorType>(acc.getType()).getDimSize(2);
-  assert((m0 == kTile || (!transposed && cols % kTile == 0)) &&
-         "small row tiles only for blocked unpacks");
+  assert((m0 == kTile || !transposed) &&
+         "small row tiles only for untransposed unpacks");
   MLIRContext *ctx = b.getContext();
   Type f32 = b.getF32Type(), i32 = b.getI32Type();
   auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
@@ -60,7 +60,11 @@ static Value unpackRequant(OpBuilder &b, Location loc, Value acc, int64_t rows,
   AffineMap in =
       blocked ? AffineMap::get(3, 0, {d(0).floorDiv(m0), d(1), d(0) % m0, d(2)},
                                ctx)
-              : unpackMap(ctx, transposed);
+      : transposed ? unpackMap(ctx, transposed)
+                   : AffineMap::get(2, 0,
+                                    {d(0).floorDiv(m0), d(1).floorDiv(kTile),
+                                     d(0) % m0, d(1) % kTile},
+                                    ctx);
   SmallVector<Value> inputs = {acc, vec(ArrayRef<int32_t>(corr), i32),
                                vec(scale, f32), vec(bias, f32)};
   SmallVector<AffineMap> maps = {in, ch, ch, ch,
@@ -443,7 +447,7 @@ struct QuantizedMatMul : OpConversionPattern<MatMulOp> {
     Value xs = createReshape(rewriter, loc, x->storage,
                              RankedTensorType::get({m, k}, i8));
     Value lhs = packRows(rewriter, loc, xs, /*transposed=*/false, 4,
-                         createScalar(rewriter, loc, i8, 0));
+                         createScalar(rewriter, loc, i8, 0), lhsRowTile(m));
     Value rhs = packConstantRows<int8_t>(
         rewriter, loc, ArrayRef<int64_t>(w->values), n, k,
         /*transposed=*/true, 4, i8, "matmul_weight_s8_packed");

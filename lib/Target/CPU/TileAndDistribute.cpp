@@ -41,11 +41,18 @@ struct QCTileAndDistributePass
   LogicalResult tile(IRRewriter &rewriter, linalg::LinalgOp op) {
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-    // An int4 GEMV's work is its weights (N x K), not its few outputs.
-    int64_t size = resultType.getNumElements();
-    if (op->hasAttr("qc.w4_group") && resultType.hasStaticShape())
-      size = ranges[1] * ranges[2];
-    if (!resultType.hasStaticShape() || size < minElements)
+    if (!resultType.hasStaticShape())
+      return success();
+    // A microkernel with few outputs may still be a lot of work (a
+    // matrix-vector product: a few thousand outputs, millions of
+    // multiply-adds): it is split when its iterations reach 64x the
+    // threshold.
+    bool large = resultType.getNumElements() >= minElements;
+    if (!large && op->hasAttr("qc.ukernel") &&
+        !llvm::any_of(ranges, ShapedType::isDynamic))
+      large = std::accumulate(ranges.begin(), ranges.end(), int64_t(1),
+                              std::multiplies<int64_t>()) >= 64 * minElements;
+    if (!large)
       return success();
     SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
     int64_t dim = -1;

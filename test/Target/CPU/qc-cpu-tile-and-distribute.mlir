@@ -1,5 +1,5 @@
 // RUN: quant-opt %s -qc-cpu-tile-and-distribute="tasks=4 min-elements=16" -split-input-file | FileCheck %s
-// RUN: quant-opt %s -qc-cpu-tile-and-distribute="tasks=4 min-elements=500" -split-input-file | FileCheck %s --check-prefix=WORK
+// RUN: quant-opt %s -qc-cpu-tile-and-distribute="tasks=4 min-elements=100" -split-input-file | FileCheck %s --check-prefix=WORK
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
 
@@ -73,14 +73,15 @@ func.func @small(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
 
 // An int4 GEMV splits along its output channels in multiples of 4 (the
 // kernel's row blocks; 18 / 4 tasks would be 5) and keeps its group size.
-// Its size is that of its weights (18 x 40 = 720), not of its result (36).
+// With min-elements=100 its 36 outputs are few, but its 2 x 18 x 640 =
+// 23040 iterations reach 64 x 100: it is split all the same.
 // WORK-LABEL: func.func @gemv_w4(
 // WORK:         scf.forall (%{{.*}}) = (0) to (18) step (8)
 // CHECK-LABEL: func.func @gemv_w4(
 // CHECK:         scf.forall (%{{.*}}) = (0) to (18) step (8)
-// CHECK:           linalg.generic {{.*}} ins({{.*}} : tensor<2x40xf32>, tensor<?x40xi8>, tensor<?x1xf32>, tensor<?x1xf32>) outs({{.*}} : tensor<2x?xf32>) attrs =  {qc.ukernel = "gemv_w4_f32", qc.w4_group = 64 : i64}
-func.func @gemv_w4(%x: tensor<2x40xf32>, %q: tensor<18x40xi8>, %s: tensor<18x1xf32>, %y: tensor<2x18xf32>) -> tensor<2x18xf32> {
-  %0 = linalg.generic {indexing_maps = [#x, #q, #g, #g, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %q, %s, %s : tensor<2x40xf32>, tensor<18x40xi8>, tensor<18x1xf32>, tensor<18x1xf32>) outs(%y : tensor<2x18xf32>) attrs = {qc.ukernel = "gemv_w4_f32", qc.w4_group = 64 : i64} {
+// CHECK:           linalg.generic {{.*}} ins({{.*}} : tensor<2x640xf32>, tensor<?x640xi8>, tensor<?x10xf32>, tensor<?x10xf32>) outs({{.*}} : tensor<2x?xf32>) attrs =  {qc.ukernel = "gemv_w4_f32", qc.w4_group = 64 : i64}
+func.func @gemv_w4(%x: tensor<2x640xf32>, %q: tensor<18x640xi8>, %s: tensor<18x10xf32>, %y: tensor<2x18xf32>) -> tensor<2x18xf32> {
+  %0 = linalg.generic {indexing_maps = [#x, #q, #g, #g, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %q, %s, %s : tensor<2x640xf32>, tensor<18x640xi8>, tensor<18x10xf32>, tensor<18x10xf32>) outs(%y : tensor<2x18xf32>) attrs = {qc.ukernel = "gemv_w4_f32", qc.w4_group = 64 : i64} {
   ^bb0(%a: f32, %b: i8, %c: f32, %d: f32, %e: f32):
     %bf = arith.uitofp %b : i8 to f32
     %w0 = arith.subf %bf, %d : f32

@@ -158,8 +158,9 @@ def QCTileAndDistribute : Pass<"qc-cpu-tile-and-distribute", "func::FuncOp"> {
     int4 GEMVs (`"gemv_w4_f32"`, keeping `qc.w4_group`) along output
     channels in multiples of 4 (the kernel's row blocks);
     other generics along their outermost parallel dimension with more than
-    one iteration. Ops with fewer than `min-elements` result elements (for
-    the int4 GEMV: weight elements) stay whole.
+    one iteration. Ops with fewer than `min-elements` result elements stay
+    whole, unless they are microkernel ops with at least 64 x `min-elements`
+    iterations (multiply-adds: a matrix-vector product).
 
     Before:
     ```mlir
