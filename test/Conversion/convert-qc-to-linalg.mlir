@@ -313,3 +313,23 @@ func.func @w8a16(%x: tensor<1x16xf32>) -> tensor<1x2xf32> {
   %0 = qc.matmul %x, %w : (tensor<1x16xf32>, tensor<16x2xf32>) -> tensor<1x2xf32>
   return %0 : tensor<1x2xf32>
 }
+
+// -----
+
+// ONNX Gemm with a constant B (here [N][K], trans_b) is a data-tiled GEMM
+// like a MatMul, followed by beta * C; without data tiling, linalg.matmul.
+// CHECK-LABEL: func.func @gemm_trans_b(
+// CHECK:         linalg.transpose
+// CHECK:         linalg.matmul
+// TILED-LABEL: func.func @gemm_trans_b(
+// TILED-NOT:     linalg.matmul
+// TILED:         arith.constant dense_resource<gemm_weight_packed{{.*}}> : tensor<1x8x16x1xf32>
+// TILED:         linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x8x4x1xf32>, tensor<1x8x16x1xf32>) outs(%{{.*}} : tensor<1x1x4x16xf32>) attrs =  {qc.ukernel = "mmt4d_f32"}
+// TILED:         arith.mulf
+// TILED:         arith.addf
+func.func @gemm_trans_b(%a: tensor<3x8xf32>) -> tensor<3x5xf32> {
+  %b = arith.constant dense<0.5> : tensor<5x8xf32>
+  %c = arith.constant dense<1.0> : tensor<5xf32>
+  %y = qc.gemm %a, %b, %c {beta = 2.0 : f32, trans_b = true} : (tensor<3x8xf32>, tensor<5x8xf32>, tensor<5xf32>) -> tensor<3x5xf32>
+  return %y : tensor<3x5xf32>
+}

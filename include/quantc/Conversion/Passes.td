@@ -42,8 +42,10 @@ def ConvertQCToLinalg : Pass<"convert-qc-to-linalg", "ModuleOp"> {
     An op the conversion does not support is reported with its location and
     the pass fails.
 
-    With `data-tiling`, f32 convolutions and matrix products with constant
-    weights become GEMMs on packed tiles (weights packed at compile time,
+    With `data-tiling`, f32 convolutions and matrix products (`qc.matmul`,
+    and `qc.gemm` without trans_a) with constant weights become GEMMs on
+    packed tiles (activations in row tiles of 1, 2, 4, 8 or 16 rows, the
+    fewest that hold them; weights packed at compile time,
     activations by a generic, im2col for spatial kernels) around a
     `linalg.generic` tagged `qc.ukernel = "mmt4d_f32"` in linalg.mmt4d's
     layout, for the CPU's microkernels. W8A8 contractions (a u8 per-tensor

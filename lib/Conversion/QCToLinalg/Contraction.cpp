@@ -111,6 +111,32 @@ static Value buildConv(OpBuilder &b, Location loc, Value x, Value w,
   return buildGroupedConv(b, loc, x, w, outType, group, strides, dilations);
 }
 
+Value lowering::gemmScaleAndAdd(OpBuilder &b, Location loc,
+                                RankedTensorType resultType, Value y, Value c,
+                                double alpha, double beta) {
+  Type elem = resultType.getElementType();
+  if (alpha == 1.0 && (!c || beta == 0.0))
+    return y;
+  SmallVector<Value> inputs = {y};
+  if (c && beta != 0.0)
+    inputs.push_back(c);
+  return createElementwise(
+      b, loc, resultType, inputs,
+      [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
+        Value v = args[0];
+        if (alpha != 1.0)
+          v = arith::MulFOp::create(nb, l, v, createScalar(nb, l, elem, alpha));
+        if (args.size() > 1) {
+          Value cv = args[1];
+          if (beta != 1.0)
+            cv = arith::MulFOp::create(nb, l, cv,
+                                       createScalar(nb, l, elem, beta));
+          v = arith::AddFOp::create(nb, l, v, cv);
+        }
+        return v;
+      });
+}
+
 namespace {
 
 struct ConvLowering : OpConversionPattern<ConvOp> {
@@ -368,32 +394,9 @@ struct GemmLowering : OpConversionPattern<GemmOp> {
     Value y = linalg::MatmulOp::create(rewriter, loc, TypeRange{resultType},
                                        ValueRange{a, b}, ValueRange{init})
                   .getResult(0);
-    double alpha = op.getAlpha().convertToDouble();
-    double beta = op.getBeta().convertToDouble();
-    Value c = adaptor.getC();
-    if (alpha == 1.0 && (!c || beta == 0.0)) {
-      rewriter.replaceOp(op, y);
-      return success();
-    }
-    SmallVector<Value> inputs = {y};
-    if (c && beta != 0.0)
-      inputs.push_back(c);
-    Value result = createElementwise(
-        rewriter, loc, resultType, inputs,
-        [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
-          Value v = args[0];
-          if (alpha != 1.0)
-            v = arith::MulFOp::create(nb, l, v,
-                                      createScalar(nb, l, elem, alpha));
-          if (args.size() > 1) {
-            Value cv = args[1];
-            if (beta != 1.0)
-              cv = arith::MulFOp::create(nb, l, cv,
-                                         createScalar(nb, l, elem, beta));
-            v = arith::AddFOp::create(nb, l, v, cv);
-          }
-          return v;
-        });
+    Value result = gemmScaleAndAdd(rewriter, loc, resultType, y, adaptor.getC(),
+                                   op.getAlpha().convertToDouble(),
+                                   op.getBeta().convertToDouble());
     rewriter.replaceOp(op, result);
     return success();
   }

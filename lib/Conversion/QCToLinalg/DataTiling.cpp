@@ -394,6 +394,43 @@ struct DataTiledMatMul : OpConversionPattern<MatMulOp> {
   }
 };
 
+/// qc.gemm A[M, K] * B with a constant B ([K, N], or [N, K] with trans_b):
+/// the mmt4d GEMM of DataTiledMatMul, then alpha and beta * C as the
+/// generic form does (gemmScaleAndAdd), which fuses into the unpack.
+struct DataTiledGemm : OpConversionPattern<GemmOp> {
+  DataTiledGemm(const TypeConverter &tc, MLIRContext *ctx)
+      : OpConversionPattern(tc, ctx, /*benefit=*/2) {}
+  LogicalResult
+  matchAndRewrite(GemmOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto at = op.getA().getType();
+    auto bt = op.getB().getType();
+    if (op.getTransA() || !at.getElementType().isF32() || bt.getRank() != 2)
+      return failure();
+    std::optional<std::vector<float>> w = constantWeights(op.getB());
+    if (!w)
+      return failure();
+    Location loc = op.getLoc();
+    Type f32 = rewriter.getF32Type();
+    bool transB = op.getTransB();
+    int64_t m = at.getDimSize(0), k = at.getDimSize(1);
+    int64_t n = bt.getDimSize(transB ? 0 : 1);
+    Value lhs = packRows(rewriter, loc, adaptor.getA(), /*transposed=*/false, 1,
+                         createScalar(rewriter, loc, f32, 0), lhsRowTile(m));
+    Value rhs = packConstantRows<float>(rewriter, loc, ArrayRef<float>(*w), n,
+                                        k, /*transposed=*/!transB, 1, f32,
+                                        "gemm_weight_packed");
+    Value out =
+        buildMmt4d(rewriter, loc, lhs, rhs, Mmt4dKind::F32).getResult(0);
+    Value y = unpack(rewriter, loc, out, m, n, Value(), false);
+    rewriter.replaceOp(op, gemmScaleAndAdd(rewriter, loc, op.getType(), y,
+                                           adaptor.getC(),
+                                           op.getAlpha().convertToDouble(),
+                                           op.getBeta().convertToDouble()));
+    return success();
+  }
+};
+
 /// Depthwise qc.conv (2-D, batch 1, group == C == M) as a generic with
 /// loops (c, oh, kh, kw, ow) on the zero-padded input, accumulating into the
 /// bias: tagged `qc.ukernel = "dwconv2d_acc_f32"` (geometry in
@@ -540,8 +577,9 @@ struct DataTiledConvTranspose : OpConversionPattern<ConvTransposeOp> {
 
 void lowering::populateDataTilingPatterns(const TypeConverter &converter,
                                           RewritePatternSet &patterns) {
-  patterns.add<DataTiledConv, DataTiledMatMul, DataTiledConvTranspose,
-               DepthwiseConv>(converter, patterns.getContext());
+  patterns.add<DataTiledConv, DataTiledMatMul, DataTiledGemm,
+               DataTiledConvTranspose, DepthwiseConv>(converter,
+                                                      patterns.getContext());
   populateQuantizedDataTilingPatterns(converter, patterns);
   populateWeightOnlyDataTilingPatterns(converter, patterns);
 }

@@ -59,6 +59,12 @@ RankedTensorType convertType(const TypeConverter &converter, Type type);
 Value createPad(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> low,
                 ArrayRef<int64_t> high, Value padValue);
 
+/// alpha * y + beta * c of ONNX Gemm (c broadcast to `resultType`; null
+/// for none), as one elementwise generic, or `y` itself when alpha is 1 and
+/// there is nothing to add.
+Value gemmScaleAndAdd(OpBuilder &b, Location loc, RankedTensorType resultType,
+                      Value y, Value c, double alpha, double beta);
+
 /// Scalar float helpers used by several lowerings.
 Value createClamp(OpBuilder &b, Location loc, Value x, Value lo, Value hi);
 
