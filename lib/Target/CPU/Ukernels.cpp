@@ -12,6 +12,9 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include <map>
+#include <tuple>
+
 namespace mlir::qc {
 #define GEN_PASS_DEF_QCLOWERTOUKERNELS
 #include "quantc/Target/CPU/Passes.h.inc"
@@ -287,15 +290,23 @@ static bool lowerDepthwise(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
   return true;
 }
 
-/// The constant a memref.get_global (through subviews) of `v` reads.
-static ElementsAttr constantOf(ModuleOp module, Value v) {
+/// The constant global a memref.get_global (through subviews) of `v`
+/// reads, if any.
+static memref::GlobalOp constantGlobalOf(ModuleOp module, Value v) {
   auto get = rootBuffer(v).getDefiningOp<memref::GetGlobalOp>();
   auto global =
       get ? module.lookupSymbol<memref::GlobalOp>(get.getName()) : nullptr;
-  if (!global || !global.getConstant())
+  if (!global || !global.getConstant() ||
+      !isa_and_nonnull<ElementsAttr>(global.getInitialValueAttr()))
     return nullptr;
-  return dyn_cast_or_null<ElementsAttr>(global.getInitialValueAttr());
+  return global;
 }
+
+/// The packed int4 weights of each (weights, scales, zero points) triple of
+/// constant globals, by their names: identical weight constants of two
+/// layers share one global after bufferization but may differ in scales.
+using PackedW4Cache =
+    std::map<std::tuple<StringRef, StringRef, StringRef>, memref::GlobalOp>;
 
 /// qrt_ukernel_gemv_w4_f32 for a tagged int4-weight matrix product (see
 /// lib/Conversion/QCToLinalg/WeightOnlyDataTiling.cpp) on a task's range of
@@ -305,16 +316,17 @@ static ElementsAttr constantOf(ModuleOp module, Value v) {
 /// an operand is not a constant global or the output is not a view of the
 /// whole [M][N] result (the generic then lowers to loops).
 static bool lowerGemvW4(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
-                        uint32_t flags,
-                        llvm::DenseMap<Operation *, memref::GlobalOp> &packed) {
+                        uint32_t flags, PackedW4Cache &packed) {
   auto group = op->getAttrOfType<IntegerAttr>("qc.w4_group");
-  Value x = op.getDpsInputs()[0], q = op.getDpsInputs()[1];
-  Value out = op.getDpsInits()[0];
-  ElementsAttr qa = constantOf(module, q),
-               sa = constantOf(module, op.getDpsInputs()[2]),
-               za = constantOf(module, op.getDpsInputs()[3]);
-  if (!group || !qa || !sa || !za)
+  Value x = op.getDpsInputs()[0], out = op.getDpsInits()[0];
+  memref::GlobalOp qg = constantGlobalOf(module, op.getDpsInputs()[1]),
+                   sg = constantGlobalOf(module, op.getDpsInputs()[2]),
+                   zg = constantGlobalOf(module, op.getDpsInputs()[3]);
+  if (!group || !qg || !sg || !zg)
     return false;
+  auto qa = cast<ElementsAttr>(*qg.getInitialValue());
+  auto sa = cast<ElementsAttr>(*sg.getInitialValue());
+  auto za = cast<ElementsAttr>(*zg.getInitialValue());
   ArrayRef<int64_t> qShape = cast<ShapedType>(qa.getType()).getShape();
   int64_t n = qShape[0], k = qShape[1], g = group.getInt();
   Location loc = op.getLoc();
@@ -325,13 +337,13 @@ static bool lowerGemvW4(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
       nOffset);
   if (failed(whole) || cast<MemRefType>(x.getType()).getDimSize(1) != k)
     return false;
-  Operation *qGlobal = rootBuffer(q).getDefiningOp();
   auto zp = readFloatElements(za);
   if (!zp)
     return false;
   if (llvm::any_of(*zp, [](float z) { return z != 8.0f; }))
     flags |= QRT_UKERNEL_W4_ZERO_POINTS;
-  memref::GlobalOp &global = packed[qGlobal];
+  memref::GlobalOp &global =
+      packed[{qg.getSymName(), sg.getSymName(), zg.getSymName()}];
   if (!global) {
     auto qv = readIntElements(qa, /*isUnsigned=*/true);
     auto sv = readFloatElements(sa);
@@ -465,7 +477,7 @@ struct QCLowerToUkernelsPass
     OpBuilder b(ctx);
     auto ptr = LLVM::LLVMPointerType::get(ctx);
     auto i64 = b.getI64Type(), i32 = b.getI32Type();
-    llvm::DenseMap<Operation *, memref::GlobalOp> packedW4;
+    PackedW4Cache packedW4;
     for (linalg::GenericOp op : ops) {
       StringRef kind = op->getAttrOfType<StringAttr>("qc.ukernel").getValue();
       if (kind == "dwconv2d_acc_f32") {

@@ -411,3 +411,49 @@ func.func @gemv_w4_not_constant(%x: memref<3x40xf32>, %q: memref<8x40xi8>, %s: m
   }
   return
 }
+
+// -----
+
+#x = affine_map<(d0, d1, d2) -> (d0, d2)>
+#q = affine_map<(d0, d1, d2) -> (d1, d2)>
+#g = affine_map<(d0, d1, d2) -> (d1, d2 floordiv 64)>
+#y = affine_map<(d0, d1, d2) -> (d0, d1)>
+
+// Two products with the same weight global (identical constants of two
+// layers) but different scales get one packed global each.
+// CHECK:       memref.global "private" constant @__qc_w4_packed_0 : memref<576xi8>
+// CHECK:       memref.global "private" constant @__qc_w4_packed : memref<576xi8>
+// CHECK-LABEL: func.func @shared_weights(
+// CHECK:         memref.get_global @__qc_w4_packed : memref<576xi8>
+// CHECK:         call @qrt_ukernel_gemv_w4_f32(
+// CHECK:         memref.get_global @__qc_w4_packed_0 : memref<576xi8>
+// CHECK:         call @qrt_ukernel_gemv_w4_f32(
+memref.global "private" constant @q : memref<8x40xi8> = dense<3> {alignment = 64 : i64}
+memref.global "private" constant @s1 : memref<8x1xf32> = dense<0.5> {alignment = 64 : i64}
+memref.global "private" constant @s2 : memref<8x1xf32> = dense<0.25> {alignment = 64 : i64}
+memref.global "private" constant @z : memref<8x1xf32> = dense<8.0> {alignment = 64 : i64}
+func.func @shared_weights(%x: memref<3x40xf32>, %y1: memref<3x8xf32>, %y2: memref<3x8xf32>) {
+  %q = memref.get_global @q : memref<8x40xi8>
+  %s1 = memref.get_global @s1 : memref<8x1xf32>
+  %s2 = memref.get_global @s2 : memref<8x1xf32>
+  %z = memref.get_global @z : memref<8x1xf32>
+  linalg.generic {indexing_maps = [#x, #q, #g, #g, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %q, %s1, %z : memref<3x40xf32>, memref<8x40xi8>, memref<8x1xf32>, memref<8x1xf32>) outs(%y1 : memref<3x8xf32>) attrs = {qc.ukernel = "gemv_w4_f32", qc.w4_group = 64 : i64} {
+  ^bb0(%a: f32, %b: i8, %c: f32, %d: f32, %e: f32):
+    %bf = arith.uitofp %b : i8 to f32
+    %w0 = arith.subf %bf, %d : f32
+    %w = arith.mulf %w0, %c : f32
+    %p = arith.mulf %a, %w : f32
+    %r = arith.addf %e, %p : f32
+    linalg.yield %r : f32
+  }
+  linalg.generic {indexing_maps = [#x, #q, #g, #g, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %q, %s2, %z : memref<3x40xf32>, memref<8x40xi8>, memref<8x1xf32>, memref<8x1xf32>) outs(%y2 : memref<3x8xf32>) attrs = {qc.ukernel = "gemv_w4_f32", qc.w4_group = 64 : i64} {
+  ^bb0(%a: f32, %b: i8, %c: f32, %d: f32, %e: f32):
+    %bf = arith.uitofp %b : i8 to f32
+    %w0 = arith.subf %bf, %d : f32
+    %w = arith.mulf %w0, %c : f32
+    %p = arith.mulf %a, %w : f32
+    %r = arith.addf %e, %p : f32
+    linalg.yield %r : f32
+  }
+  return
+}
