@@ -203,7 +203,7 @@ std::optional<QuantConstant> mlir::qc::lowering::readQuantConstant(Value w) {
   for (int64_t i = rank - 2; i >= 0; --i)
     strides[i] = strides[i + 1] * shape[i + 1];
   QuantConstant out{qt, std::move(*q), std::vector<float>(n),
-                    std::vector<int64_t>(n)};
+                    std::vector<int32_t>(n)};
   auto coord = [&](int64_t flat, int64_t dim) {
     return (flat / strides[dim]) % shape[dim];
   };
@@ -232,7 +232,7 @@ std::optional<QuantConstant> mlir::qc::lowering::readQuantConstant(Value w) {
       return std::nullopt;
     }
     out.scale[e] = (float)scale;
-    out.zp[e] = (int64_t)zp;
+    out.zp[e] = (int32_t)zp;
   }
   return out;
 }

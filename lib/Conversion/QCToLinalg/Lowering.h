@@ -97,7 +97,7 @@ struct QuantConstant {
   quant::QuantizedType type;
   std::vector<int64_t> q;
   std::vector<float> scale;
-  std::vector<int64_t> zp;
+  std::vector<int32_t> zp; // zero points fit the storage type (<= 32 bits)
 };
 std::optional<QuantConstant> readQuantConstant(Value w);
 
