@@ -323,7 +323,7 @@ func.func @w8a16(%x: tensor<1x16xf32>) -> tensor<1x2xf32> {
 // CHECK:         linalg.matmul
 // TILED-LABEL: func.func @gemm_trans_b(
 // TILED-NOT:     linalg.matmul
-// TILED:         arith.constant dense_resource<gemm_weight_packed{{.*}}> : tensor<1x8x16x1xf32>
+// TILED:         arith.constant dense_resource<matmul_weight_packed{{.*}}> : tensor<1x8x16x1xf32>
 // TILED:         linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x8x4x1xf32>, tensor<1x8x16x1xf32>) outs(%{{.*}} : tensor<1x1x4x16xf32>) attrs =  {qc.ukernel = "mmt4d_f32"}
 // TILED:         arith.mulf
 // TILED:         arith.addf

@@ -298,6 +298,23 @@ Value tiling::buildDepthwise(OpBuilder &b, Location loc, Value xp, Value w,
   return conv.getResult(0);
 }
 
+/// X[M][K] * W for f32 X and constant W ([K][N], or [N][K] with
+/// `wRowMajorN`) as the mmt4d GEMM: X packed in row tiles of lhsRowTile(M),
+/// W packed at compile time, the result unpacked to [M][N].
+static Value constantWeightGemm(OpBuilder &b, Location loc, Value x,
+                                ArrayRef<float> w, int64_t n, bool wRowMajorN) {
+  Type f32 = b.getF32Type();
+  auto xt = cast<RankedTensorType>(x.getType());
+  int64_t m = xt.getDimSize(0), k = xt.getDimSize(1);
+  Value lhs = packRows(b, loc, x, /*transposed=*/false, 1,
+                       createScalar(b, loc, f32, 0), lhsRowTile(m));
+  Value rhs = packConstantRows<float>(b, loc, w, n, k,
+                                      /*transposed=*/!wRowMajorN, 1, f32,
+                                      "matmul_weight_packed");
+  Value out = buildMmt4d(b, loc, lhs, rhs, Mmt4dKind::F32).getResult(0);
+  return unpack(b, loc, out, m, n, Value(), false);
+}
+
 namespace {
 
 /// qc.conv (2-D, group 1, batch 1, f32, constant weights) as
@@ -376,19 +393,12 @@ struct DataTiledMatMul : OpConversionPattern<MatMulOp> {
     if (!w)
       return failure();
     Location loc = op.getLoc();
-    Type f32 = rewriter.getF32Type();
     int64_t k = bt.getDimSize(0), n = bt.getDimSize(1);
     int64_t m = at.getNumElements() / k;
-    Value x = createReshape(rewriter, loc, adaptor.getLhs(),
-                            RankedTensorType::get({m, k}, f32));
-    Value lhs = packRows(rewriter, loc, x, /*transposed=*/false, 1,
-                         createScalar(rewriter, loc, f32, 0), lhsRowTile(m));
-    Value rhs = packConstantRows<float>(rewriter, loc, ArrayRef<float>(*w), n,
-                                        k, /*transposed=*/true, 1, f32,
-                                        "matmul_weight_packed");
-    Value out =
-        buildMmt4d(rewriter, loc, lhs, rhs, Mmt4dKind::F32).getResult(0);
-    Value y = unpack(rewriter, loc, out, m, n, Value(), false);
+    Value x =
+        createReshape(rewriter, loc, adaptor.getLhs(),
+                      RankedTensorType::get({m, k}, rewriter.getF32Type()));
+    Value y = constantWeightGemm(rewriter, loc, x, *w, n, /*wRowMajorN=*/false);
     rewriter.replaceOp(op, createReshape(rewriter, loc, y, op.getType()));
     return success();
   }
@@ -411,18 +421,9 @@ struct DataTiledGemm : OpConversionPattern<GemmOp> {
     if (!w)
       return failure();
     Location loc = op.getLoc();
-    Type f32 = rewriter.getF32Type();
     bool transB = op.getTransB();
-    int64_t m = at.getDimSize(0), k = at.getDimSize(1);
-    int64_t n = bt.getDimSize(transB ? 0 : 1);
-    Value lhs = packRows(rewriter, loc, adaptor.getA(), /*transposed=*/false, 1,
-                         createScalar(rewriter, loc, f32, 0), lhsRowTile(m));
-    Value rhs = packConstantRows<float>(rewriter, loc, ArrayRef<float>(*w), n,
-                                        k, /*transposed=*/!transB, 1, f32,
-                                        "gemm_weight_packed");
-    Value out =
-        buildMmt4d(rewriter, loc, lhs, rhs, Mmt4dKind::F32).getResult(0);
-    Value y = unpack(rewriter, loc, out, m, n, Value(), false);
+    Value y = constantWeightGemm(rewriter, loc, adaptor.getA(), *w,
+                                 bt.getDimSize(transB ? 0 : 1), transB);
     rewriter.replaceOp(op, gemmScaleAndAdd(rewriter, loc, op.getType(), y,
                                            adaptor.getC(),
                                            op.getAlpha().convertToDouble(),
