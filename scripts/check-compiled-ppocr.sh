@@ -5,12 +5,15 @@
 # to a shared library, and the library's outputs on every rendered sample
 # are compared with `quant-run --reference` on the graph:
 #   fp32: rel err = ||so - ref|| / ||ref|| <= 1e-4 (f32 arithmetic in both)
-#   W4A16: rel err <= 5e-4. Convolution weights are dequantized at compile
-#     time (f32 arithmetic), but the matrix products run on the int4 GEMV
-#     kernel, which for groups of 128k (every per-channel weight with K >
-#     64) rounds x to 16-bit fixed point per block of 128 k: at most 2^-16
-#     of the block's max |x| (docs/kernels.md). Measured 2026-11-26 on rec:
-#     1.2e-5 to 8.2e-5 (1.6e-5 with the f32 GEMM before).
+#   W4A16: rel err <= 5e-4. Convolutions and matrix products with more
+#     than 16 rows decode their packed weights to exactly the reference's
+#     dequantized values (qrt_ukernel_mmt4d_f32_wq: f32 arithmetic), but
+#     matrix products with at most 16 rows run on the int4 GEMV kernel,
+#     which for groups of 128k (every per-channel weight with K > 64) rounds
+#     x to 16-bit fixed point per block of 128 k: at most 2^-16 of the
+#     block's max |x| (docs/kernels.md). Measured 2026-11-26 on rec: 1.2e-5
+#     to 8.2e-5 when its 40-row products took the GEMV; 1.6e-5 with
+#     all-f32 arithmetic (det 3.1e-6).
 #   W8A8: SQNR >= 60 dB, and for rec/cls argmax agreement >= 95%. Integer
 #     contractions, depthwise convolutions included, agree exactly
 #     (test/E2E/cpu-w8a8.mlir, cpu-w8a8-depthwise.mlir); the float ops in

@@ -239,8 +239,9 @@ func.func @w8a8_depthwise_shared_input(%x: tensor<1x8x6x6xf32>) -> (tensor<1x8x6
 // W4A16: a matrix product with a per-channel int4 weight becomes a generic
 // tagged for the int4 GEMV kernel over the weights as unsigned 4-bit bytes
 // [N][K] (signed values + 8) with a scale and a zero point per (channel,
-// group); K = 40 takes the smallest kernel group covering it (64).
-// Without data tiling the weight is dequantized at run time.
+// group); K = 40 takes the smallest kernel group covering it (64). M = 3
+// rows (at most 4 take the GEMV). Without data tiling the weight is
+// dequantized at run time.
 // CHECK-LABEL: func.func @w4a16_matmul(
 // CHECK-NOT:     qc.ukernel
 // TILED-DAG:     #[[GROUP:.*]] = affine_map<(d0, d1, d2) -> (d1, d2 floordiv 64)>
@@ -248,19 +249,19 @@ func.func @w8a8_depthwise_shared_input(%x: tensor<1x8x6x6xf32>) -> (tensor<1x8x6
 // TILED:         %[[Q:.*]] = arith.constant dense_resource<w4_weight{{.*}}> : tensor<4x40xi8>
 // TILED:         %[[S:.*]] = arith.constant dense_resource<w4_scale{{.*}}> : tensor<4x1xf32>
 // TILED:         %[[Z:.*]] = arith.constant dense_resource<w4_zero_point{{.*}}> : tensor<4x1xf32>
-// TILED:         linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #[[GROUP]], #[[GROUP]], #{{.*}}], iterator_types = ["parallel", "parallel", "reduction"]} ins(%{{.*}}, %[[Q]], %[[S]], %[[Z]] : tensor<6x40xf32>, tensor<4x40xi8>, tensor<4x1xf32>, tensor<4x1xf32>) outs(%{{.*}} : tensor<6x4xf32>) attrs =  {qc.ukernel = "gemv_w4_f32", qc.w4_group = 64 : i64}
+// TILED:         linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #[[GROUP]], #[[GROUP]], #{{.*}}], iterator_types = ["parallel", "parallel", "reduction"]} ins(%{{.*}}, %[[Q]], %[[S]], %[[Z]] : tensor<3x40xf32>, tensor<4x40xi8>, tensor<4x1xf32>, tensor<4x1xf32>) outs(%{{.*}} : tensor<3x4xf32>) attrs =  {qc.ukernel = "gemv_w4_f32", qc.w4_group = 64 : i64}
 // TILED:           arith.uitofp
 // TILED:           arith.subf
 // TILED:           arith.mulf
 // TILED:           arith.mulf
 // TILED:           arith.addf
 // TILED-NOT:     mmt4d
-func.func @w4a16_matmul(%x: tensor<2x3x40xf32>) -> tensor<2x3x4xf32> {
+func.func @w4a16_matmul(%x: tensor<1x3x40xf32>) -> tensor<1x3x4xf32> {
   %c = arith.constant dense<-3> : tensor<40x4xi4>
   %cq = quant.scast %c : tensor<40x4xi4> to tensor<40x4x!quant.uniform<i4<-7:7>:f32:1, {0.5, 0.25, 0.125, 1.0}>>
   %w = qc.dequantize %cq : tensor<40x4x!quant.uniform<i4<-7:7>:f32:1, {0.5, 0.25, 0.125, 1.0}>> -> tensor<40x4xf32>
-  %0 = qc.matmul %x, %w : (tensor<2x3x40xf32>, tensor<40x4xf32>) -> tensor<2x3x4xf32>
-  return %0 : tensor<2x3x4xf32>
+  %0 = qc.matmul %x, %w : (tensor<1x3x40xf32>, tensor<40x4xf32>) -> tensor<1x3x4xf32>
+  return %0 : tensor<1x3x4xf32>
 }
 
 // -----
@@ -288,12 +289,17 @@ func.func @w4a16_per_channel_k96(%x: tensor<1x96xf32>) -> tensor<1x2xf32> {
 
 // -----
 
-// Weights the int4 kernel cannot take keep the f32 GEMM on weights
-// dequantized at compile time: blocks of 8 (no kernel group fits) and
-// 8-bit weights. One row of activations is packed in row tiles of 1 (M0),
-// not 16.
+// Weights the int4 GEMV cannot take: blocks of 8 (no GEMV group fits) take
+// the packed-weight GEMM (group 8), blocks of 4 (scales and zero points
+// larger than the weights) and 8-bit weights keep the f32 GEMM on weights
+// dequantized at compile time. One row of activations is packed in row
+// tiles of 1 (M0), not 16.
 // TILED-LABEL: func.func @w4a16_blocks_of_8(
 // TILED-NOT:     gemv_w4_f32
+// TILED:         qc.ukernel = "mmt4d_f32_wq", qc.wq = array<i64: 1, 4, 8>
+// TILED-LABEL: func.func @w4a16_blocks_of_4(
+// TILED-NOT:     gemv_w4_f32
+// TILED-NOT:     mmt4d_f32_wq
 // TILED:         qc.ukernel = "mmt4d_f32"
 // TILED-LABEL: func.func @w8a16(
 // TILED-NOT:     gemv_w4_f32
@@ -306,12 +312,81 @@ func.func @w4a16_blocks_of_8(%x: tensor<1x16xf32>) -> tensor<1x2xf32> {
   %0 = qc.matmul %x, %w : (tensor<1x16xf32>, tensor<16x2xf32>) -> tensor<1x2xf32>
   return %0 : tensor<1x2xf32>
 }
+func.func @w4a16_blocks_of_4(%x: tensor<1x16xf32>) -> tensor<1x2xf32> {
+  %c = arith.constant dense<5> : tensor<16x2xi4>
+  %cq = quant.scast %c : tensor<16x2xi4> to tensor<16x2x!quant.uniform<u4:f32:{0:4, 1:1}, {{0.1:8, 0.2:7}, {0.4:3, 0.5:15}, {0.1:8, 0.2:7}, {0.4:3, 0.5:15}}>>
+  %w = qc.dequantize %cq : tensor<16x2x!quant.uniform<u4:f32:{0:4, 1:1}, {{0.1:8, 0.2:7}, {0.4:3, 0.5:15}, {0.1:8, 0.2:7}, {0.4:3, 0.5:15}}>> -> tensor<16x2xf32>
+  %0 = qc.matmul %x, %w : (tensor<1x16xf32>, tensor<16x2xf32>) -> tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
+}
 func.func @w8a16(%x: tensor<1x16xf32>) -> tensor<1x2xf32> {
   %c = arith.constant dense<5> : tensor<16x2xi8>
   %cq = quant.scast %c : tensor<16x2xi8> to tensor<16x2x!quant.uniform<i8<-127:127>:f32:1, {0.1, 0.2}>>
   %w = qc.dequantize %cq : tensor<16x2x!quant.uniform<i8<-127:127>:f32:1, {0.1, 0.2}>> -> tensor<16x2xf32>
   %0 = qc.matmul %x, %w : (tensor<1x16xf32>, tensor<16x2xf32>) -> tensor<1x2xf32>
   return %0 : tensor<1x2xf32>
+}
+
+// -----
+
+// W4A16 and W2A16 convolutions, and a matrix product with more rows than
+// the GEMV takes (17 > 16), keep their weights packed for qrt_ukernel_mmt4d_f32_wq:
+// 16 weight rows per tile, 2 * bits bytes per k, scales and zero points
+// [R1][groups][16] (signed int4 moved by 8, int2 by 2). The conv weights
+// are the LHS (qc.wq[0] = 0) with rows = output channels: per channel
+// (one group of K = 72), or in blocks of 4 input channels of a 3x3 kernel
+// (groups of 36 k); the matrix product's weights are the RHS (1) with
+// blocks of 48 along K.
+// TILED-DAG:   #[[WCONV:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3 floordiv 2)>
+// TILED-DAG:   #[[PCONV:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2 floordiv 72, d3)>
+// TILED-LABEL: func.func @w4a16_conv(
+// TILED:         %[[W:.*]] = arith.constant dense_resource<wq_weight{{.*}}> : tensor<1x72x8xi8>
+// TILED:         %[[S:.*]] = arith.constant dense_resource<wq_scale{{.*}}> : tensor<1x1x16xf32>
+// TILED:         %[[Z:.*]] = arith.constant dense_resource<wq_zero_point{{.*}}> : tensor<1x1x16xf32>
+// TILED:         linalg.generic {indexing_maps = [#[[WCONV]], #{{.*}}, #[[PCONV]], #[[PCONV]], #{{.*}}], {{.*}} ins(%[[W]], %{{.*}}, %[[S]], %[[Z]] : tensor<1x72x8xi8>, tensor<3x72x16x1xf32>, tensor<1x1x16xf32>, tensor<1x1x16xf32>) outs(%{{.*}} : tensor<1x3x16x16xf32>) attrs =  {qc.ukernel = "mmt4d_f32_wq", qc.wq = array<i64: 0, 4, 72>}
+// TILED:           linalg.index 3
+// TILED:           arith.shrui
+// TILED:           arith.andi
+// TILED:           arith.uitofp
+// TILED:           arith.subf
+// TILED:           arith.mulf
+// TILED-LABEL: func.func @w4a16_conv_blocks(
+// TILED:         tensor<1x2x16xf32>
+// TILED:         qc.ukernel = "mmt4d_f32_wq", qc.wq = array<i64: 0, 4, 36>
+// TILED-LABEL: func.func @w2a16_conv(
+// TILED:         tensor<1x72x4xi8>
+// TILED:         qc.ukernel = "mmt4d_f32_wq", qc.wq = array<i64: 0, 2, 72>
+// TILED-LABEL: func.func @w4a16_matmul_rows(
+// TILED:         tensor<1x96x8xi8>
+// TILED:         ins(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<2x96x16x1xf32>, tensor<1x96x8xi8>, tensor<1x2x16xf32>, tensor<1x2x16xf32>) outs(%{{.*}} : tensor<2x1x16x16xf32>)
+// TILED:         qc.ukernel = "mmt4d_f32_wq", qc.wq = array<i64: 1, 4, 48>
+func.func @w4a16_conv(%x: tensor<1x8x6x6xf32>) -> tensor<1x4x6x6xf32> {
+  %c = arith.constant dense<-3> : tensor<4x8x3x3xi4>
+  %cq = quant.scast %c : tensor<4x8x3x3xi4> to tensor<4x8x3x3x!quant.uniform<i4:f32:0, {0.5, 0.25, 0.125, 1.0}>>
+  %w = qc.dequantize %cq : tensor<4x8x3x3x!quant.uniform<i4:f32:0, {0.5, 0.25, 0.125, 1.0}>> -> tensor<4x8x3x3xf32>
+  %0 = qc.conv %x, %w {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x8x6x6xf32>, tensor<4x8x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return %0 : tensor<1x4x6x6xf32>
+}
+func.func @w4a16_conv_blocks(%x: tensor<1x8x6x6xf32>) -> tensor<1x1x6x6xf32> {
+  %c = arith.constant dense<2> : tensor<1x8x3x3xi4>
+  %cq = quant.scast %c : tensor<1x8x3x3xi4> to tensor<1x8x3x3x!quant.uniform<i4:f32:{1:4}, {{{{0.5}}, {{0.25}}}}>>
+  %w = qc.dequantize %cq : tensor<1x8x3x3x!quant.uniform<i4:f32:{1:4}, {{{{0.5}}, {{0.25}}}}>> -> tensor<1x8x3x3xf32>
+  %0 = qc.conv %x, %w {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x8x6x6xf32>, tensor<1x8x3x3xf32>) -> tensor<1x1x6x6xf32>
+  return %0 : tensor<1x1x6x6xf32>
+}
+func.func @w2a16_conv(%x: tensor<1x8x6x6xf32>) -> tensor<1x4x6x6xf32> {
+  %c = arith.constant dense<-1> : tensor<4x8x3x3xi2>
+  %cq = quant.scast %c : tensor<4x8x3x3xi2> to tensor<4x8x3x3x!quant.uniform<i2:f32:0, {0.5, 0.25, 0.125, 1.0}>>
+  %w = qc.dequantize %cq : tensor<4x8x3x3x!quant.uniform<i2:f32:0, {0.5, 0.25, 0.125, 1.0}>> -> tensor<4x8x3x3xf32>
+  %0 = qc.conv %x, %w {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x8x6x6xf32>, tensor<4x8x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return %0 : tensor<1x4x6x6xf32>
+}
+func.func @w4a16_matmul_rows(%x: tensor<17x96xf32>) -> tensor<17x2xf32> {
+  %c = arith.constant dense<5> : tensor<96x2xi4>
+  %cq = quant.scast %c : tensor<96x2xi4> to tensor<96x2x!quant.uniform<u4:f32:{0:48, 1:1}, {{0.1:8, 0.2:7}, {0.4:3, 0.5:15}}>>
+  %w = qc.dequantize %cq : tensor<96x2x!quant.uniform<u4:f32:{0:48, 1:1}, {{0.1:8, 0.2:7}, {0.4:3, 0.5:15}}>> -> tensor<96x2xf32>
+  %0 = qc.matmul %x, %w : (tensor<17x96xf32>, tensor<96x2xf32>) -> tensor<17x2xf32>
+  return %0 : tensor<17x2xf32>
 }
 
 // -----

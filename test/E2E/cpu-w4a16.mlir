@@ -1,6 +1,6 @@
-// W4A16: int4 weights are dequantized at compile time, for the data-tiled
-// f32 contractions (the 1x1 conv) and for float ops that read them directly
-// (the depthwise conv), and agree with the reference evaluator.
+// W4A16: int4 weights stay packed for the 1x1 conv (qrt_ukernel_mmt4d_f32_wq)
+// and are dequantized at compile time for float ops that read them
+// directly (the depthwise conv); both agree with the reference evaluator.
 // RUN: mkdir -p %t/in
 // RUN: %randnpy %t/in/arg0.npy 1,4,6,6 7 -2 2
 // RUN: quantc %s -o %t/m.so
@@ -8,7 +8,7 @@
 // RUN: quant-run %t/m.so --inputs %t/in --outputs %t/out
 // RUN: %npy compare %t/out/out0.npy %t/ref/out0.npy 1e-5
 // RUN: quantc %s -o - --emit=llvm | FileCheck %s
-// CHECK: qrt_ukernel_mmt4d_f32
+// CHECK: qrt_ukernel_mmt4d_f32_wq
 // CHECK-NOT: i4
 func.func @w4a16(%x: tensor<1x4x6x6xf32>) -> tensor<1x2x6x6xf32> {
   %d = arith.constant dense<[[[[1, -2, 3], [4, -5, 6], [7, -8, 0]]], [[[-1, 2, -3], [4, 5, -6], [7, 0, 1]]], [[[2, 2, 2], [-2, -2, -2], [0, 1, 0]]], [[[7, -8, 7], [0, 0, 0], [1, 1, 1]]]]> : tensor<4x1x3x3xi4>

@@ -57,15 +57,24 @@ def ConvertQCToLinalg : Pass<"convert-qc-to-linalg", "ModuleOp"> {
     the zero-point-padded u8 input tagged `dwconv2d_acc_u8s8s32` followed by
     the per-channel requantization
     `fma(float(acc - zx * sum(w[c])), sx * sw[c], bias[c])`. Matrix
-    products of f32 activations with a constant weight of at most 4 bits
-    (W4A16; per tensor, per channel or in blocks along K) become a generic
-    tagged `gemv_w4_f32` over the weights as unsigned 4-bit bytes [N][K]
-    and a scale and zero point per (channel, group of `qc.w4_group` k):
-    `y[m][n] += x[m][k] * ((q[n][k] - z[n][k/G]) * s[n][k/G])`, with G a
-    group size of the runtime's int4 kernel (16, 32, 64 or a multiple of
-    128; a per-channel weight takes the smallest that covers K, a multiple
-    of 128 when K > 64). Other quantized weights of float ops are
-    dequantized at compile time.
+    products of f32 activations (at most 16 rows) with a constant weight of
+    at most 4 bits (W4A16; per tensor, per channel or in blocks along K)
+    become a generic tagged `gemv_w4_f32` over the weights as unsigned
+    4-bit bytes [N][K] and a scale and zero point per (channel, group of
+    `qc.w4_group` k): `y[m][n] += x[m][k] * ((q[n][k] - z[n][k/G]) *
+    s[n][k/G])`, with G a group size of the runtime's int4 kernel (16, 32,
+    64 or a multiple of 128; a per-channel weight takes the smallest that
+    covers K, a multiple of 128 when K > 64). Convolutions (group 1) and
+    matrix products with more rows (or groups the GEMV lacks) with such
+    weights become the f32 GEMM above with the weight operand kept packed:
+    a generic tagged `mmt4d_f32_wq` whose weight operand is
+    [R1][K][2 * bits] i8 (16 rows of 2- or 4-bit values per k, row j at
+    bits [bits*j, bits*j + bits) of the little-endian word) with scales and
+    zero points [R1][ceil(K/G)][16] f32 (G: the largest group within which
+    every row's parameters are constant; at least 8) and `qc.wq` = [weight
+    operand (0: LHS, 1: RHS), bits, G]; its body decodes the weight as
+    `(float((byte >> (bits * (row % (8/bits)))) & mask) - z) * s`. Other
+    quantized weights of float ops are dequantized at compile time.
   }];
   let options = [
     Option<"dataTiling", "data-tiling", "bool", /*default=*/"false",

@@ -120,8 +120,8 @@ AffineMap tiling::unpackMap(MLIRContext *ctx, bool transposed) {
 /// that collapses (for free) to [rows][cols]: its inner loop then reads 16
 /// contiguous floats of a tile row, which LLVM vectorizes, instead of
 /// dividing every index.
-static Value unpack(OpBuilder &b, Location loc, Value c, int64_t rows,
-                    int64_t cols, Value bias, bool biasPerRow) {
+Value tiling::unpackF32(OpBuilder &b, Location loc, Value c, int64_t rows,
+                        int64_t cols, Value bias, bool biasPerRow) {
   MLIRContext *ctx = b.getContext();
   Type f32 = b.getF32Type();
   auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
@@ -184,6 +184,24 @@ Value tiling::buildIm2col(OpBuilder &b, Location loc, Value xp, int64_t kh,
                    .getResult(0);
   return createReshape(b, loc, col5,
                        RankedTensorType::get({c * kh * kw, oh * ow}, elem));
+}
+
+Value tiling::buildConvColumns(OpBuilder &b, Location loc, Value x, int64_t kh,
+                               int64_t kw, int64_t oh, int64_t ow,
+                               const WindowParams &wp) {
+  auto xt = cast<RankedTensorType>(x.getType());
+  Type elem = xt.getElementType();
+  int64_t k = xt.getDimSize(1) * kh * kw;
+  bool pointwise = kh == 1 && kw == 1 &&
+                   llvm::all_of(wp.strides, [](int64_t s) { return s == 1; }) &&
+                   llvm::all_of(wp.padsBegin, [](int64_t v) { return !v; }) &&
+                   llvm::all_of(wp.padsEnd, [](int64_t v) { return !v; });
+  if (pointwise)
+    return createReshape(b, loc, x, RankedTensorType::get({k, oh * ow}, elem));
+  Value xp = createPad(b, loc, x, {0, 0, wp.padsBegin[0], wp.padsBegin[1]},
+                       {0, 0, wp.padsEnd[0], wp.padsEnd[1]},
+                       createScalar(b, loc, elem, 0));
+  return buildIm2col(b, loc, xp, kh, kw, oh, ow, wp);
 }
 
 std::optional<QuantConstant> mlir::qc::lowering::readQuantConstant(Value w) {
@@ -312,7 +330,7 @@ static Value constantWeightGemm(OpBuilder &b, Location loc, Value x,
                                       /*transposed=*/!wRowMajorN, 1, f32,
                                       "matmul_weight_packed");
   Value out = buildMmt4d(b, loc, lhs, rhs, Mmt4dKind::F32).getResult(0);
-  return unpack(b, loc, out, m, n, Value(), false);
+  return unpackF32(b, loc, out, m, n, Value(), false);
 }
 
 namespace {
@@ -345,24 +363,8 @@ struct DataTiledConv : OpConversionPattern<ConvOp> {
     int64_t k = c * kh * kw, p = oh * ow;
     Type f32 = rewriter.getF32Type();
 
-    // Col[K][P]: the input itself for unit kernels without stride/padding,
-    // else an im2col generic over [C][KH][KW][OH][OW].
-    Value col;
-    bool pointwise =
-        kh == 1 && kw == 1 &&
-        llvm::all_of(wp.strides, [](int64_t s) { return s == 1; }) &&
-        llvm::all_of(wp.padsBegin, [](int64_t v) { return !v; }) &&
-        llvm::all_of(wp.padsEnd, [](int64_t v) { return !v; });
-    if (pointwise) {
-      col = createReshape(rewriter, loc, adaptor.getX(),
-                          RankedTensorType::get({k, p}, f32));
-    } else {
-      Value x = createPad(rewriter, loc, adaptor.getX(),
-                          {0, 0, wp.padsBegin[0], wp.padsBegin[1]},
-                          {0, 0, wp.padsEnd[0], wp.padsEnd[1]},
-                          createScalar(rewriter, loc, f32, 0));
-      col = buildIm2col(rewriter, loc, x, kh, kw, oh, ow, wp);
-    }
+    Value col =
+        buildConvColumns(rewriter, loc, adaptor.getX(), kh, kw, oh, ow, wp);
     Value lhs = packConstantRows<float>(rewriter, loc, ArrayRef<float>(*w),
                                         cout, k, /*transposed=*/false, 1, f32,
                                         "conv_weight_packed");
@@ -370,8 +372,8 @@ struct DataTiledConv : OpConversionPattern<ConvOp> {
                          createScalar(rewriter, loc, f32, 0));
     Value out =
         buildMmt4d(rewriter, loc, lhs, rhs, Mmt4dKind::F32).getResult(0);
-    Value y = unpack(rewriter, loc, out, cout, p, adaptor.getB(),
-                     /*biasPerRow=*/true);
+    Value y = unpackF32(rewriter, loc, out, cout, p, adaptor.getB(),
+                        /*biasPerRow=*/true);
     rewriter.replaceOp(op, createReshape(rewriter, loc, y, yt));
     return success();
   }

@@ -77,6 +77,19 @@ linalg::GenericOp buildMmt4d(OpBuilder &b, Location loc, Value lhs, Value rhs,
 Value buildIm2col(OpBuilder &b, Location loc, Value xp, int64_t kh, int64_t kw,
                   int64_t oh, int64_t ow, const WindowParams &wp);
 
+/// Col[K][P] of a convolution of x[1][C][H][W] (f32 or any element type
+/// whose padding value is 0): x itself, reshaped, for unit kernels without
+/// stride or padding, else the im2col of the zero-padded input.
+Value buildConvColumns(OpBuilder &b, Location loc, Value x, int64_t kh,
+                       int64_t kw, int64_t oh, int64_t ow,
+                       const WindowParams &wp);
+
+/// out[r][c] = OUT[..] (+ bias[r] with `biasPerRow`, else bias[c]) for an
+/// f32 mmt4d result OUT[M1][N1][M0][16] (M0 from its type), as a
+/// linalg.generic that elementwise consumers fuse into.
+Value unpackF32(OpBuilder &b, Location loc, Value out, int64_t rows,
+                int64_t cols, Value bias, bool biasPerRow);
+
 /// The depthwise convolution generic over loops (c, oh, kh, kw, ow) on the
 /// padded input xp[C][Hp][Wp] and weights w[C][KH][KW], accumulating into
 /// `init` [C][OH][OW]: f32 (multiply, then add), or, with `integer`, u8 x s8

@@ -18,13 +18,29 @@
 // 4 bits, groups that no kernel group size fits) keep the f32 path: they
 // are dequantized at compile time.
 //
+// Matrix products with more rows than the GEMV serves well, and
+// convolutions (group 1, batch 1) with such weights, become the data-tiled
+// f32 GEMM of DataTiling.cpp with the weight operand kept packed: a generic
+// in linalg.mmt4d's layout tagged `qc.ukernel = "mmt4d_f32_wq"` whose weight
+// operand is [R1][K][2 * bits] bytes (16 rows of 2- or 4-bit values per k,
+// row j at bits [bits*j, bits*j + bits) of the tile's little-endian word)
+// with scales and zero points [R1][ceil(K/G)][16] f32, and the attribute
+// `qc.wq = [weight operand (0: LHS, 1: RHS), bits, G]`. Element (r, k) of
+// the weights is (q - Z[r][k / G]) * S[r][k / G]. qc-cpu-lower-to-ukernels
+// calls qrt_ukernel_mmt4d_f32_wq on it, which decodes the weights into
+// cache-resident f32 tiles per call; without that pass the generic lowers
+// to loops with the same meaning.
+//
 //===----------------------------------------------------------------------===//
 
 #include "DataTiling.h"
 
+#include <numeric>
+
 using namespace mlir;
 using namespace mlir::qc;
 using namespace mlir::qc::lowering;
+using namespace mlir::qc::lowering::tiling;
 
 namespace {
 
@@ -107,7 +123,205 @@ std::optional<W4Weight> matchW4Weight(Value w) {
   return r;
 }
 
-/// qc.matmul X[..., M, K] * dequantize(W4 constant [K][N]) with f32 X.
+/// Matrix products with at most this many rows take the GEMV; more rows
+/// the packed-weight GEMM, whose decoding of the weights into f32 tiles
+/// then serves several 16-row activation tiles. Measured (BM_w4_rows in
+/// qrt-kernels-bench, 4096 x 4096, 1 thread): the GEMV takes 0.12-0.21x
+/// the GEMM's time at M = 1, 0.47x at 4, 0.66-0.75x at 8, 0.78-1.02x at 16.
+constexpr int64_t kGemvMaxRows = 16;
+
+/// A constant weight of at most 4 bits in qrt_ukernel_mmt4d_f32_wq's
+/// layout (see the file comment).
+struct WqWeight {
+  int bits;
+  int64_t group;
+  std::vector<uint8_t> packed; // [R1][K][2 * bits]
+  std::vector<float> scale;    // [R1][Kg][16]
+  std::vector<float> zero;     // [R1][Kg][16]
+};
+
+/// `w` (qc.dequantize of a quantized constant of at most 4 bits) as `rows`
+/// weight rows of `k` reduction elements, element (r, kk) at flat index
+/// at(r, kk) of the constant. The group is the largest G such that every
+/// row's (scale, zero point) changes only at multiples of G; groups below 8
+/// (scales and zero points larger than the packed weights) are refused.
+std::optional<WqWeight>
+matchWqWeight(Value w, int64_t rows, int64_t k,
+              function_ref<int64_t(int64_t, int64_t)> at) {
+  auto dq = w.getDefiningOp<DequantizeOp>();
+  if (!dq || !dq.getType().getElementType().isF32() || rows < 1 || k < 1)
+    return std::nullopt;
+  auto qt = cast<quant::QuantizedType>(dq.getX().getType().getElementType());
+  unsigned width = qt.getStorageTypeIntegralWidth();
+  if (width > 4)
+    return std::nullopt;
+  std::optional<QuantConstant> c = readQuantConstant(w);
+  if (!c)
+    return std::nullopt;
+  int bits = width <= 2 ? 2 : 4;
+  // Signed storage moves into [0, 2^bits) (zero points with it).
+  int64_t offset = qt.isSigned() ? (int64_t(1) << (bits - 1)) : 0;
+  int64_t group = 0;
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t kk = 0; kk < k; ++kk) {
+      int64_t e = at(r, kk);
+      if (c->q[e] + offset < 0 || c->q[e] + offset >= (1 << bits))
+        return std::nullopt;
+      if (kk && (c->scale[e] != c->scale[at(r, kk - 1)] ||
+                 c->zp[e] != c->zp[at(r, kk - 1)]))
+        group = std::gcd(group, kk);
+    }
+  if (!group)
+    group = k;
+  if (group < 8 && group < k)
+    return std::nullopt;
+  int64_t r1 = (rows + kTile - 1) / kTile, kg = (k + group - 1) / group;
+  int64_t bytes = 2 * bits;
+  WqWeight r{bits, group, std::vector<uint8_t>(r1 * k * bytes, 0),
+             std::vector<float>(r1 * kg * kTile, 0.0f),
+             std::vector<float>(r1 * kg * kTile, 0.0f)};
+  for (int64_t row = 0; row < rows; ++row) {
+    int64_t tile = row / kTile, lane = row % kTile, bit = bits * lane;
+    for (int64_t kk = 0; kk < k; ++kk) {
+      int64_t e = at(row, kk);
+      r.packed[(tile * k + kk) * bytes + bit / 8] |=
+          uint8_t((c->q[e] + offset) << (bit % 8));
+      if (kk % group == 0) {
+        int64_t p = (tile * kg + kk / group) * kTile + lane;
+        r.scale[p] = c->scale[e];
+        r.zero[p] = (float)(c->zp[e] + offset);
+      }
+    }
+  }
+  return r;
+}
+
+/// A constant tensor of `data` with raw-resource storage.
+template <typename T>
+Value rawConstant(OpBuilder &b, Location loc, ArrayRef<T> data, Type elem,
+                  ArrayRef<int64_t> shape, StringRef name) {
+  ArrayRef<char> bytes(reinterpret_cast<const char *>(data.data()),
+                       data.size() * sizeof(T));
+  return arith::ConstantOp::create(
+      b, loc, makeRawResource(RankedTensorType::get(shape, elem), name, bytes));
+}
+
+/// OUT[M1][N1][M0][16] = sum LHS * RHS over (k1, k0 = 1) in linalg.mmt4d's
+/// layout (loops m1, n1, k1, m0, n0, k0), with the weight operand (the LHS
+/// with `weightsLhs`, else the RHS) packed as in `w` and the other one a
+/// packed f32 tensor: tagged `mmt4d_f32_wq` with `qc.wq`.
+linalg::GenericOp buildMmt4dWq(OpBuilder &b, Location loc, Value x,
+                               const WqWeight &w, int64_t rows,
+                               bool weightsLhs) {
+  MLIRContext *ctx = b.getContext();
+  Type f32 = b.getF32Type(), i8 = b.getI8Type();
+  auto xt = cast<RankedTensorType>(x.getType()); // [X1][K][X0][1]
+  int64_t k = xt.getDimSize(1), r1 = (rows + kTile - 1) / kTile;
+  int64_t kg = (k + w.group - 1) / w.group, perByte = 8 / w.bits;
+  Value packed = rawConstant(b, loc, ArrayRef<uint8_t>(w.packed), i8,
+                             {r1, k, 2 * w.bits}, "wq_weight");
+  Value scale = rawConstant(b, loc, ArrayRef<float>(w.scale), f32,
+                            {r1, kg, kTile}, "wq_scale");
+  Value zero = rawConstant(b, loc, ArrayRef<float>(w.zero), f32,
+                           {r1, kg, kTile}, "wq_zero_point");
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  // The weight operand's tile and row loops.
+  int64_t tileDim = weightsLhs ? 0 : 1, rowDim = weightsLhs ? 3 : 4;
+  AffineMap wMap = AffineMap::get(
+      6, 0, {d(tileDim), d(2), d(rowDim).floorDiv(perByte)}, ctx);
+  AffineMap xMap = weightsLhs
+                       ? AffineMap::get(6, 0, {d(1), d(2), d(4), d(5)}, ctx)
+                       : AffineMap::get(6, 0, {d(0), d(2), d(3), d(5)}, ctx);
+  AffineMap pMap = AffineMap::get(
+      6, 0, {d(tileDim), d(2).floorDiv(w.group), d(rowDim)}, ctx);
+  AffineMap outMap = AffineMap::get(6, 0, {d(0), d(1), d(3), d(4)}, ctx);
+  int64_t x1 = xt.getDimSize(0), x0 = xt.getDimSize(2);
+  auto outType = weightsLhs ? RankedTensorType::get({r1, x1, kTile, x0}, f32)
+                            : RankedTensorType::get({x1, r1, x0, kTile}, f32);
+  Value lhs = weightsLhs ? packed : x, rhs = weightsLhs ? x : packed;
+  using IT = utils::IteratorType;
+  SmallVector<IT> iters = {IT::parallel, IT::parallel, IT::reduction,
+                           IT::parallel, IT::parallel, IT::reduction};
+  Value init = createFilled(b, loc, outType, createScalar(b, loc, f32, 0));
+  int bits = w.bits;
+  auto op = linalg::GenericOp::create(
+      b, loc, TypeRange{outType}, ValueRange{lhs, rhs, scale, zero},
+      ValueRange{init},
+      SmallVector<AffineMap>{weightsLhs ? wMap : xMap, weightsLhs ? xMap : wMap,
+                             pMap, pMap, outMap},
+      iters, [&](OpBuilder &nb, Location l, ValueRange a) {
+        Type i32 = nb.getI32Type();
+        auto cst = [&](int64_t v) -> Value {
+          return arith::ConstantIntOp::create(nb, l, i32, v);
+        };
+        // q = (byte >> (bits * (row % perByte))) & (2^bits - 1).
+        Value row = arith::IndexCastOp::create(
+            nb, l, i32, linalg::IndexOp::create(nb, l, rowDim));
+        Value shift = arith::MulIOp::create(
+            nb, l, arith::RemUIOp::create(nb, l, row, cst(perByte)), cst(bits));
+        Value byte = arith::ExtUIOp::create(nb, l, i32, a[weightsLhs ? 0 : 1]);
+        Value q = arith::AndIOp::create(
+            nb, l, arith::ShRUIOp::create(nb, l, byte, shift),
+            cst((1 << bits) - 1));
+        Value wv = arith::MulFOp::create(
+            nb, l,
+            arith::SubFOp::create(nb, l, arith::UIToFPOp::create(nb, l, f32, q),
+                                  a[3]),
+            a[2]);
+        Value p = arith::MulFOp::create(nb, l, a[weightsLhs ? 1 : 0], wv);
+        linalg::YieldOp::create(nb, l,
+                                Value(arith::AddFOp::create(nb, l, a[4], p)));
+      });
+  op->setAttr("qc.ukernel", b.getStringAttr("mmt4d_f32_wq"));
+  op->setAttr("qc.wq",
+              b.getDenseI64ArrayAttr({weightsLhs ? 0 : 1, w.bits, w.group}));
+  return op;
+}
+
+/// qc.conv (2-D, group 1, batch 1, f32 activations) with a constant weight
+/// of at most 4 bits: OUT[Cout][P] = W[Cout][K] * Col[K][P] as DataTiledConv
+/// computes it, the weights packed.
+struct WeightOnlyQuantConv : OpConversionPattern<ConvOp> {
+  WeightOnlyQuantConv(const TypeConverter &tc, MLIRContext *ctx)
+      : OpConversionPattern(tc, ctx, /*benefit=*/3) {}
+  LogicalResult
+  matchAndRewrite(ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto xt = op.getX().getType();
+    auto wt = op.getW().getType();
+    auto yt = op.getType();
+    if (xt.getRank() != 4 || op.getGroup() != 1 || xt.getDimSize(0) != 1 ||
+        !xt.getElementType().isF32() || !yt.getElementType().isF32())
+      return failure();
+    int64_t c = xt.getDimSize(1), cout = wt.getDimSize(0);
+    int64_t kh = wt.getDimSize(2), kw = wt.getDimSize(3);
+    int64_t oh = yt.getDimSize(2), ow = yt.getDimSize(3);
+    int64_t k = c * kh * kw, p = oh * ow;
+    std::optional<WqWeight> w = matchWqWeight(
+        op.getW(), cout, k, [&](int64_t r, int64_t kk) { return r * k + kk; });
+    if (!w)
+      return failure();
+    Location loc = op.getLoc();
+    WindowParams wp;
+    if (failed(getWindowParams(loc, op.getOperationName(), 2, op.getStrides(),
+                               op.getPads(), op.getDilations(), wp)))
+      return failure();
+    Type f32 = rewriter.getF32Type();
+    Value col =
+        buildConvColumns(rewriter, loc, adaptor.getX(), kh, kw, oh, ow, wp);
+    Value rhs = packRows(rewriter, loc, col, /*transposed=*/true, 1,
+                         createScalar(rewriter, loc, f32, 0));
+    Value out = buildMmt4dWq(rewriter, loc, rhs, *w, cout, /*weightsLhs=*/true)
+                    .getResult(0);
+    Value y = unpackF32(rewriter, loc, out, cout, p, adaptor.getB(),
+                        /*biasPerRow=*/true);
+    rewriter.replaceOp(op, createReshape(rewriter, loc, y, yt));
+    return success();
+  }
+};
+
+/// qc.matmul X[..., M, K] * dequantize(W4 constant [K][N]) with f32 X: the
+/// int4 GEMV for few rows, else the packed-weight GEMM.
 struct WeightOnlyInt4MatMul : OpConversionPattern<MatMulOp> {
   WeightOnlyInt4MatMul(const TypeConverter &tc, MLIRContext *ctx)
       : OpConversionPattern(tc, ctx, /*benefit=*/3) {}
@@ -119,14 +333,30 @@ struct WeightOnlyInt4MatMul : OpConversionPattern<MatMulOp> {
     if (at.getRank() < 2 || bt.getRank() != 2 || !at.getElementType().isF32() ||
         !op.getType().getElementType().isF32())
       return failure();
-    std::optional<W4Weight> w = matchW4Weight(op.getRhs());
-    if (!w)
-      return failure();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     Type f32 = rewriter.getF32Type(), i8 = rewriter.getI8Type();
     int64_t k = bt.getDimSize(0), n = bt.getDimSize(1);
-    int64_t m = at.getNumElements() / k, kb = (k + w->group - 1) / w->group;
+    int64_t m = at.getNumElements() / k;
+    std::optional<W4Weight> w;
+    if (m <= kGemvMaxRows)
+      w = matchW4Weight(op.getRhs());
+    if (!w) {
+      std::optional<WqWeight> wq = matchWqWeight(
+          op.getRhs(), n, k, [&](int64_t r, int64_t kk) { return kk * n + r; });
+      if (!wq)
+        return failure();
+      Value x = createReshape(rewriter, loc, adaptor.getLhs(),
+                              RankedTensorType::get({m, k}, f32));
+      Value lhs = packRows(rewriter, loc, x, /*transposed=*/false, 1,
+                           createScalar(rewriter, loc, f32, 0), lhsRowTile(m));
+      Value out = buildMmt4dWq(rewriter, loc, lhs, *wq, n, /*weightsLhs=*/false)
+                      .getResult(0);
+      Value y = unpackF32(rewriter, loc, out, m, n, Value(), false);
+      rewriter.replaceOp(op, createReshape(rewriter, loc, y, op.getType()));
+      return success();
+    }
+    int64_t kb = (k + w->group - 1) / w->group;
     Value x = createReshape(rewriter, loc, adaptor.getLhs(),
                             RankedTensorType::get({m, k}, f32));
     auto constant = [&](auto data, Type elem, ArrayRef<int64_t> shape,
@@ -178,5 +408,6 @@ struct WeightOnlyInt4MatMul : OpConversionPattern<MatMulOp> {
 
 void lowering::populateWeightOnlyDataTilingPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns) {
-  patterns.add<WeightOnlyInt4MatMul>(converter, patterns.getContext());
+  patterns.add<WeightOnlyInt4MatMul, WeightOnlyQuantConv>(
+      converter, patterns.getContext());
 }

@@ -61,8 +61,17 @@ struct QCTileAndDistributePass
     if (auto kind = op->getAttrOfType<StringAttr>("qc.ukernel");
         kind && (kind.getValue().starts_with("mmt4d") ||
                  kind.getValue().starts_with("conv2d_"))) {
-      // m1 (dim 0) or n1 (dim 1): the larger.
+      // m1 (dim 0) or n1 (dim 1): the larger. A GEMM on packed 2/4-bit
+      // weights decodes the weight tiles of its task, so splitting along
+      // the other dimension would decode all weights once per task: it is
+      // split along its weight tiles when they are enough for the tasks.
       dim = ranges[1] >= ranges[0] ? 1 : 0;
+      if (auto wq = op->getAttrOfType<DenseI64ArrayAttr>("qc.wq");
+          wq && wq.size() == 3 && (wq[0] == 0 || wq[0] == 1)) {
+        int64_t weightDim = wq[0];
+        if (ranges[weightDim] >= std::min<int64_t>(tasks, ranges[dim]))
+          dim = weightDim;
+      }
     } else if (op->hasAttr("qc.w4_group")) {
       // int4 GEMV: output channels, in the kernel's blocks of 4.
       dim = 1;
@@ -159,7 +168,8 @@ struct QCTileAndDistributePass
     if (failed(tiled))
       return op.emitError("failed to tile into tasks");
     for (Operation *t : tiled->tiledOps)
-      for (StringRef name : {"qc.ukernel", "qc.conv_geometry", "qc.w4_group"})
+      for (StringRef name :
+           {"qc.ukernel", "qc.conv_geometry", "qc.w4_group", "qc.wq"})
         if (Attribute a = op->getAttr(name))
           t->setAttr(name, a);
     rewriter.replaceOp(op, tiled->replacements);

@@ -414,6 +414,58 @@ static bool lowerGemvW4(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
   return true;
 }
 
+/// qrt_ukernel_mmt4d_f32_wq for a tagged packed-weight GEMM tile (see
+/// lib/Conversion/QCToLinalg/WeightOnlyDataTiling.cpp): the operands' views
+/// as they are (the weights, scales and zero points are tiled along the
+/// same R1 dimension), the weight operand, bits and group from `qc.wq`.
+static bool lowerMmt4dWq(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
+                         uint32_t flags) {
+  auto wq = op->getAttrOfType<DenseI64ArrayAttr>("qc.wq");
+  if (!wq || wq.size() != 3)
+    return false;
+  bool weightsLhs = wq[0] == 0;
+  Location loc = op.getLoc();
+  b.setInsertionPoint(op);
+  MLIRContext *ctx = b.getContext();
+  Type ptr = LLVM::LLVMPointerType::get(ctx), i64 = b.getI64Type(),
+       i32 = b.getI32Type();
+  func::FuncOp decl = declare(b, module, "qrt_ukernel_mmt4d_f32_wq",
+                              {ptr, i64, ptr, i64, ptr, i64, i64, i64, i64, i32,
+                               i32, i32, i32, ptr, ptr, i64, i64, i32});
+  Value lhs = op.getDpsInputs()[0], rhs = op.getDpsInputs()[1];
+  Value out = op.getDpsInits()[0];
+  auto [lp, ls] = pointerAndStride(b, loc, lhs);
+  auto [rp, rs] = pointerAndStride(b, loc, rhs);
+  auto [opp, os] = pointerAndStride(b, loc, out);
+  auto [sp, ps] = pointerAndStride(b, loc, op.getDpsInputs()[2]);
+  Value zp = pointerAndStride(b, loc, op.getDpsInputs()[3]).first;
+  auto ot = cast<MemRefType>(out.getType());
+  ArgBuilder a{b, loc};
+  if (weightsLhs)
+    flags |= QRT_UKERNEL_WQ_LHS;
+  SmallVector<Value> args = {lp,
+                             ls,
+                             rp,
+                             rs,
+                             opp,
+                             os,
+                             dimAsI64(b, loc, out, 0),
+                             dimAsI64(b, loc, out, 1),
+                             dimAsI64(b, loc, weightsLhs ? rhs : lhs, 1),
+                             a.i32(ot.getDimSize(2)),
+                             a.i32(ot.getDimSize(3)),
+                             a.i32(1),
+                             a.i32(flags),
+                             sp,
+                             zp,
+                             ps,
+                             a.i64(wq[2]),
+                             a.i32(wq[1])};
+  func::CallOp::create(b, loc, decl, args);
+  op.erase();
+  return true;
+}
+
 namespace {
 struct QCLowerToUkernelsPass
     : qc::impl::QCLowerToUkernelsBase<QCLowerToUkernelsPass> {
@@ -506,6 +558,15 @@ struct QCLowerToUkernelsPass
               b.getZeroAttr(cast<MemRefType>(out.getType()).getElementType()));
           linalg::FillOp::create(b, op.getLoc(), ValueRange{zero},
                                  ValueRange{out});
+        }
+        continue;
+      }
+      if (kind == "mmt4d_f32_wq") {
+        bool over = overwrite.lookup(rootBuffer(op.getDpsInits()[0]));
+        if (!lowerMmt4dWq(b, module, op,
+                          over ? 0 : QRT_UKERNEL_FLAG_ACCUMULATE)) {
+          op.emitError("mmt4d_f32_wq needs `qc.wq` = [operand, bits, group]");
+          return signalPassFailure();
         }
         continue;
       }

@@ -199,6 +199,11 @@ struct ConvGeom {
   void dequantizeU8F32(const uint8_t *x, int64_t xStride, float *y,            \
                        int64_t yStride, int64_t rows, int64_t cols,            \
                        const float *scale, const int32_t *zp, int32_t axis);   \
+  /* One tile row of packed 2/4-bit weights (see mmt4d_f32_wq) to f32 */       \
+  /* [K1][16]: k1 values of 16 rows. */                                        \
+  void dequantWq(const uint8_t *packed, const float *scales,                   \
+                 const float *zeros, int64_t k1, int64_t group, int bits,      \
+                 float *dst);                                                  \
   void gemvW4F32(const void *packed, const W4Layout &layout, uint32_t flags,   \
                  const float *x, int64_t xStride, float *y, int64_t yStride,   \
                  int64_t m, int64_t nBegin, int64_t nEnd);                     \

@@ -453,5 +453,19 @@ void dwconvU8S8U8(const uint8_t *x, int32_t zpX, const int8_t *w, uint8_t *out,
              });
 }
 
+void dequantWq(const uint8_t *packed, const float *scales, const float *zeros,
+               int64_t k1, int64_t group, int bits, float *dst) {
+  const int bytes = 2 * bits; // 16 values per k
+  const uint64_t mask = (uint64_t(1) << bits) - 1;
+  for (int64_t k = 0; k < k1; ++k) {
+    uint64_t word = 0;
+    for (int i = 0; i < bytes; ++i)
+      word |= uint64_t(packed[k * bytes + i]) << (8 * i);
+    const float *s = scales + (k / group) * 16, *z = zeros + (k / group) * 16;
+    for (int r = 0; r < 16; ++r)
+      dst[k * 16 + r] = ((float)((word >> (bits * r)) & mask) - z[r]) * s[r];
+  }
+}
+
 } // namespace scalar
 } // namespace qrt::kernels

@@ -457,3 +457,65 @@ func.func @shared_weights(%x: memref<3x40xf32>, %y1: memref<3x8xf32>, %y2: memre
   }
   return
 }
+
+// -----
+
+#w = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3 floordiv 2)>
+#x = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d2, d4, d5)>
+#p = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2 floordiv 72, d3)>
+#out = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>
+
+// A packed-weight GEMM tile (weights as the LHS, a task's two weight row
+// tiles): the views of the packed weights, the activations, the scales and
+// zero points go as they are; the flags say the LHS holds the weights
+// (1024) and, with no zero fill to drop, that the call accumulates (1); the
+// group (72) and the bits (4) come from qc.wq.
+// CHECK:       func.func private @qrt_ukernel_mmt4d_f32_wq(!llvm.ptr, i64, !llvm.ptr, i64, !llvm.ptr, i64, i64, i64, i64, i32, i32, i32, i32, !llvm.ptr, !llvm.ptr, i64, i64, i32) -> i32
+// CHECK-LABEL: func.func @wq_tile(
+// CHECK-DAG:     %[[FLAGS:.*]] = arith.constant 1025 : i32
+// CHECK-DAG:     %[[GROUP:.*]] = arith.constant 72 : i64
+// CHECK-DAG:     %[[BITS:.*]] = arith.constant 4 : i32
+// CHECK:         call @qrt_ukernel_mmt4d_f32_wq({{.*}}, %[[FLAGS]], %{{.*}}, %{{.*}}, %{{.*}}, %[[GROUP]], %[[BITS]])
+// CHECK-NOT:     linalg.generic
+func.func @wq_tile(%w: memref<4x72x8xi8>, %s: memref<4x1x16xf32>, %z: memref<4x1x16xf32>, %x: memref<3x72x16x1xf32>, %o: memref<4x3x16x16xf32>, %i: index) {
+  %wt = memref.subview %w[%i, 0, 0] [2, 72, 8] [1, 1, 1] : memref<4x72x8xi8> to memref<2x72x8xi8, strided<[576, 8, 1], offset: ?>>
+  %st = memref.subview %s[%i, 0, 0] [2, 1, 16] [1, 1, 1] : memref<4x1x16xf32> to memref<2x1x16xf32, strided<[16, 16, 1], offset: ?>>
+  %zt = memref.subview %z[%i, 0, 0] [2, 1, 16] [1, 1, 1] : memref<4x1x16xf32> to memref<2x1x16xf32, strided<[16, 16, 1], offset: ?>>
+  %ot = memref.subview %o[%i, 0, 0, 0] [2, 3, 16, 16] [1, 1, 1, 1] : memref<4x3x16x16xf32> to memref<2x3x16x16xf32, strided<[768, 256, 16, 1], offset: ?>>
+  linalg.generic {indexing_maps = [#w, #x, #p, #p, #out], iterator_types = ["parallel", "parallel", "reduction", "parallel", "parallel", "reduction"]} ins(%wt, %x, %st, %zt : memref<2x72x8xi8, strided<[576, 8, 1], offset: ?>>, memref<3x72x16x1xf32>, memref<2x1x16xf32, strided<[16, 16, 1], offset: ?>>, memref<2x1x16xf32, strided<[16, 16, 1], offset: ?>>) outs(%ot : memref<2x3x16x16xf32, strided<[768, 256, 16, 1], offset: ?>>) attrs = {qc.ukernel = "mmt4d_f32_wq", qc.wq = array<i64: 0, 4, 72>} {
+  ^bb0(%a: i8, %b: f32, %c: f32, %d: f32, %e: f32):
+    %i0 = linalg.index 3 : index
+    %r = arith.index_cast %i0 : index to i32
+    %c2 = arith.constant 2 : i32
+    %c4 = arith.constant 4 : i32
+    %c15 = arith.constant 15 : i32
+    %m = arith.remui %r, %c2 : i32
+    %sh = arith.muli %m, %c4 : i32
+    %by = arith.extui %a : i8 to i32
+    %q0 = arith.shrui %by, %sh : i32
+    %q = arith.andi %q0, %c15 : i32
+    %qf = arith.uitofp %q : i32 to f32
+    %w0 = arith.subf %qf, %d : f32
+    %wv = arith.mulf %w0, %c : f32
+    %p0 = arith.mulf %b, %wv : f32
+    %acc = arith.addf %e, %p0 : f32
+    linalg.yield %acc : f32
+  }
+  return
+}
+
+// -----
+
+#w = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3 floordiv 2)>
+#x = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d2, d4, d5)>
+#p = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2 floordiv 72, d3)>
+#out = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>
+
+func.func @wq_without_params(%w: memref<4x72x8xi8>, %s: memref<4x1x16xf32>, %x: memref<3x72x16x1xf32>, %o: memref<4x3x16x16xf32>) {
+  // expected-error @+1 {{mmt4d_f32_wq needs `qc.wq` = [operand, bits, group]}}
+  linalg.generic {indexing_maps = [#w, #x, #p, #p, #out], iterator_types = ["parallel", "parallel", "reduction", "parallel", "parallel", "reduction"]} ins(%w, %x, %s, %s : memref<4x72x8xi8>, memref<3x72x16x1xf32>, memref<4x1x16xf32>, memref<4x1x16xf32>) outs(%o : memref<4x3x16x16xf32>) attrs = {qc.ukernel = "mmt4d_f32_wq"} {
+  ^bb0(%a: i8, %b: f32, %c: f32, %d: f32, %e: f32):
+    linalg.yield %e : f32
+  }
+  return
+}

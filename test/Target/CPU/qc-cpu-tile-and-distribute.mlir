@@ -92,3 +92,47 @@ func.func @gemv_w4(%x: tensor<2x640xf32>, %q: tensor<18x640xi8>, %s: tensor<18x1
   } -> tensor<2x18xf32>
   return %0 : tensor<2x18xf32>
 }
+
+// -----
+
+#w = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3 floordiv 2)>
+#x = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d2, d4, d5)>
+#p = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2 floordiv 72, d3)>
+#out = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>
+
+// A packed-weight GEMM splits like the other mmt4d kernels, keeping
+// `qc.wq`, but along its weight tiles (each task decodes the weights it
+// multiplies) when there are enough of them for the tasks: @mmt4d_wq's 4
+// weight tiles, not its 8 activation tiles; @mmt4d_wq_few_weights has 2
+// weight tiles for 4 tasks and splits its 8 activation tiles.
+// CHECK-LABEL: func.func @mmt4d_wq(
+// CHECK:         scf.forall (%{{.*}}) in (4)
+// CHECK:           linalg.generic {{.*}} ins({{.*}} : tensor<1x72x8xi8>, tensor<8x72x16x1xf32>, tensor<1x1x16xf32>, tensor<1x1x16xf32>) outs({{.*}} : tensor<1x8x16x16xf32>) attrs =  {qc.ukernel = "mmt4d_f32_wq", qc.wq = array<i64: 0, 4, 72>}
+// CHECK-LABEL: func.func @mmt4d_wq_few_weights(
+// CHECK:         scf.forall (%{{.*}}) = (0) to (8) step (2)
+// CHECK:           linalg.generic {{.*}} ins({{.*}} : tensor<2x72x8xi8>, tensor<2x72x16x1xf32>, tensor<2x1x16xf32>, tensor<2x1x16xf32>) outs({{.*}} : tensor<2x2x16x16xf32>) attrs =  {qc.ukernel = "mmt4d_f32_wq", qc.wq = array<i64: 0, 4, 72>}
+func.func @mmt4d_wq(%w: tensor<4x72x8xi8>, %s: tensor<4x1x16xf32>, %x: tensor<8x72x16x1xf32>, %o: tensor<4x8x16x16xf32>) -> tensor<4x8x16x16xf32> {
+  %0 = linalg.generic {indexing_maps = [#w, #x, #p, #p, #out], iterator_types = ["parallel", "parallel", "reduction", "parallel", "parallel", "reduction"]} ins(%w, %x, %s, %s : tensor<4x72x8xi8>, tensor<8x72x16x1xf32>, tensor<4x1x16xf32>, tensor<4x1x16xf32>) outs(%o : tensor<4x8x16x16xf32>) attrs = {qc.ukernel = "mmt4d_f32_wq", qc.wq = array<i64: 0, 4, 72>} {
+  ^bb0(%a: i8, %b: f32, %c: f32, %d: f32, %e: f32):
+    %af = arith.uitofp %a : i8 to f32
+    %w0 = arith.subf %af, %d : f32
+    %wv = arith.mulf %w0, %c : f32
+    %p0 = arith.mulf %b, %wv : f32
+    %r = arith.addf %e, %p0 : f32
+    linalg.yield %r : f32
+  } -> tensor<4x8x16x16xf32>
+  return %0 : tensor<4x8x16x16xf32>
+}
+
+func.func @mmt4d_wq_few_weights(%w: tensor<2x72x8xi8>, %s: tensor<2x1x16xf32>, %x: tensor<8x72x16x1xf32>, %o: tensor<2x8x16x16xf32>) -> tensor<2x8x16x16xf32> {
+  %0 = linalg.generic {indexing_maps = [#w, #x, #p, #p, #out], iterator_types = ["parallel", "parallel", "reduction", "parallel", "parallel", "reduction"]} ins(%w, %x, %s, %s : tensor<2x72x8xi8>, tensor<8x72x16x1xf32>, tensor<2x1x16xf32>, tensor<2x1x16xf32>) outs(%o : tensor<2x8x16x16xf32>) attrs = {qc.ukernel = "mmt4d_f32_wq", qc.wq = array<i64: 0, 4, 72>} {
+  ^bb0(%a: i8, %b: f32, %c: f32, %d: f32, %e: f32):
+    %af = arith.uitofp %a : i8 to f32
+    %w0 = arith.subf %af, %d : f32
+    %wv = arith.mulf %w0, %c : f32
+    %p0 = arith.mulf %b, %wv : f32
+    %r = arith.addf %e, %p0 : f32
+    linalg.yield %r : f32
+  } -> tensor<2x8x16x16xf32>
+  return %0 : tensor<2x8x16x16xf32>
+}

@@ -375,8 +375,13 @@ def QCLowerToUkernels : Pass<"qc-cpu-lower-to-ukernels", "ModuleOp"> {
     into one 64-byte aligned global (two weights per byte) that replaces
     them, and becomes a call of `qrt_ukernel_gemv_w4_f32` for the output
     channels of its view (overwriting a zero-filled accumulator, like the
-    GEMMs). If an input is not dense (or, for the int4 GEMV, not a
-    constant global), the generic stays. Without
+    GEMMs). A generic tagged `"mmt4d_f32_wq"` (an f32 GEMM whose weight
+    operand holds packed 2- or 4-bit weights; `qc.wq` = [weight operand (0:
+    LHS, 1: RHS), bits, group]) becomes a call of
+    `qrt_ukernel_mmt4d_f32_wq` on its views, with the scales' and zero
+    points' views (a missing or malformed `qc.wq` is an error). If an input
+    is not dense (or, for the int4 GEMV, not a constant global), the
+    generic stays. Without
     this pass the generics lower to loops (the generated fallback).
 
     Before:

@@ -323,6 +323,44 @@ void BM_gemv_w4(benchmark::State &state) {
   state.counters["pct_fma"] = 100.0 * flops / best / (peaks().fma * threads);
 }
 
+/// Few-row int4 products both ways, one thread, same weights in cache
+/// state (warm) and the same iteration: the GEMV (qrt_ukernel_gemv_w4_f32,
+/// group 128) against the packed-weight GEMM (qrt_ukernel_mmt4d_f32_wq,
+/// weights as the RHS, activations in row tiles of the fewest of 1-16 rows
+/// that hold M). gemv_over_wq > 1: the GEMM is faster. The compiler's
+/// choice between them (kGemvMaxRows in WeightOnlyDataTiling.cpp) follows
+/// this.
+void BM_w4_rows(benchmark::State &state) {
+  const int64_t n = state.range(0), k = state.range(1), m = state.range(2);
+  W4Set &set = w4Set(n, k, 128, 0);
+  int32_t m0 = 1;
+  while (m0 < m && m0 < 16)
+    m0 *= 2;
+  int64_t n1 = (n + 15) / 16, kg = (k + 127) / 128;
+  AlignedBuffer<uint8_t> packed(n1 * k * 8);
+  fillRandom(packed.get(), n1 * k * 8, 0, 255);
+  std::vector<float> scales(n1 * kg * 16, 0.01f), zeros(n1 * kg * 16, 8.0f);
+  std::vector<float> x(m * k, 0.5f), xp(k * m0, 0.5f), y(m * n),
+      out(n1 * m0 * 16);
+  double bestGemv = 1e30, bestWq = 1e30;
+  for (auto _ : state) {
+    double c0 = qrt_peak::threadCpuSeconds();
+    qrt_ukernel_gemv_w4_f32(set.copies[0].get(), n, k, 128, 0, x.data(), k,
+                            y.data(), n, m, 0, n);
+    double c1 = qrt_peak::threadCpuSeconds();
+    qrt_ukernel_mmt4d_f32_wq(xp.data(), k * m0, packed.get(), k * 8, out.data(),
+                             n1 * m0 * 16, 1, n1, k, m0, 16, 1, 0,
+                             scales.data(), zeros.data(), kg * 16, 128, 4);
+    double c2 = qrt_peak::threadCpuSeconds();
+    bestGemv = std::min(bestGemv, c1 - c0);
+    bestWq = std::min(bestWq, c2 - c1);
+    state.SetIterationTime(c2 - c0);
+  }
+  state.counters["gemv_ms"] = bestGemv * 1e3;
+  state.counters["wq_ms"] = bestWq * 1e3;
+  state.counters["gemv_over_wq"] = bestGemv / bestWq;
+}
+
 void gemmShapes(benchmark::internal::Benchmark *b) {
   b->ArgNames({"M", "N", "K", "M0"});
   for (int64_t s : {256, 512, 1024, 2048})
@@ -409,6 +447,11 @@ BENCHMARK(BM_dwconv_u8s8)
     ->Apply(dwconvShapes)
     ->UseManualTime()
     ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_w4_rows)
+    ->ArgNames({"N", "K", "M"})
+    ->ArgsProduct({{4096}, {4096}, {1, 2, 4, 8, 16}})
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_gemv_w4)
     ->Apply(gemvShapes)
     ->UseManualTime()

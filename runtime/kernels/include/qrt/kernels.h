@@ -97,6 +97,36 @@ int qrt_ukernel_mmt4d_f32(const float *lhs, int64_t lhs_stride0,
                           int64_t K1, int32_t M0, int32_t N0, int32_t K0,
                           uint32_t flags);
 
+/* f32 GEMM with one operand held as packed 2- or 4-bit weights (W4A16 /
+ * W2A16 convolutions and matrix products whose weights are not the small
+ * GEMV's): the same tiles and loops as qrt_ukernel_mmt4d_f32 (N0 = 16,
+ * K0 = 1, M0 in {1, 2, 4, 8, 16}), but the weight operand -- the LHS with
+ * QRT_UKERNEL_WQ_LHS (convolutions: weight rows are output channels), else
+ * the RHS -- is
+ *   packed:  [R1][K1][2 * bits bytes], stride0 in bytes (2 * bits * K1 when
+ *            dense): the 16 rows of tile (r1, k) as unsigned `bits`-bit
+ *            values, row j in bits [bits*j, bits*j + bits) of the
+ *            little-endian 64-bit (4-bit) or 32-bit (2-bit) word;
+ *   scales, zeros: [R1][ceil(K1 / group)][16] f32, params_stride0 floats
+ *            between consecutive r1 (both arrays);
+ * and its element (r, k) is (float)(q - zeros[r1][k / group][r0]) *
+ * scales[..] (padding rows: scale 0). The kernel dequantizes a block of
+ * weight tiles into per-thread scratch memory (L2-sized) and multiplies it
+ * with the f32 tile loop, so a weight is decoded once per call however many
+ * activation tiles it meets. With the weights as the LHS, M0 must be 16;
+ * as the RHS, N0 is 16. */
+enum {
+  /* The LHS is the packed weight operand (default: the RHS). */
+  QRT_UKERNEL_WQ_LHS = 1u << 10,
+};
+int qrt_ukernel_mmt4d_f32_wq(const void *lhs, int64_t lhs_stride0,
+                             const void *rhs, int64_t rhs_stride0, float *out,
+                             int64_t out_stride0, int64_t M1, int64_t N1,
+                             int64_t K1, int32_t M0, int32_t N0, int32_t K0,
+                             uint32_t flags, const float *scales,
+                             const float *zeros, int64_t params_stride0,
+                             int64_t group, int32_t bits);
+
 /*===--- Packing
  * ------------------------------------------------------------===*/
 
