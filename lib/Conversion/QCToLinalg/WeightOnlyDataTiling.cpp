@@ -67,18 +67,23 @@ SmallVector<int64_t> candidateGroups(int64_t k) {
   return groups;
 }
 
+/// `w` as an f32 qc.dequantize of a quantized constant of at most 4 bits:
+/// its values (readQuantConstant), else nothing.
+std::optional<QuantConstant> readNarrowWeight(Value w) {
+  auto dq = w.getDefiningOp<DequantizeOp>();
+  if (!dq || !dq.getType().getElementType().isF32() ||
+      cast<quant::QuantizedType>(dq.getX().getType().getElementType())
+              .getStorageTypeIntegralWidth() > 4)
+    return std::nullopt;
+  return readQuantConstant(w);
+}
+
 std::optional<W4Weight> matchW4Weight(Value w) {
   auto wt = dyn_cast<RankedTensorType>(w.getType());
-  auto dq = w.getDefiningOp<DequantizeOp>();
-  if (!wt || wt.getRank() != 2 || !dq || !wt.getElementType().isF32())
+  std::optional<QuantConstant> c;
+  if (!wt || wt.getRank() != 2 || !(c = readNarrowWeight(w)))
     return std::nullopt;
-  auto qt = cast<quant::QuantizedType>(dq.getX().getType().getElementType());
-  unsigned width = qt.getStorageTypeIntegralWidth();
-  if (width > 4)
-    return std::nullopt;
-  std::optional<QuantConstant> c = readQuantConstant(w);
-  if (!c)
-    return std::nullopt;
+  quant::QuantizedType qt = c->type;
   int64_t k = wt.getDimSize(0), n = wt.getDimSize(1);
   // Signed storage moves by 8 into 0..15 (the kernel's default zero point
   // 8 is then a signed zero point of 0).
@@ -148,17 +153,11 @@ struct WqWeight {
 std::optional<WqWeight>
 matchWqWeight(Value w, int64_t rows, int64_t k,
               function_ref<int64_t(int64_t, int64_t)> at) {
-  auto dq = w.getDefiningOp<DequantizeOp>();
-  if (!dq || !dq.getType().getElementType().isF32() || rows < 1 || k < 1)
+  std::optional<QuantConstant> c;
+  if (rows < 1 || k < 1 || !(c = readNarrowWeight(w)))
     return std::nullopt;
-  auto qt = cast<quant::QuantizedType>(dq.getX().getType().getElementType());
-  unsigned width = qt.getStorageTypeIntegralWidth();
-  if (width > 4)
-    return std::nullopt;
-  std::optional<QuantConstant> c = readQuantConstant(w);
-  if (!c)
-    return std::nullopt;
-  int bits = width <= 2 ? 2 : 4;
+  quant::QuantizedType qt = c->type;
+  int bits = qt.getStorageTypeIntegralWidth() <= 2 ? 2 : 4;
   // Signed storage moves into [0, 2^bits) (zero points with it).
   int64_t offset = qt.isSigned() ? (int64_t(1) << (bits - 1)) : 0;
   int64_t group = 0;
@@ -359,18 +358,12 @@ struct WeightOnlyInt4MatMul : OpConversionPattern<MatMulOp> {
     int64_t kb = (k + w->group - 1) / w->group;
     Value x = createReshape(rewriter, loc, adaptor.getLhs(),
                             RankedTensorType::get({m, k}, f32));
-    auto constant = [&](auto data, Type elem, ArrayRef<int64_t> shape,
-                        StringRef name) -> Value {
-      using T = typename decltype(data)::value_type;
-      ArrayRef<char> bytes(reinterpret_cast<const char *>(data.data()),
-                           data.size() * sizeof(T));
-      return arith::ConstantOp::create(
-          rewriter, loc,
-          makeRawResource(RankedTensorType::get(shape, elem), name, bytes));
-    };
-    Value q = constant(ArrayRef<int8_t>(w->q), i8, {n, k}, "w4_weight");
-    Value s = constant(ArrayRef<float>(w->scale), f32, {n, kb}, "w4_scale");
-    Value z = constant(ArrayRef<float>(w->zp), f32, {n, kb}, "w4_zero_point");
+    Value q = rawConstant(rewriter, loc, ArrayRef<int8_t>(w->q), i8, {n, k},
+                          "w4_weight");
+    Value s = rawConstant(rewriter, loc, ArrayRef<float>(w->scale), f32,
+                          {n, kb}, "w4_scale");
+    Value z = rawConstant(rewriter, loc, ArrayRef<float>(w->zp), f32, {n, kb},
+                          "w4_zero_point");
     auto outType = RankedTensorType::get({m, n}, f32);
     Value init = createFilled(rewriter, loc, outType,
                               createScalar(rewriter, loc, f32, 0));
