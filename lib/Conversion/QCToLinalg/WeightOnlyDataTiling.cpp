@@ -1,9 +1,9 @@
-//===- WeightOnlyDataTiling.cpp - W4A16 matrix products on the int4 GEMV --===//
+//===- WeightOnlyDataTiling.cpp - W4A16/W2A16 contractions, packed weights ===//
 //
 // With `data-tiling`, a matrix product X[..., M, K] * W[K, N] of f32
-// activations and a constant weight of at most 4 bits (qc.dequantize of a
-// quantized constant: per tensor, per output channel or in blocks along K)
-// becomes a generic tagged `qc.ukernel = "gemv_w4_f32"`:
+// activations (M at most 16) and a constant weight of at most 4 bits
+// (qc.dequantize of a quantized constant: per tensor, per output channel or
+// in blocks along K) becomes a generic tagged `qc.ukernel = "gemv_w4_f32"`:
 //
 //   Y[m][n] = sum_k X[m][k] * ((float(Q[n][k]) - Z[n][k / G]) * S[n][k / G])
 //
