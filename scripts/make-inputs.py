@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Renders realistic text images and preprocesses them exactly as PaddleOCR does for the PP-OCR models.
 
-    scripts/make-inputs.py [--out models/inputs] [--calib-out models/calib]
+    scripts/make-inputs.py [--out models/inputs] [--calib-out models/calib] [--heldout-out models/heldout]
 
 Writes one directory per sample, named after the model input ("x"), so that
 `node bench/ort/run.js MODEL --inputs DIR/<sample>` can read it:
@@ -19,6 +19,8 @@ Writes one directory per sample, named after the model input ("x"), so that
 <calib-out> has the same layout with more, varied samples (fonts, sizes, colours, slight rotation,
 noise, blur) for calibration: 8 rec lines, 8 cls lines (some upside down), 4 det pages. Everything is
 deterministic (fixed seeds); rerunning rewrites the same files.
+<heldout-out> is drawn exactly like <calib-out> (same generators, other seeds): in-distribution samples
+the calibration never saw, for accuracy measurements (bench/accuracy/ppocr.sh).
 
 Preprocessing follows PaddleOCR (tools/infer/predict_{rec,cls,det}.py and ppocr/data/imaug):
 images are BGR uint8 (as cv2.imread returns them) and resized with OpenCV's INTER_LINEAR semantics
@@ -325,13 +327,15 @@ def random_line(rng, min_size=20, max_size=48):
     return text, render_line(text, **kw)
 
 
-def make_calib(out, n_rec=8, n_cls=8, n_det=4):
+def make_random(out, prefix, n_rec=8, n_cls=8, n_det=4):
+    """Random samples, each seeded by f"{prefix}-{model}-{i}": the calibration set (prefix "calib") and
+    the held-out set (prefix "heldout") drawn the same way."""
     for i in range(n_rec):
-        rng = random.Random(seed_of(f"calib-rec-{i}"))
+        rng = random.Random(seed_of(f"{prefix}-rec-{i}"))
         text, rgb = random_line(rng)
         line_sample(out, "rec", f"{i:03d}", text, rgb)
     for i in range(n_cls):
-        rng = random.Random(seed_of(f"calib-cls-{i}"))
+        rng = random.Random(seed_of(f"{prefix}-cls-{i}"))
         text, rgb = random_line(rng)
         flip = i % 3 == 2  # about a third upside down
         if flip:
@@ -339,7 +343,7 @@ def make_calib(out, n_rec=8, n_cls=8, n_det=4):
         line_sample(out, "cls", f"{i:03d}", text, rgb, "180" if flip else "0")
     page_sizes = [(800, 800), (1024, 768), (720, 960), (960, 720)]
     for i in range(n_det):
-        rng = random.Random(seed_of(f"calib-det-{i}"))
+        rng = random.Random(seed_of(f"{prefix}-det-{i}"))
         size = page_sizes[i % len(page_sizes)]
         lines, y = [], rng.randint(20, 60)
         while True:
@@ -362,13 +366,17 @@ def main():
                     help="evaluation samples (default: models/inputs)")
     ap.add_argument("--calib-out", default=os.path.join(ROOT, "models", "calib"),
                     help="calibration samples (default: models/calib)")
+    ap.add_argument("--heldout-out", default=os.path.join(ROOT, "models", "heldout"),
+                    help="held-out samples drawn like the calibration ones (default: models/heldout)")
     args = ap.parse_args()
-    for d in (args.out, args.calib_out):
+    dirs = (args.out, args.calib_out, args.heldout_out)
+    for d in dirs:
         for model in ("rec", "cls", "det"):
             shutil.rmtree(os.path.join(d, model), ignore_errors=True)  # no stale samples
     make_test(args.out)
-    make_calib(args.calib_out)
-    for d in (args.out, args.calib_out):
+    make_random(args.calib_out, "calib")
+    make_random(args.heldout_out, "heldout")
+    for d in dirs:
         counts = ", ".join(f"{m} {len(os.listdir(os.path.join(d, m)))}" for m in ("rec", "cls", "det"))
         print(f"make-inputs: {os.path.relpath(d, os.getcwd())}: {counts} samples")
 

@@ -4,14 +4,15 @@
     bench/ort/check-ocr.py [--threads N] [--out DIR] [--bench ITERS]
 
 Runs bench/ort/run.js (ONNX Runtime, CPU) on every sample that scripts/make-inputs.py wrote to
-models/inputs (evaluation) and models/calib (calibration), writes the outputs to
-<out>/{inputs,calib}/{rec,cls,det}/<sample>/ (default models/outputs/ort) and checks them:
+models/inputs (evaluation), models/calib (calibration) and models/heldout (drawn like the
+calibration set), writes the outputs to <out>/{inputs,calib,heldout}/{rec,cls,det}/<sample>/
+(default models/outputs/ort) and checks them:
   rec  the greedy CTC decoding (scripts/ctc-decode.py) equals the rendered text (text.txt)
   cls  the argmax class is the rendered orientation (label.txt: 0 -> class 0, 180 -> class 1)
   det  inside each rendered line's box at least 20% of the probability map is > 0.3 (PaddleOCR's
        DB threshold), and outside all boxes (dilated by 4 px) at most 0.5% is
-Exits 1 if any evaluation sample fails; calibration samples are degraded on purpose (noise, blur,
-rotation), so their misses are reported but do not fail the check. With --bench ITERS, also times
+Exits 1 if any evaluation sample fails; calibration and held-out samples are degraded on purpose
+(noise, blur, rotation), so their misses are reported but do not fail the check. With --bench ITERS, also times
 det and rec on one evaluation sample each (run.js --bench ITERS) and prints the medians.
 Run scripts/fetch-models.sh and scripts/make-inputs.py first.
 """
@@ -105,7 +106,7 @@ def main():
     characters = ctc_decode.load_keys(os.path.join(OCR, "ppocr_keys_v1.txt"))
     checks = {"rec": check_rec, "cls": check_cls, "det": check_det}
     failed = 0
-    for kind in ("inputs", "calib"):
+    for kind in ("inputs", "calib", "heldout"):
         base = os.path.join(ROOT, "models", kind)
         if not os.path.isdir(base):
             sys.exit(f"check-ocr: error: models/{kind} missing; run scripts/make-inputs.py")
