@@ -186,22 +186,44 @@ Value tiling::buildIm2col(OpBuilder &b, Location loc, Value xp, int64_t kh,
                        RankedTensorType::get({c * kh * kw, oh * ow}, elem));
 }
 
-Value tiling::buildConvColumns(OpBuilder &b, Location loc, Value x, int64_t kh,
-                               int64_t kw, int64_t oh, int64_t ow,
-                               const WindowParams &wp) {
-  auto xt = cast<RankedTensorType>(x.getType());
-  Type elem = xt.getElementType();
-  int64_t k = xt.getDimSize(1) * kh * kw;
-  bool pointwise = kh == 1 && kw == 1 &&
-                   llvm::all_of(wp.strides, [](int64_t s) { return s == 1; }) &&
-                   llvm::all_of(wp.padsBegin, [](int64_t v) { return !v; }) &&
-                   llvm::all_of(wp.padsEnd, [](int64_t v) { return !v; });
-  if (pointwise)
-    return createReshape(b, loc, x, RankedTensorType::get({k, oh * ow}, elem));
+bool tiling::ConvGemmShape::isPointwise() const {
+  return kh == 1 && kw == 1 &&
+         llvm::all_of(window.strides, [](int64_t s) { return s == 1; }) &&
+         llvm::all_of(window.padsBegin, [](int64_t v) { return !v; }) &&
+         llvm::all_of(window.padsEnd, [](int64_t v) { return !v; });
+}
+
+FailureOr<tiling::ConvGemmShape> tiling::matchConvGemmShape(ConvOp op) {
+  RankedTensorType xt = op.getX().getType(), wt = op.getW().getType(),
+                   yt = op.getType();
+  if (xt.getRank() != 4 || op.getGroup() != 1 || xt.getDimSize(0) != 1)
+    return failure();
+  ConvGemmShape s;
+  if (failed(getWindowParams(op.getLoc(), op.getOperationName(), 2,
+                             op.getStrides(), op.getPads(), op.getDilations(),
+                             s.window)))
+    return failure();
+  s.c = xt.getDimSize(1);
+  s.cout = wt.getDimSize(0);
+  s.kh = wt.getDimSize(2);
+  s.kw = wt.getDimSize(3);
+  s.oh = yt.getDimSize(2);
+  s.ow = yt.getDimSize(3);
+  s.k = s.c * s.kh * s.kw;
+  s.p = s.oh * s.ow;
+  return s;
+}
+
+Value tiling::buildConvColumns(OpBuilder &b, Location loc, Value x,
+                               const ConvGemmShape &s) {
+  Type elem = cast<RankedTensorType>(x.getType()).getElementType();
+  if (s.isPointwise())
+    return createReshape(b, loc, x, RankedTensorType::get({s.k, s.p}, elem));
+  const WindowParams &wp = s.window;
   Value xp = createPad(b, loc, x, {0, 0, wp.padsBegin[0], wp.padsBegin[1]},
                        {0, 0, wp.padsEnd[0], wp.padsEnd[1]},
                        createScalar(b, loc, elem, 0));
-  return buildIm2col(b, loc, xp, kh, kw, oh, ow, wp);
+  return buildIm2col(b, loc, xp, s.kh, s.kw, s.oh, s.ow, wp);
 }
 
 std::optional<QuantConstant> mlir::qc::lowering::readQuantConstant(Value w) {
@@ -343,38 +365,27 @@ struct DataTiledConv : OpConversionPattern<ConvOp> {
   LogicalResult
   matchAndRewrite(ConvOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto xt = op.getX().getType();
-    auto wt = op.getW().getType();
-    auto yt = op.getType();
-    if (xt.getRank() != 4 || op.getGroup() != 1 || xt.getDimSize(0) != 1 ||
-        !xt.getElementType().isF32())
+    if (!op.getX().getType().getElementType().isF32())
+      return failure();
+    FailureOr<ConvGemmShape> s = matchConvGemmShape(op);
+    if (failed(s))
       return failure();
     std::optional<std::vector<float>> w = constantWeights(op.getW());
     if (!w)
       return failure();
     Location loc = op.getLoc();
-    WindowParams wp;
-    if (failed(getWindowParams(loc, op.getOperationName(), 2, op.getStrides(),
-                               op.getPads(), op.getDilations(), wp)))
-      return failure();
-    int64_t c = xt.getDimSize(1), cout = wt.getDimSize(0);
-    int64_t kh = wt.getDimSize(2), kw = wt.getDimSize(3);
-    int64_t oh = yt.getDimSize(2), ow = yt.getDimSize(3);
-    int64_t k = c * kh * kw, p = oh * ow;
     Type f32 = rewriter.getF32Type();
-
-    Value col =
-        buildConvColumns(rewriter, loc, adaptor.getX(), kh, kw, oh, ow, wp);
+    Value col = buildConvColumns(rewriter, loc, adaptor.getX(), *s);
     Value lhs = packConstantRows<float>(rewriter, loc, ArrayRef<float>(*w),
-                                        cout, k, /*transposed=*/false, 1, f32,
-                                        "conv_weight_packed");
+                                        s->cout, s->k, /*transposed=*/false, 1,
+                                        f32, "conv_weight_packed");
     Value rhs = packRows(rewriter, loc, col, /*transposed=*/true, 1,
                          createScalar(rewriter, loc, f32, 0));
     Value out =
         buildMmt4d(rewriter, loc, lhs, rhs, Mmt4dKind::F32).getResult(0);
-    Value y = unpackF32(rewriter, loc, out, cout, p, adaptor.getB(),
+    Value y = unpackF32(rewriter, loc, out, s->cout, s->p, adaptor.getB(),
                         /*biasPerRow=*/true);
-    rewriter.replaceOp(op, createReshape(rewriter, loc, y, yt));
+    rewriter.replaceOp(op, createReshape(rewriter, loc, y, op.getType()));
     return success();
   }
 };

@@ -213,34 +213,23 @@ struct QuantizedConv : OpConversionPattern<ConvOp> {
   LogicalResult
   matchAndRewrite(ConvOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto xt = op.getX().getType();
-    auto wt = op.getW().getType();
-    auto yt = op.getType();
-    if (xt.getRank() != 4 || op.getGroup() != 1 || xt.getDimSize(0) != 1)
+    FailureOr<ConvGemmShape> shape = matchConvGemmShape(op);
+    if (failed(shape))
       return failure();
     std::optional<QuantActivation> x =
         matchQuantActivation(op.getX(), rewriter);
     std::optional<QuantWeight> w = matchQuantWeight(op.getW(), 0);
-    int64_t cout = wt.getDimSize(0);
+    int64_t cout = shape->cout;
     std::optional<std::vector<float>> bias = constantBias(op.getB(), cout);
     if (!x || !w || !bias)
       return failure();
     Location loc = op.getLoc();
-    WindowParams wp;
-    if (failed(getWindowParams(loc, op.getOperationName(), 2, op.getStrides(),
-                               op.getPads(), op.getDilations(), wp)))
-      return failure();
-    int64_t c = xt.getDimSize(1), kh = wt.getDimSize(2), kw = wt.getDimSize(3);
-    int64_t oh = yt.getDimSize(2), ow = yt.getDimSize(3);
-    int64_t k = c * kh * kw, p = oh * ow;
+    const WindowParams &wp = shape->window;
+    int64_t c = shape->c, kh = shape->kh, kw = shape->kw;
+    int64_t oh = shape->oh, ow = shape->ow, k = shape->k, p = shape->p;
     Type i8 = rewriter.getI8Type();
     // Padding holds the zero point: real value 0.
     Value zp = createScalar(rewriter, loc, i8, (int8_t)(uint8_t)x->zeroPoint);
-    bool pointwise =
-        kh == 1 && kw == 1 &&
-        llvm::all_of(wp.strides, [](int64_t v) { return v == 1; }) &&
-        llvm::all_of(wp.padsBegin, [](int64_t v) { return !v; }) &&
-        llvm::all_of(wp.padsEnd, [](int64_t v) { return !v; });
     // For the fused im2col GEMM, K must be a multiple of 4: a few extra
     // input channels (zero weights, zero-point values) get it there, e.g.
     // an RGB input's 3 channels become 4.
@@ -281,7 +270,7 @@ struct QuantizedConv : OpConversionPattern<ConvOp> {
           rewriter, loc, ArrayRef<int64_t>(w->values), cout, k,
           /*transposed=*/false, 4, i8, "conv_weight_s8_packed");
       Value rhs;
-      if (pointwise) {
+      if (shape->isPointwise()) {
         rhs = packRows(rewriter, loc,
                        createReshape(rewriter, loc, x->storage,
                                      RankedTensorType::get({k, p}, i8)),
@@ -300,7 +289,7 @@ struct QuantizedConv : OpConversionPattern<ConvOp> {
     Value y = unpackRequant(rewriter, loc, acc, cout, p, /*transposed=*/false,
                             /*channelIsRow=*/true, x->zeroPoint, colsum, scale,
                             *bias);
-    rewriter.replaceOp(op, createReshape(rewriter, loc, y, yt));
+    rewriter.replaceOp(op, createReshape(rewriter, loc, y, op.getType()));
     return success();
   }
 };

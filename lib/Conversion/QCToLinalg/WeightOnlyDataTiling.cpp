@@ -286,35 +286,29 @@ struct WeightOnlyQuantConv : OpConversionPattern<ConvOp> {
   LogicalResult
   matchAndRewrite(ConvOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto xt = op.getX().getType();
-    auto wt = op.getW().getType();
-    auto yt = op.getType();
-    if (xt.getRank() != 4 || op.getGroup() != 1 || xt.getDimSize(0) != 1 ||
-        !xt.getElementType().isF32() || !yt.getElementType().isF32())
+    if (!op.getX().getType().getElementType().isF32() ||
+        !op.getType().getElementType().isF32())
       return failure();
-    int64_t c = xt.getDimSize(1), cout = wt.getDimSize(0);
-    int64_t kh = wt.getDimSize(2), kw = wt.getDimSize(3);
-    int64_t oh = yt.getDimSize(2), ow = yt.getDimSize(3);
-    int64_t k = c * kh * kw, p = oh * ow;
-    std::optional<WqWeight> w = matchWqWeight(
-        op.getW(), cout, k, [&](int64_t r, int64_t kk) { return r * k + kk; });
+    FailureOr<ConvGemmShape> s = matchConvGemmShape(op);
+    if (failed(s))
+      return failure();
+    int64_t k = s->k;
+    std::optional<WqWeight> w =
+        matchWqWeight(op.getW(), s->cout, k,
+                      [&](int64_t r, int64_t kk) { return r * k + kk; });
     if (!w)
       return failure();
     Location loc = op.getLoc();
-    WindowParams wp;
-    if (failed(getWindowParams(loc, op.getOperationName(), 2, op.getStrides(),
-                               op.getPads(), op.getDilations(), wp)))
-      return failure();
     Type f32 = rewriter.getF32Type();
-    Value col =
-        buildConvColumns(rewriter, loc, adaptor.getX(), kh, kw, oh, ow, wp);
+    Value col = buildConvColumns(rewriter, loc, adaptor.getX(), *s);
     Value rhs = packRows(rewriter, loc, col, /*transposed=*/true, 1,
                          createScalar(rewriter, loc, f32, 0));
-    Value out = buildMmt4dWq(rewriter, loc, rhs, *w, cout, /*weightsLhs=*/true)
-                    .getResult(0);
-    Value y = unpackF32(rewriter, loc, out, cout, p, adaptor.getB(),
+    Value out =
+        buildMmt4dWq(rewriter, loc, rhs, *w, s->cout, /*weightsLhs=*/true)
+            .getResult(0);
+    Value y = unpackF32(rewriter, loc, out, s->cout, s->p, adaptor.getB(),
                         /*biasPerRow=*/true);
-    rewriter.replaceOp(op, createReshape(rewriter, loc, y, yt));
+    rewriter.replaceOp(op, createReshape(rewriter, loc, y, op.getType()));
     return success();
   }
 };
