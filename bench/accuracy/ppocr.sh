@@ -77,28 +77,27 @@ run() { echo "+ $*" >&2; "$@"; }
 # calibration samples, never calibrated on).
 SETS=(test heldout)
 declare -A SETDIR=([test]=inputs [heldout]=heldout)
+evaluate() { # MODEL MLIR NAME: quant-run on the model's test and held-out samples
+  local set dir
+  for set in "${SETS[@]}"; do
+    for dir in "$ROOT/models/${SETDIR[$set]}/$1"/*/; do
+      run "$BIN/quant-run" "$2" --reference --inputs "$dir" --outputs "$OUT/$set/$1/$3/$(basename "$dir")" >/dev/null
+    done
+  done
+}
 
 for m in "${MODELS[@]}"; do
   onnx="$ROOT/models/ocr/${MODEL[$m]}"
   [[ -f "$onnx" ]] || { echo "ppocr.sh: error: $onnx missing (scripts/fetch-models.sh)" >&2; exit 1; }
   [[ -d "$ROOT/models/heldout/$m" ]] || { echo "ppocr.sh: error: models/heldout/$m missing (scripts/make-inputs.py)" >&2; exit 1; }
   run "$BIN/quantc" import "$onnx" --input-shape "x=${SHAPE[$m]}" -o "$OUT/$m.fp32.mlir"
-  evaluate() { # MLIR NAME: the test and held-out samples
-    local set dir s
-    for set in "${SETS[@]}"; do
-      for dir in "$ROOT/models/${SETDIR[$set]}/$m"/*/; do
-        s=$(basename "$dir")
-        run "$BIN/quant-run" "$1" --reference --inputs "$dir" --outputs "$OUT/$set/$m/$2/$s" >/dev/null
-      done
-    done
-  }
-  evaluate "$OUT/$m.fp32.mlir" fp32
+  evaluate "$m" "$OUT/$m.fp32.mlir" fp32
   for v in "${VARIANTS[@]}"; do
     name=${v%%|*}; flags=${v#*|}
     # shellcheck disable=SC2086
     run "$BIN/quantc" "$onnx" --input-shape "x=${SHAPE[$m]}" $flags --calib "$CALIB/$m" \
       --emit=quantized -o "$OUT/$m.$name.mlir" --report "$OUT/$m.$name"
-    evaluate "$OUT/$m.$name.mlir" "$name"
+    evaluate "$m" "$OUT/$m.$name.mlir" "$name"
   done
 done
 

@@ -12,8 +12,9 @@ calibration set), writes the outputs to <out>/{inputs,calib,heldout}/{rec,cls,de
   det  inside each rendered line's box at least 20% of the probability map is > 0.3 (PaddleOCR's
        DB threshold), and outside all boxes (dilated by 4 px) at most 0.5% is
 Exits 1 if any evaluation sample fails; calibration and held-out samples are degraded on purpose
-(noise, blur, rotation), so their misses are reported but do not fail the check. With --bench ITERS, also times
-det and rec on one evaluation sample each (run.js --bench ITERS) and prints the medians.
+(noise, blur, rotation), so their misses are reported but do not fail the check. With --bench
+ITERS, also times det and rec on one evaluation sample each (run.js --bench ITERS) and prints the
+medians.
 Run scripts/fetch-models.sh and scripts/make-inputs.py first.
 """
 

@@ -77,13 +77,6 @@ linalg::GenericOp buildMmt4d(OpBuilder &b, Location loc, Value lhs, Value rhs,
 Value buildIm2col(OpBuilder &b, Location loc, Value xp, int64_t kh, int64_t kw,
                   int64_t oh, int64_t ow, const WindowParams &wp);
 
-struct ConvGemmShape;
-/// Col[K][P] of a convolution of x[1][C][H][W] (f32 or any element type
-/// whose padding value is 0): x itself, reshaped, for pointwise
-/// convolutions, else the im2col of the zero-padded input.
-Value buildConvColumns(OpBuilder &b, Location loc, Value x,
-                       const ConvGemmShape &shape);
-
 /// A 2-D, group-1, batch-1 qc.conv as the data-tiled GEMM
 /// OUT[Cout][P] = W[Cout][K] * Col[K][P] sees it: K = C*KH*KW, P = OH*OW.
 struct ConvGemmShape {
@@ -98,6 +91,12 @@ struct ConvGemmShape {
 /// its window attributes are invalid (getWindowParams, which then emits an
 /// error). The element types are left to the caller.
 FailureOr<ConvGemmShape> matchConvGemmShape(ConvOp op);
+
+/// Col[K][P] of a convolution of x[1][C][H][W] (f32 or any element type
+/// whose padding value is 0): x itself, reshaped, for pointwise
+/// convolutions, else the im2col of the zero-padded input.
+Value buildConvColumns(OpBuilder &b, Location loc, Value x,
+                       const ConvGemmShape &shape);
 
 /// out[r][c] = OUT[..] (+ bias[r] with `biasPerRow`, else bias[c]) for an
 /// f32 mmt4d result OUT[M1][N1][M0][16] (M0 from its type), as a
