@@ -75,10 +75,18 @@ def ConvertQCToLinalg : Pass<"convert-qc-to-linalg", "ModuleOp"> {
     operand (0: LHS, 1: RHS), bits, G]; its body decodes the weight as
     `(float((byte >> (bits * (row % (8/bits)))) & mask) - z) * s`. Other
     quantized weights of float ops are dequantized at compile time.
+
+    With `packed-w4` (and no `data-tiling`: the CUDA target), only the
+    `gemv_w4_f32` form is used, for matrix products with any number of
+    rows: the CUDA pipeline's `qc-gpu-w4a16-gemm` turns it into a
+    tensor-core kernel on the packed weights.
   }];
   let options = [
     Option<"dataTiling", "data-tiling", "bool", /*default=*/"false",
            "Lower contractions to packed mmt4d tiles (CPU)">,
+    Option<"packedW4", "packed-w4", "bool", /*default=*/"false",
+           "Without data-tiling: keep constant int4 weights of f32 matrix "
+           "products as the tagged gemv_w4_f32 generic (CUDA)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -89,6 +89,10 @@ void populateQuantizedDataTilingPatterns(const TypeConverter &converter,
 /// The W4 part of populateDataTilingPatterns (WeightOnlyDataTiling.cpp).
 void populateWeightOnlyDataTilingPatterns(const TypeConverter &converter,
                                           RewritePatternSet &patterns);
+/// Without data tiling: f32 matrix products with a constant int4 weight as
+/// the `gemv_w4_f32` generic for any number of rows (`packed-w4`, CUDA).
+void populatePackedW4GemvPatterns(const TypeConverter &converter,
+                                  RewritePatternSet &patterns);
 
 /// A quantized constant read through qc.dequantize(quant.scast(
 /// arith.constant)), any granularity, with each element's parameters:

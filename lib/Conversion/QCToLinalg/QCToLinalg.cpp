@@ -207,6 +207,8 @@ struct ConvertQCToLinalgPass
     populateQCToLinalgPatterns(converter, patterns);
     if (dataTiling)
       populateDataTilingPatterns(converter, patterns);
+    else if (packedW4)
+      lowering::populatePackedW4GemvPatterns(converter, patterns);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateReturnOpTypeConversionPattern(patterns, converter);

@@ -316,8 +316,12 @@ struct WeightOnlyQuantConv : OpConversionPattern<ConvOp> {
 /// qc.matmul X[..., M, K] * dequantize(W4 constant [K][N]) with f32 X: the
 /// int4 GEMV for few rows, else the packed-weight GEMM.
 struct WeightOnlyInt4MatMul : OpConversionPattern<MatMulOp> {
-  WeightOnlyInt4MatMul(const TypeConverter &tc, MLIRContext *ctx)
-      : OpConversionPattern(tc, ctx, /*benefit=*/3) {}
+  /// `gemvOnly`: the tagged GEMV generic for any number of rows, and no
+  /// packed-weight GEMM (a target with its own int4 kernel: CUDA).
+  WeightOnlyInt4MatMul(const TypeConverter &tc, MLIRContext *ctx,
+                       bool gemvOnly = false)
+      : OpConversionPattern(tc, ctx, /*benefit=*/3), gemvOnly(gemvOnly) {}
+  bool gemvOnly;
   LogicalResult
   matchAndRewrite(MatMulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -332,8 +336,10 @@ struct WeightOnlyInt4MatMul : OpConversionPattern<MatMulOp> {
     int64_t k = bt.getDimSize(0), n = bt.getDimSize(1);
     int64_t m = at.getNumElements() / k;
     std::optional<W4Weight> w;
-    if (m <= kGemvMaxRows)
+    if (m <= kGemvMaxRows || gemvOnly)
       w = matchW4Weight(op.getRhs());
+    if (!w && gemvOnly)
+      return failure();
     if (!w) {
       std::optional<WqWeight> wq = matchWqWeight(
           op.getRhs(), n, k, [&](int64_t r, int64_t kk) { return kk * n + r; });
@@ -397,4 +403,10 @@ void lowering::populateWeightOnlyDataTilingPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns) {
   patterns.add<WeightOnlyInt4MatMul, WeightOnlyQuantConv>(
       converter, patterns.getContext());
+}
+
+void lowering::populatePackedW4GemvPatterns(const TypeConverter &converter,
+                                            RewritePatternSet &patterns) {
+  patterns.add<WeightOnlyInt4MatMul>(converter, patterns.getContext(),
+                                     /*gemvOnly=*/true);
 }

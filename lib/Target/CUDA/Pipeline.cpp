@@ -28,8 +28,11 @@ using namespace mlir::qc;
 void mlir::qc::buildCUDACodegenPipeline(OpPassManager &pm,
                                         const CUDAPipelineOptions &options) {
   // The CPU's front half, without data tiling (the packed mmt4d layouts
-  // and microkernel calls are CPU specific) and task tiling.
-  buildGraphToBuffersPipeline(pm, /*dataTiling=*/false, /*threads=*/false);
+  // and microkernel calls are CPU specific) and task tiling; int4 weights
+  // of matrix products stay packed for the tensor-core kernel.
+  buildGraphToBuffersPipeline(pm, /*dataTiling=*/false, /*threads=*/false,
+                              /*packedW4=*/true);
+  pm.addPass(createQCGPUW4A16Gemm());
   pm.addPass(createQCGPUPlaceConstants());
 
   // Loop nests (parallel dimensions outermost), one launch per nest.

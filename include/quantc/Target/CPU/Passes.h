@@ -40,11 +40,12 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
 
 /// The target-independent front half of code generation, shared by the CPU
 /// and CUDA pipelines: convert-qc-to-linalg (packed mmt4d tiles when
-/// `dataTiling`), elementwise fusion, task tiling when `threads`,
+/// `dataTiling`, int4-weight GEMV generics when `packedW4`), elementwise
+/// fusion, task tiling when `threads`,
 /// qc-prepare-entry, one-shot bufferization with identity layouts, and
 /// qc-plan-memory (one arena).
 void buildGraphToBuffersPipeline(OpPassManager &pm, bool dataTiling,
-                                 bool threads);
+                                 bool threads, bool packedW4 = false);
 
 /// Memrefs, arith, index, func (bare pointers: the entry's ABI) and cf to
 /// the LLVM dialect, shared by the host code of both targets.

@@ -117,4 +117,70 @@ def QCGPUDistribute : Pass<"qc-gpu-distribute", "func::FuncOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def QCGPUW4A16Gemm : Pass<"qc-gpu-w4a16-gemm", "ModuleOp"> {
+  let summary = "Lower int4-weight matrix products (W4A16) to an f16 "
+                "tensor-core kernel on packed weights";
+  let description = [{
+    Runs after bufferization, before `qc-gpu-place-constants`. Each
+    `linalg.generic` tagged `qc.ukernel = "gemv_w4_f32"` (what
+    `convert-qc-to-linalg{packed-w4}` makes of an f32 matrix product with a
+    constant int4 weight: `y[m][n] += x[m][k] * (q[n][k] - z[n][k/G]) *
+    s[n][k/G]`) whose weights, scales and zero points are constant globals
+    becomes a `gpu.launch` of a warp-level kernel on `nvvm.mma.sync`
+    m16n8k16 (f16 operands, f32 accumulation), Marlin's design for small
+    batches:
+
+    - the weights stay 4-bit on the device, packed at compile time into
+      the order of the mma's B fragments (one 128-bit load per lane and
+      16-deep step for a 64-column tile: 512 contiguous bytes per warp);
+    - two integer ops turn a packed pair into the f16 pair (1024 + q0,
+      1024 + q1), and subtracting 1024 + z leaves `q - z` exactly;
+    - x is rounded to f16 (the A16 of W4A16), the products are summed in
+      f32 per group (at most 128 deep) and scaled in f32, so the rounding
+      of x is the only difference from the reference evaluator;
+    - stream-K: the (64-column tile, K unit) items are split evenly over
+      one wave of blocks (grid z: 16-row tiles); a block walks its items
+      tile by tile, its warps take a tile's units round-robin, add their
+      sums in shared memory, and the block adds the result to `y` with
+      atomics (`y` is zero-filled before, as the generic's init): no
+      second pass and no tail wave.
+
+    A generic the kernel cannot take (K or the group not a multiple of 16,
+    a group above 128 that is not a multiple of 128, non-integer zero
+    points, operands that are not constant globals) is left alone, and
+    `qc-gpu-distribute` lowers it like any loop nest.
+
+    Before:
+    ```mlir
+    %q = memref.get_global @q : memref<64x128xi8>
+    %s = memref.get_global @s : memref<64x1xf32>
+    %z = memref.get_global @z : memref<64x1xf32>
+    linalg.generic {...} ins(%x, %q, %s, %z : memref<2x128xf32>, ...)
+        outs(%y : memref<2x64xf32>) attrs = {qc.ukernel = "gemv_w4_f32", qc.w4_group = 128 : i64} {...}
+    ```
+    After:
+    ```mlir
+    %w = memref.get_global @__qc_w4a16_weights : memref<1024xi32>
+    %s = memref.get_global @__qc_w4a16_scales : memref<64xf32>
+    gpu.launch blocks(%t, %sp, %mt) in (%c1, %c1, %c1) threads(%tid, ...) in (%c256, %c1, %c1)
+        workgroup(%sum : memref<8x32x32xf32, #gpu.address_space<workgroup>>) {
+      scf.for %u = ... iter_args(...) {
+        %b = vector.load %w[...] : memref<1024xi32>, vector<4xi32>
+        ... nvvm.mma.sync A[...] B[...] C[...] {shape = #nvvm.shape<m = 16, n = 8, k = 16>, ...}
+      }
+      gpu.barrier
+      memref.atomic_rmw addf %v, %y[%row, %col] : (f32, memref<2x64xf32>) -> f32
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::NVVM::NVVMDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // QUANTC_TARGET_CUDA_PASSES

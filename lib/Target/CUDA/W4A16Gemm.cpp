@@ -1,0 +1,487 @@
+//===- W4A16Gemm.cpp - int4-weight matrix products on f16 tensor cores ----===//
+//
+// qc-gpu-w4a16-gemm: each `gemv_w4_f32` generic (convert-qc-to-linalg with
+// packed-w4: Y[m][n] += X[m][k] * (Q[n][k] - Z[n][k/G]) * S[n][k/G], Q in
+// 0..15) becomes a launch of a warp-level kernel on `mma.sync.m16n8k16`
+// (f16 operands, f32 accumulators), the design of Marlin reduced to what a
+// batch of at most a few dozen rows needs:
+//
+// - Weights stay 4-bit in device memory, packed at compile time in the
+//   order the mma's B fragments want them: for each 64-column tile t and
+//   16-deep step s, lane l holds one 128-bit word (4 x i32) with the 32
+//   nibbles of its B fragments of the tile's eight 8-column sub-tiles. Word
+//   i of the lane holds sub-tiles 2i and 2i+1; sub-tile h = 2i+e's pair b0
+//   (k = 16s + 2c, 2c+1 of column 8h + r, with r = l/4, c = l%4) sits at
+//   nibbles 2e and 2e+4, its pair b1 (k + 8, k + 9) at nibbles 2e+1 and
+//   2e+5. A warp's load of one step is 512 contiguous bytes.
+// - A pair decodes in registers with two integer ops:
+//   ((w >> 4p) & 0x000F000F) | 0x64006400 is the f16 pair (1024 + q0,
+//   1024 + q1); subtracting 1024 + z leaves q - z exactly.
+// - The scale is applied per group, in f32, to the mma's partial sums over
+//   the group (at most 128 deep), so the only rounding beyond the reference
+//   evaluator's is X's to f16 (the A16 of W4A16).
+// - Stream-K: the (64-column tile, K unit) items, units min(G, 128) deep,
+//   are split evenly over one wave of blocks (grid.z: 16-row tiles). A
+//   block walks its items tile by tile; its warps take a tile's units
+//   round-robin, add their accumulators in shared memory, and the block
+//   adds the sum to Y with atomics (Y is zero-filled before, like the
+//   generic's init): no second pass, no tail wave, and 4096 columns still
+//   fill the GPU.
+//
+// A generic the kernel cannot take (K or the group not a multiple of 16,
+// zero points that are not integers, operands that are not constant
+// globals) stays a generic, which qc-gpu-distribute lowers like any other.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Support/Constants.h"
+#include "quantc/Target/CUDA/Passes.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/SymbolTable.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace mlir::qc {
+#define GEN_PASS_DEF_QCGPUW4A16GEMM
+#include "quantc/Target/CUDA/Passes.h.inc"
+} // namespace mlir::qc
+
+using namespace mlir;
+using namespace mlir::qc;
+
+namespace {
+
+constexpr int64_t kWarps = 8;     // per block
+constexpr int64_t kTileN = 64;    // columns per warp tile
+constexpr int64_t kStep = 16;     // k per mma
+constexpr int64_t kMaxUnit = 128; // k per scale application
+/// Blocks worth launching: two per multiprocessor of an H100/H200 (132).
+constexpr int64_t kTargetBlocks = 264;
+
+/// The constant global `v` reads (a memref.get_global, through subviews).
+memref::GlobalOp constantGlobalOf(ModuleOp module, Value v) {
+  while (auto sv = v.getDefiningOp<memref::SubViewOp>())
+    v = sv.getSource();
+  auto get = v.getDefiningOp<memref::GetGlobalOp>();
+  auto global =
+      get ? module.lookupSymbol<memref::GlobalOp>(get.getName()) : nullptr;
+  if (!global || !global.getConstant() ||
+      !isa_and_nonnull<ElementsAttr>(global.getInitialValueAttr()))
+    return nullptr;
+  return global;
+}
+
+/// The compile-time shape of one kernel.
+struct Geometry {
+  int64_t m, n, k, group;
+  int64_t unit;     // k per scale application
+  int64_t tiles;    // 64-column tiles
+  int64_t steps;    // 16-deep steps in K
+  int64_t units;    // K / unit
+  int64_t blocks;   // along the (tile, unit) space
+  int64_t perBlock; // (tile, unit) items per block
+  int64_t rowTiles; // 16-row tiles
+  int64_t groups;   // scale rows: ceil(K / group)
+};
+
+/// The packed weights, scales and (when not all equal) zero points.
+struct Packed {
+  std::vector<uint32_t> words; // [tiles][steps][32 lanes][4]
+  std::vector<float> scales;   // [groups][tiles * 64], 0 past N
+  std::vector<uint32_t> zeros; // [groups][tiles * 64]: f16 pair 1024 + z
+  int64_t zero = -1;           // the one zero point, when uniform
+};
+
+uint32_t f16PairOf(int64_t z) {
+  uint32_t h = 0x6400u + (uint32_t)z; // f16 1024 + z (z in 0..15)
+  return h | (h << 16);
+}
+
+Packed pack(const Geometry &g, ArrayRef<int64_t> q, ArrayRef<float> s,
+            ArrayRef<float> z) {
+  Packed p;
+  int64_t kb = g.groups, cols = g.tiles * kTileN;
+  p.words.assign(g.tiles * g.steps * 32 * 4, 0);
+  for (int64_t t = 0; t < g.tiles; ++t)
+    for (int64_t st = 0; st < g.steps; ++st)
+      for (int64_t lane = 0; lane < 32; ++lane) {
+        int64_t r = lane / 4, c = lane % 4;
+        uint32_t *w = &p.words[((t * g.steps + st) * 32 + lane) * 4];
+        for (int64_t h = 0; h < 8; ++h) {
+          int64_t n = t * kTileN + h * 8 + r;
+          int64_t i = h / 2, e = h % 2;
+          for (int64_t pair = 0; pair < 2; ++pair)
+            for (int64_t half = 0; half < 2; ++half) {
+              int64_t kk = st * kStep + 2 * c + 8 * pair + half;
+              // Past N: the zero point itself, which decodes to 0.
+              int64_t v = n < g.n ? q[n * g.k + kk]
+                                  : (int64_t)z[std::min(n, g.n - 1) * kb];
+              int64_t nibble = 2 * e + pair + 4 * half;
+              w[i] |= uint32_t(v & 15) << (4 * nibble);
+            }
+        }
+      }
+  p.scales.assign(kb * cols, 0.0f);
+  p.zeros.assign(kb * cols, f16PairOf(8));
+  p.zero = (int64_t)z[0];
+  for (int64_t n = 0; n < g.n; ++n)
+    for (int64_t grp = 0; grp < kb; ++grp) {
+      p.scales[grp * cols + n] = s[n * kb + grp];
+      p.zeros[grp * cols + n] = f16PairOf((int64_t)z[n * kb + grp]);
+      if ((int64_t)z[n * kb + grp] != p.zero)
+        p.zero = -1;
+    }
+  // Padding columns decode to 0 with any zero point: their nibbles hold it.
+  for (int64_t n = g.n; n < cols; ++n)
+    for (int64_t grp = 0; grp < kb; ++grp)
+      p.zeros[grp * cols + n] = f16PairOf((int64_t)z[(g.n - 1) * kb]);
+  return p;
+}
+
+/// A new private constant global holding `data`.
+template <typename T>
+memref::GlobalOp addGlobal(OpBuilder &b, ModuleOp module, StringRef name,
+                           ArrayRef<T> data, Type elem) {
+  OpBuilder::InsertionGuard guard(b);
+  b.clearInsertionPoint(); // SymbolTable::insert names it uniquely
+  int64_t size = data.size();
+  auto tensor = RankedTensorType::get({size}, elem);
+  ArrayRef<char> bytes(reinterpret_cast<const char *>(data.data()),
+                       data.size() * sizeof(T));
+  auto global = memref::GlobalOp::create(
+      b, module.getLoc(), name, b.getStringAttr("private"),
+      MemRefType::get({size}, elem), makeRawResource(tensor, name, bytes),
+      /*constant=*/true, b.getI64IntegerAttr(64));
+  SymbolTable(module).insert(global, module.getBody()->begin());
+  return global;
+}
+
+/// Builds the kernel's body inside a launch.
+struct KernelBuilder {
+  OpBuilder &b;
+  Location loc;
+  const Geometry &g;
+  Value x, y, words, scales, zeros; // zeros: null when uniform
+  int64_t zero;
+
+  Type f16() { return b.getF16Type(); }
+  Type f32() { return b.getF32Type(); }
+  Type i32() { return b.getI32Type(); }
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value a, Value c) { return arith::AddIOp::create(b, loc, a, c); }
+  Value mul(Value a, Value c) { return arith::MulIOp::create(b, loc, a, c); }
+  Value mulc(Value a, int64_t c) { return mul(a, idx(c)); }
+  Value addc(Value a, int64_t c) { return c ? add(a, idx(c)) : a; }
+  Value div(Value a, int64_t c) {
+    return arith::DivUIOp::create(b, loc, a, idx(c));
+  }
+  Value rem(Value a, int64_t c) {
+    return arith::RemUIOp::create(b, loc, a, idx(c));
+  }
+  Value ult(Value a, Value c) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, a, c);
+  }
+  Value i32c(uint32_t v) {
+    return arith::ConstantIntOp::create(b, loc, i32(), (int64_t)v);
+  }
+
+  Value zeroA() {
+    auto v2f16 = VectorType::get({2}, f16());
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(v2f16, b.getF16FloatAttr(0.0f)));
+  }
+
+  /// X[row][k], X[row][k + 1] as an f16 pair; zeros for rows past M.
+  Value loadA(Value row, Value valid, Value k) {
+    auto v2f32 = VectorType::get({2}, f32());
+    auto v2f16 = VectorType::get({2}, f16());
+    Value safe = arith::MinUIOp::create(b, loc, row, idx(g.m - 1));
+    Value v = vector::LoadOp::create(b, loc, v2f32, x, ValueRange{safe, k},
+                                     /*nontemporal=*/false, llvm::Align(8));
+    Value h = arith::TruncFOp::create(b, loc, v2f16, v);
+    return arith::SelectOp::create(b, loc, valid, h, zeroA());
+  }
+
+  /// Pair `p` (0..3) of a packed word minus the zero point, as f16 q - z.
+  Value decode(Value word, int64_t p, Value zeroPair) {
+    Value v = word;
+    if (p)
+      v = arith::ShRUIOp::create(b, loc, v, i32c(4 * p));
+    v = arith::AndIOp::create(b, loc, v, i32c(0x000F000Fu));
+    v = arith::OrIOp::create(b, loc, v, i32c(0x64006400u));
+    auto v2f16 = VectorType::get({2}, f16());
+    // (arith.bitcast keeps the shape; LLVM's does not need to.)
+    Value h = LLVM::BitcastOp::create(b, loc, v2f16, v);
+    Value zp = LLVM::BitcastOp::create(b, loc, v2f16, zeroPair);
+    return arith::SubFOp::create(b, loc, h, zp);
+  }
+
+  SmallVector<Value> mma(ArrayRef<Value> a, ArrayRef<Value> bf,
+                         ArrayRef<Value> c) {
+    MLIRContext *ctx = b.getContext();
+    Type f = f32();
+    auto st = LLVM::LLVMStructType::getLiteral(ctx, {f, f, f, f});
+    Value d = NVVM::MmaOp::create(
+        b, loc, st, a, bf, c, {16, 8, 16}, std::nullopt, std::nullopt,
+        std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::f16, NVVM::MMATypes::f16},
+        std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                       NVVM::MMALayout::col});
+    SmallVector<Value> out;
+    for (int64_t i = 0; i < 4; ++i)
+      out.push_back(LLVM::ExtractValueOp::create(b, loc, d, i));
+    return out;
+  }
+
+  Value sub(Value a, Value c) { return arith::SubIOp::create(b, loc, a, c); }
+  Value minu(Value a, Value c) { return arith::MinUIOp::create(b, loc, a, c); }
+  Value maxu(Value a, Value c) { return arith::MaxUIOp::create(b, loc, a, c); }
+
+  void build(gpu::LaunchOp launch) {
+    Value tid = launch.getThreadIds().x;
+    Value rowTile = launch.getBlockIds().z;
+    Value lane = rem(tid, 32), warp = div(tid, 32);
+    Value r = div(lane, 4), c = rem(lane, 4);
+    Value row0 = add(mulc(rowTile, 16), r), row1 = addc(row0, 8);
+    Value mV = idx(g.m);
+    Value valid0 = ult(row0, mV), valid1 = ult(row1, mV);
+    Value zeroF = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+
+    // Stream-K: the block's work items [lo, hi) of the (tile, unit) space,
+    // tile by tile (at most a few: perBlock is below `units` unless few
+    // blocks are launched).
+    Value lo = mulc(launch.getBlockIds().x, g.perBlock);
+    Value hi = minu(idx(g.tiles * g.units), addc(lo, g.perBlock));
+    auto tiles = scf::ForOp::create(
+        b, loc, div(lo, g.units), addc(div(addc(hi, -1), g.units), 1), idx(1));
+    OpBuilder::InsertionGuard tileGuard(b);
+    b.setInsertionPoint(tiles.getBody()->getTerminator());
+    Value tile = tiles.getInductionVar();
+    Value base = mulc(tile, g.units);
+    // This warp's units of the tile: from the block's first + warp, step
+    // kWarps.
+    Value first = add(sub(maxu(lo, base), base), warp);
+    Value end = sub(minu(hi, addc(base, g.units)), base);
+    SmallVector<Value> init(8 * 4, zeroF);
+    auto loop = scf::ForOp::create(b, loc, first, end, idx(kWarps), init);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(loop.getBody());
+      Value u = loop.getInductionVar();
+      ValueRange acc = loop.getRegionIterArgs();
+      Value col8 = add(mulc(tile, kTileN), r); // + 8h: B fragment column
+      Value grp = div(mulc(u, g.unit), g.group);
+      SmallVector<Value> zp(8, i32c(f16PairOf(std::max<int64_t>(zero, 0))));
+      if (zeros)
+        for (int64_t h = 0; h < 8; ++h)
+          zp[h] = memref::LoadOp::create(
+              b, loc, zeros,
+              ValueRange{add(mulc(grp, g.tiles * kTileN), addc(col8, 8 * h))});
+      SmallVector<Value> part(8 * 4, zeroF);
+      Value stepBase = mulc(u, g.unit / kStep);
+      for (int64_t j = 0; j < g.unit / kStep; ++j) {
+        Value st = addc(stepBase, j);
+        Value at = mulc(add(mulc(add(mulc(tile, g.steps), st), 32), lane), 4);
+        Value w = vector::LoadOp::create(
+            b, loc, VectorType::get({4}, i32()), words, ValueRange{at},
+            /*nontemporal=*/false, llvm::Align(16));
+        Value k0 = add(mulc(st, kStep), mulc(c, 2)), k8 = addc(k0, 8);
+        // At most 8 rows: the fragment's rows 8..15 are zeros.
+        Value hi0 = g.m > 8 ? loadA(row1, valid1, k0) : zeroA();
+        Value hi8 = g.m > 8 ? loadA(row1, valid1, k8) : zeroA();
+        SmallVector<Value> a = {loadA(row0, valid0, k0), hi0,
+                                loadA(row0, valid0, k8), hi8};
+        for (int64_t i = 0; i < 4; ++i) {
+          Value word = vector::ExtractOp::create(b, loc, w, i);
+          for (int64_t e = 0; e < 2; ++e) {
+            int64_t h = 2 * i + e;
+            SmallVector<Value> bf = {decode(word, 2 * e, zp[h]),
+                                     decode(word, 2 * e + 1, zp[h])};
+            SmallVector<Value> d =
+                mma(a, bf, ArrayRef<Value>(part).slice(4 * h, 4));
+            std::copy(d.begin(), d.end(), part.begin() + 4 * h);
+          }
+        }
+      }
+      // acc += partial * scale, columns 8h + 2c and + 1 (rows r, r + 8).
+      SmallVector<Value> next;
+      Value scaleRow = mulc(grp, g.tiles * kTileN);
+      Value col2 = add(mulc(tile, kTileN), mulc(c, 2));
+      for (int64_t h = 0; h < 8; ++h) {
+        Value sv =
+            vector::LoadOp::create(b, loc, VectorType::get({2}, f32()), scales,
+                                   ValueRange{add(scaleRow, addc(col2, 8 * h))},
+                                   /*nontemporal=*/false, llvm::Align(8));
+        for (int64_t e = 0; e < 4; ++e) {
+          Value s = vector::ExtractOp::create(b, loc, sv, e % 2);
+          next.push_back(
+              math::FmaOp::create(b, loc, part[4 * h + e], s, acc[4 * h + e]));
+        }
+      }
+      scf::YieldOp::create(b, loc, next);
+    }
+
+    // The block's sum of its warps' accumulators, added to Y.
+    Value smem = launch.getWorkgroupAttributions()[0];
+    for (int64_t v = 0; v < 32; ++v)
+      memref::StoreOp::create(b, loc, loop.getResult(v), smem,
+                              ValueRange{warp, idx(v), lane});
+    gpu::BarrierOp::create(b, loc);
+    Value nV = idx(g.n);
+    for (int64_t qv = 0; qv < 32 * 32 / (kWarps * 32); ++qv) {
+      Value id = addc(tid, qv * kWarps * 32);
+      Value v = div(id, 32), ln = rem(id, 32);
+      Value sum =
+          memref::LoadOp::create(b, loc, smem, ValueRange{idx(0), v, ln});
+      for (int64_t w = 1; w < kWarps; ++w)
+        sum = arith::AddFOp::create(
+            b, loc, sum,
+            memref::LoadOp::create(b, loc, smem, ValueRange{idx(w), v, ln}));
+      // v = 4h + e; e >= 2: row + 8; e odd: column + 1.
+      Value h = div(v, 4), e = rem(v, 4);
+      Value row = add(add(mulc(rowTile, 16), div(ln, 4)), mulc(div(e, 2), 8));
+      Value col = add(add(mulc(tile, kTileN), mulc(h, 8)),
+                      add(mulc(rem(ln, 4), 2), rem(e, 2)));
+      Value in = arith::AndIOp::create(b, loc, ult(row, mV), ult(col, nV));
+      auto ifOp = scf::IfOp::create(b, loc, in, /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      memref::AtomicRMWOp::create(b, loc, f32(), arith::AtomicRMWKind::addf,
+                                  sum, y, ValueRange{row, col});
+    }
+    // The next tile's sums reuse the shared memory.
+    gpu::BarrierOp::create(b, loc);
+  }
+};
+
+/// Rewrites one tagged generic; false (and nothing changed) when the kernel
+/// cannot take it.
+bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op) {
+  auto groupAttr = op->getAttrOfType<IntegerAttr>("qc.w4_group");
+  if (!groupAttr || op.getNumDpsInputs() != 4 || op.getNumDpsInits() != 1)
+    return false;
+  Value x = op.getDpsInputs()[0], y = op.getDpsInits()[0];
+  memref::GlobalOp qg = constantGlobalOf(module, op.getDpsInputs()[1]),
+                   sg = constantGlobalOf(module, op.getDpsInputs()[2]),
+                   zg = constantGlobalOf(module, op.getDpsInputs()[3]);
+  auto xt = dyn_cast<MemRefType>(x.getType());
+  auto yt = dyn_cast<MemRefType>(y.getType());
+  if (!qg || !sg || !zg || !xt || !yt || xt.getRank() != 2 ||
+      yt.getRank() != 2 || !xt.hasStaticShape() || !yt.hasStaticShape() ||
+      !xt.isLastDimUnitStride())
+    return false;
+  auto qa = cast<ElementsAttr>(*qg.getInitialValue());
+  ArrayRef<int64_t> qShape = cast<ShapedType>(qa.getType()).getShape();
+  Geometry g;
+  g.m = xt.getDimSize(0);
+  g.k = xt.getDimSize(1);
+  g.n = yt.getDimSize(1);
+  g.group = groupAttr.getInt();
+  if (qShape.size() != 2 || qShape[0] != g.n || qShape[1] != g.k ||
+      yt.getDimSize(0) != g.m || g.m < 1 || g.k % kStep || g.group % kStep)
+    return false;
+  g.unit = std::min(g.group, kMaxUnit);
+  if (g.k % g.unit || (g.group > kMaxUnit && g.group % kMaxUnit))
+    return false;
+  g.tiles = (g.n + kTileN - 1) / kTileN;
+  g.steps = g.k / kStep;
+  g.units = g.k / g.unit;
+  g.groups = (g.k + g.group - 1) / g.group;
+  g.rowTiles = (g.m + 15) / 16;
+  // Stream-K: the tiles x units items split evenly over about
+  // kTargetBlocks blocks (one wave), at least one unit per warp.
+  int64_t items = g.tiles * g.units;
+  int64_t wanted = std::max<int64_t>(1, kTargetBlocks / g.rowTiles);
+  g.perBlock = std::max<int64_t>(kWarps, (items + wanted - 1) / wanted);
+  g.blocks = (items + g.perBlock - 1) / g.perBlock;
+
+  auto qv = readIntElements(qa, /*isUnsigned=*/true);
+  auto sv = readFloatElements(cast<ElementsAttr>(*sg.getInitialValue()));
+  auto zv = readFloatElements(cast<ElementsAttr>(*zg.getInitialValue()));
+  if (!qv || !sv || !zv || (int64_t)qv->size() != g.n * g.k ||
+      (int64_t)sv->size() != g.n * g.groups ||
+      (int64_t)zv->size() != g.n * g.groups)
+    return false;
+  for (float z : *zv)
+    if (z != std::round(z) || z < 0 || z > 15)
+      return false;
+  for (int64_t v : *qv)
+    if (v < 0 || v > 15)
+      return false;
+  Packed p = pack(g, *qv, *sv, *zv);
+
+  Location loc = op.getLoc();
+  b.setInsertionPoint(op);
+  auto global = [&](memref::GlobalOp gl) {
+    return memref::GetGlobalOp::create(b, loc, gl.getType(), gl.getSymName())
+        .getResult();
+  };
+  Type i32 = b.getI32Type(), f32 = b.getF32Type();
+  Value words = global(
+      addGlobal(b, module, "__qc_w4a16_weights", ArrayRef(p.words), i32));
+  Value scales = global(
+      addGlobal(b, module, "__qc_w4a16_scales", ArrayRef(p.scales), f32));
+  Value zeros;
+  if (p.zero < 0)
+    zeros = global(
+        addGlobal(b, module, "__qc_w4a16_zeros", ArrayRef(p.zeros), i32));
+
+  auto idx = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  auto smem = MemRefType::get(
+      {kWarps, 32, 32}, f32, MemRefLayoutAttrInterface(),
+      gpu::AddressSpaceAttr::get(b.getContext(),
+                                 gpu::GPUDialect::getWorkgroupAddressSpace()));
+  auto launch = gpu::LaunchOp::create(
+      b, loc, idx(g.blocks), idx(1), idx(g.rowTiles), idx(kWarps * 32), idx(1),
+      idx(1), /*dynamicSharedMemorySize=*/nullptr,
+      /*asyncTokenType=*/nullptr, ValueRange{}, TypeRange{smem});
+  Block &body = launch.getBody().front();
+  b.setInsertionPointToStart(&body);
+  KernelBuilder kb{b, loc, g, x, y, words, scales, zeros, p.zero};
+  kb.build(launch);
+  gpu::TerminatorOp::create(b, loc);
+
+  // The unpacked operands: dropped once nothing reads them.
+  SmallVector<Value> unpacked(llvm::drop_begin(op.getDpsInputs()));
+  op.erase();
+  for (Value v : unpacked) {
+    while (v.use_empty() && v.getDefiningOp<memref::SubViewOp>()) {
+      Operation *view = v.getDefiningOp();
+      v = cast<memref::SubViewOp>(view).getSource();
+      view->erase();
+    }
+    auto get = v.getDefiningOp<memref::GetGlobalOp>();
+    if (!get || !get->use_empty())
+      continue;
+    auto name = get.getNameAttr();
+    get->erase();
+    auto gl = module.lookupSymbol<memref::GlobalOp>(name);
+    if (gl && gl.isPrivate() && SymbolTable::symbolKnownUseEmpty(gl, module))
+      gl.erase();
+  }
+  return true;
+}
+
+struct QCGPUW4A16GemmPass : qc::impl::QCGPUW4A16GemmBase<QCGPUW4A16GemmPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<linalg::GenericOp> ops;
+    module.walk([&](linalg::GenericOp op) {
+      auto kind = op->getAttrOfType<StringAttr>("qc.ukernel");
+      if (kind && kind.getValue() == "gemv_w4_f32" &&
+          op.hasPureBufferSemantics() && !op->getParentOfType<gpu::LaunchOp>())
+        ops.push_back(op);
+    });
+    OpBuilder b(&getContext());
+    for (linalg::GenericOp op : ops)
+      (void)lowerToKernel(b, module, op);
+  }
+};
+
+} // namespace

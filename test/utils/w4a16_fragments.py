@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Checks the weight packing of qc-gpu-w4a16-gemm against the PTX ISA's
+fragment layout of mma.sync.m16n8k16 (B operand, .col: lane l holds
+B[2c + i][r] in its first register and B[2c + 8 + i][r] in its second, with
+r = l / 4, c = l % 4, i = 0, 1 the low and high f16).
+
+  w4a16_fragments.py gen DIR        writes DIR/in.mlir (a tagged gemv_w4_f32
+                                    generic on random int4 weights, per-group
+                                    zero points) and DIR/q.npy, DIR/z.npy
+  w4a16_fragments.py check DIR OUT  decodes the packed globals of OUT (the
+                                    pass's output) as the kernel does
+                                    (pair p of a word: (w >> 4p) & 0x000F000F
+                                    | 0x64006400 as two f16, minus the f16
+                                    pair of 1024 + z) and compares every
+                                    element with q - z; padding columns must
+                                    decode to 0
+"""
+import os
+import re
+import sys
+
+import numpy as np
+
+N, K, G = 72, 256, 64  # two 64-column tiles, the second padded
+
+
+def lit(a, fmt):
+    if a.ndim > 1:
+        return "[" + ",".join(lit(r, fmt) for r in a) + "]"
+    return "[" + ",".join(fmt % v for v in a) + "]"
+
+
+def gen(d):
+    rng = np.random.default_rng(1)
+    q = rng.integers(0, 16, (N, K))
+    s = rng.random((N, K // G)).astype(np.float32) + 0.1
+    z = rng.integers(0, 16, (N, K // G)).astype(np.float32)
+    np.save(os.path.join(d, "q.npy"), q)
+    np.save(os.path.join(d, "z.npy"), z)
+    kb = K // G
+    grp = "affine_map<(m, n, k) -> (n, k floordiv %d)>" % G
+    with open(os.path.join(d, "in.mlir"), "w") as f:
+        f.write(f'''memref.global "private" constant @q : memref<{N}x{K}xi8> = dense<{lit(q, "%d")}>
+memref.global "private" constant @s : memref<{N}x{kb}xf32> = dense<{lit(s, "%.6e")}>
+memref.global "private" constant @z : memref<{N}x{kb}xf32> = dense<{lit(z, "%.1f")}>
+func.func @w4(%x: memref<3x{K}xf32>, %y: memref<3x{N}xf32>) {{
+  %q = memref.get_global @q : memref<{N}x{K}xi8>
+  %s = memref.get_global @s : memref<{N}x{kb}xf32>
+  %z = memref.get_global @z : memref<{N}x{kb}xf32>
+  linalg.generic {{indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, {grp}, {grp}, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}}
+      ins(%x, %q, %s, %z : memref<3x{K}xf32>, memref<{N}x{K}xi8>, memref<{N}x{kb}xf32>, memref<{N}x{kb}xf32>) outs(%y : memref<3x{N}xf32>) attrs = {{qc.ukernel = "gemv_w4_f32", qc.w4_group = {G} : i64}} {{
+  ^bb0(%a: f32, %qq: i8, %ss: f32, %zz: f32, %acc: f32):
+    %qf = arith.uitofp %qq : i8 to f32
+    %d = arith.subf %qf, %zz : f32
+    %w = arith.mulf %d, %ss : f32
+    %p = arith.mulf %a, %w : f32
+    %r = arith.addf %acc, %p : f32
+    linalg.yield %r : f32
+  }}
+  return
+}}
+''')
+
+
+def f16pair(u):
+    h = np.array([u & 0xFFFF, u >> 16], dtype=np.uint16).view(np.float16)
+    return float(h[0]), float(h[1])
+
+
+def check(d, out):
+    text = open(out).read()
+
+    def blob(name):
+        m = re.search(name + r'[^:]*: "0x([0-9A-F]+)"', text)
+        if not m:
+            sys.exit("w4a16_fragments: no global %s in %s" % (name, out))
+        return np.frombuffer(bytes.fromhex(m.group(1))[4:], dtype=np.uint32)
+
+    q, z = np.load(os.path.join(d, "q.npy")), np.load(os.path.join(d, "z.npy"))
+    tiles, steps = (N + 63) // 64, K // 16
+    cols = tiles * 64
+    words = blob("__qc_w4a16_weights").reshape(tiles, steps, 32, 4)
+    zeros = blob("__qc_w4a16_zeros").reshape(K // G, cols)
+    got = np.full((K, cols), np.nan)
+    for t in range(tiles):
+        for st in range(steps):
+            for lane in range(32):
+                r, c = lane // 4, lane % 4
+                for i in range(4):
+                    w = int(words[t, st, lane, i])
+                    for e in range(2):
+                        col = t * 64 + 8 * (2 * i + e) + r
+                        zp = f16pair(int(zeros[st * 16 // G, col]))
+                        for p, koff in ((2 * e, 0), (2 * e + 1, 8)):
+                            lo, hi = f16pair(((w >> (4 * p)) & 0x000F000F) | 0x64006400)
+                            got[st * 16 + 2 * c + koff, col] = lo - zp[0]
+                            got[st * 16 + 2 * c + koff + 1, col] = hi - zp[1]
+    want = np.zeros((K, cols))
+    want[:, :N] = q.T - np.repeat(z, G, axis=1).T
+    bad = np.argwhere(~(got == want))
+    if len(bad):
+        k, n = bad[0]
+        sys.exit("w4a16_fragments: %d of %d elements differ; first B[k=%d][n=%d] = %s, "
+                 "expected %s" % (len(bad), got.size, k, n, got[k, n], want[k, n]))
+    print("w4a16_fragments: all %d elements of %d x %d match" % (got.size, K, cols))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "gen":
+        gen(sys.argv[2])
+    else:
+        check(sys.argv[2], sys.argv[3])
