@@ -1,14 +1,17 @@
 //===- LoopUtils.h - loop clean-ups shared by the targets -------*- C++ -*-===//
 //
-// Transformations of the scf loops that linalg ops on memrefs lower to,
-// used by the CPU and CUDA code generators.
+// Transformations of the scf loops that linalg ops on memrefs lower to, and
+// the handling of constant weights that kernels repack, used by the CPU and
+// CUDA code generators.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef QUANTC_TARGET_LOOPUTILS_H
 #define QUANTC_TARGET_LOOPUTILS_H
 
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace mlir::qc {
@@ -26,6 +29,15 @@ scf::ForOp promoteAccumulators(RewriterBase &rewriter, scf::ForOp loop);
 /// CSE over `root`, then promoteAccumulators on every scf.for in it,
 /// innermost first.
 void promoteAllAccumulators(RewriterBase &rewriter, Operation *root);
+
+/// The constant global (with an initial value) that `v` reads through a
+/// memref.get_global and subviews, if any.
+memref::GlobalOp constantGlobalOf(ModuleOp module, Value v);
+
+/// After a kernel replaced its unpacked weight operands `views` by packed
+/// copies: erases those views (subviews, memref.get_global) that nothing
+/// reads any more, and the private globals they leave unused.
+void eraseUnusedGlobalReads(ModuleOp module, ArrayRef<Value> views);
 
 } // namespace mlir::qc
 

@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Dominance.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
@@ -76,4 +77,35 @@ void mlir::qc::promoteAllAccumulators(RewriterBase &rewriter, Operation *root) {
       [&](scf::ForOp loop) { loops.push_back(loop); });
   for (scf::ForOp loop : loops)
     promoteAccumulators(rewriter, loop);
+}
+
+memref::GlobalOp mlir::qc::constantGlobalOf(ModuleOp module, Value v) {
+  while (auto sv = v.getDefiningOp<memref::SubViewOp>())
+    v = sv.getSource();
+  auto get = v.getDefiningOp<memref::GetGlobalOp>();
+  auto global =
+      get ? module.lookupSymbol<memref::GlobalOp>(get.getName()) : nullptr;
+  if (!global || !global.getConstant() ||
+      !isa_and_nonnull<ElementsAttr>(global.getInitialValueAttr()))
+    return nullptr;
+  return global;
+}
+
+void mlir::qc::eraseUnusedGlobalReads(ModuleOp module, ArrayRef<Value> views) {
+  for (Value v : views) {
+    while (v.use_empty() && v.getDefiningOp<memref::SubViewOp>()) {
+      Operation *view = v.getDefiningOp();
+      v = cast<memref::SubViewOp>(view).getSource();
+      view->erase();
+    }
+    auto get = v.getDefiningOp<memref::GetGlobalOp>();
+    if (!get || !get->use_empty())
+      continue;
+    auto name = get.getNameAttr();
+    get->erase();
+    auto global = module.lookupSymbol<memref::GlobalOp>(name);
+    if (global && global.isPrivate() &&
+        SymbolTable::symbolKnownUseEmpty(global, module))
+      global.erase();
+  }
 }

@@ -4,6 +4,7 @@
 
 #include "qrt/kernels.h"
 #include "quantc/Support/Constants.h"
+#include "quantc/Target/LoopUtils.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -290,18 +291,6 @@ static bool lowerDepthwise(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
   return true;
 }
 
-/// The constant global a memref.get_global (through subviews) of `v`
-/// reads, if any.
-static memref::GlobalOp constantGlobalOf(ModuleOp module, Value v) {
-  auto get = rootBuffer(v).getDefiningOp<memref::GetGlobalOp>();
-  auto global =
-      get ? module.lookupSymbol<memref::GlobalOp>(get.getName()) : nullptr;
-  if (!global || !global.getConstant() ||
-      !isa_and_nonnull<ElementsAttr>(global.getInitialValueAttr()))
-    return nullptr;
-  return global;
-}
-
 /// The packed int4 weights of each (weights, scales, zero points) triple of
 /// constant globals, by their names: identical weight constants of two
 /// layers share one global after bufferization but may differ in scales.
@@ -393,24 +382,7 @@ static bool lowerGemvW4(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
   func::CallOp::create(b, loc, decl, args);
   SmallVector<Value> unpacked(llvm::drop_begin(op.getDpsInputs()));
   op.erase();
-  // The unpacked operands (views of constant globals): dropped once nothing
-  // reads them.
-  for (Value v : unpacked) {
-    while (v.use_empty() && v.getDefiningOp<memref::SubViewOp>()) {
-      Operation *view = v.getDefiningOp();
-      v = cast<memref::SubViewOp>(view).getSource();
-      view->erase();
-    }
-    auto get = v.getDefiningOp<memref::GetGlobalOp>();
-    if (!get || !get->use_empty())
-      continue;
-    auto name = get.getNameAttr();
-    get->erase();
-    auto global = module.lookupSymbol<memref::GlobalOp>(name);
-    if (global && global.isPrivate() &&
-        SymbolTable::symbolKnownUseEmpty(global, module))
-      global.erase();
-  }
+  eraseUnusedGlobalReads(module, unpacked);
   return true;
 }
 

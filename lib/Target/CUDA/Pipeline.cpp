@@ -63,6 +63,8 @@ void mlir::qc::buildCUDACodegenPipeline(OpPassManager &pm,
   // argument.
   ConvertGpuOpsToNVVMOpsOptions nvvm;
   nvvm.useBarePtrCallConv = true;
+  // nvgpu (cp.async of the W4A16 kernel) first, on memrefs.
+  kernels.addPass(createConvertNVGPUToNVVMPass());
   kernels.addPass(createConvertGpuOpsToNVVMOps(nvvm));
   kernels.addPass(createCanonicalizerPass());
   kernels.addPass(createCSEPass());

@@ -14,6 +14,11 @@
 //   (k = 16s + 2c, 2c+1 of column 8h + r, with r = l/4, c = l%4) sits at
 //   nibbles 2e and 2e+4, its pair b1 (k + 8, k + 9) at nibbles 2e+1 and
 //   2e+5. A warp's load of one step is 512 contiguous bytes.
+// - The weights go to shared memory with cp.async (16 bytes per lane and
+//   step, bypassing L1), double buffered per warp: while the tensor cores
+//   work on one unit, the next is on its way. Each lane reads back only
+//   the chunks it copied, so cp.async.wait_group orders them without a
+//   barrier. X is read from global memory (L1) and rounded to f16.
 // - A pair decodes in registers with two integer ops:
 //   ((w >> 4p) & 0x000F000F) | 0x64006400 is the f16 pair (1024 + q0,
 //   1024 + q1); subtracting 1024 + z leaves q - z exactly.
@@ -21,7 +26,8 @@
 //   the group (at most 128 deep), so the only rounding beyond the reference
 //   evaluator's is X's to f16 (the A16 of W4A16).
 // - Stream-K: the (64-column tile, K unit) items, units min(G, 128) deep,
-//   are split evenly over one wave of blocks (grid.z: 16-row tiles). A
+//   are split evenly over one wave of 4-warp blocks (four per
+//   multiprocessor of an H100/H200; grid.z: 16-row tiles). A
 //   block walks its items tile by tile; its warps take a tile's units
 //   round-robin, add their accumulators in shared memory, and the block
 //   adds the sum to Y with atomics (Y is zero-filled before, like the
@@ -36,9 +42,11 @@
 
 #include "quantc/Support/Constants.h"
 #include "quantc/Target/CUDA/Passes.h"
+#include "quantc/Target/LoopUtils.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/SymbolTable.h"
@@ -56,25 +64,13 @@ using namespace mlir::qc;
 
 namespace {
 
-constexpr int64_t kWarps = 8;     // per block
+constexpr int64_t kWarps = 4;     // per block
+constexpr int64_t kStages = 2;    // weight units in flight per warp
 constexpr int64_t kTileN = 64;    // columns per warp tile
 constexpr int64_t kStep = 16;     // k per mma
 constexpr int64_t kMaxUnit = 128; // k per scale application
-/// Blocks worth launching: two per multiprocessor of an H100/H200 (132).
-constexpr int64_t kTargetBlocks = 264;
-
-/// The constant global `v` reads (a memref.get_global, through subviews).
-memref::GlobalOp constantGlobalOf(ModuleOp module, Value v) {
-  while (auto sv = v.getDefiningOp<memref::SubViewOp>())
-    v = sv.getSource();
-  auto get = v.getDefiningOp<memref::GetGlobalOp>();
-  auto global =
-      get ? module.lookupSymbol<memref::GlobalOp>(get.getName()) : nullptr;
-  if (!global || !global.getConstant() ||
-      !isa_and_nonnull<ElementsAttr>(global.getInitialValueAttr()))
-    return nullptr;
-  return global;
-}
+/// Blocks worth launching: four per multiprocessor of an H100/H200 (132).
+constexpr int64_t kTargetBlocks = 528;
 
 /// The compile-time shape of one kernel.
 struct Geometry {
@@ -243,6 +239,7 @@ struct KernelBuilder {
 
   void build(gpu::LaunchOp launch) {
     Value tid = launch.getThreadIds().x;
+    Value smem = launch.getWorkgroupAttributions()[0];
     Value rowTile = launch.getBlockIds().z;
     Value lane = rem(tid, 32), warp = div(tid, 32);
     Value r = div(lane, 4), c = rem(lane, 4);
@@ -266,6 +263,34 @@ struct KernelBuilder {
     // kWarps.
     Value first = add(sub(maxu(lo, base), base), warp);
     Value end = sub(minu(hi, addc(base, g.units)), base);
+    // The warp's weights travel through its own kStages slots of shared
+    // memory with cp.async: while the tensor cores work on one unit, the
+    // next one is on its way. Each lane copies and later reads only its own
+    // 16-byte chunks, so cp.async.wait_group alone orders them.
+    int64_t su = g.unit / kStep;
+    auto slot = [&](Value stage, int64_t j) {
+      return mulc(add(mulc(add(mulc(warp, kStages), stage), su * 32),
+                      add(idx(j * 32), lane)),
+                  4);
+    };
+    auto issue = [&](Value u, Value stage) {
+      Type token = nvgpu::DeviceAsyncTokenType::get(b.getContext());
+      for (int64_t j = 0; j < su; ++j) {
+        Value st = add(mulc(u, su), idx(j));
+        Value at = mulc(add(mulc(add(mulc(tile, g.steps), st), 32), lane), 4);
+        nvgpu::DeviceAsyncCopyOp::create(
+            b, loc, token, smem, slot(stage, j), words, at, b.getIndexAttr(4),
+            /*srcElements=*/Value(), b.getUnitAttr());
+      }
+    };
+    auto ifThen = [&](Value cond, function_ref<void()> body) {
+      auto ifOp = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      body();
+    };
+    ifThen(ult(first, end), [&] { issue(first, idx(0)); });
+    NVVM::CpAsyncCommitGroupOp::create(b, loc);
     SmallVector<Value> init(8 * 4, zeroF);
     auto loop = scf::ForOp::create(b, loc, first, end, idx(kWarps), init);
     {
@@ -273,6 +298,12 @@ struct KernelBuilder {
       b.setInsertionPointToStart(loop.getBody());
       Value u = loop.getInductionVar();
       ValueRange acc = loop.getRegionIterArgs();
+      Value stage = rem(div(sub(u, first), kWarps), kStages);
+      Value later = addc(u, kWarps);
+      ifThen(ult(later, end),
+             [&] { issue(later, rem(addc(stage, 1), kStages)); });
+      NVVM::CpAsyncCommitGroupOp::create(b, loc);
+      NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(1));
       Value col8 = add(mulc(tile, kTileN), r); // + 8h: B fragment column
       Value grp = div(mulc(u, g.unit), g.group);
       SmallVector<Value> zp(8, i32c(f16PairOf(std::max<int64_t>(zero, 0))));
@@ -285,9 +316,8 @@ struct KernelBuilder {
       Value stepBase = mulc(u, g.unit / kStep);
       for (int64_t j = 0; j < g.unit / kStep; ++j) {
         Value st = addc(stepBase, j);
-        Value at = mulc(add(mulc(add(mulc(tile, g.steps), st), 32), lane), 4);
         Value w = vector::LoadOp::create(
-            b, loc, VectorType::get({4}, i32()), words, ValueRange{at},
+            b, loc, VectorType::get({4}, i32()), smem, slot(stage, j),
             /*nontemporal=*/false, llvm::Align(16));
         Value k0 = add(mulc(st, kStep), mulc(c, 2)), k8 = addc(k0, 8);
         // At most 8 rows: the fragment's rows 8..15 are zeros.
@@ -325,22 +355,30 @@ struct KernelBuilder {
       scf::YieldOp::create(b, loc, next);
     }
 
-    // The block's sum of its warps' accumulators, added to Y.
-    Value smem = launch.getWorkgroupAttributions()[0];
+    NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0));
+
+    // The block's sum of its warps' accumulators, added to Y. The sums
+    // reuse the weight slots once every warp is done with them.
+    auto sumAt = [&](Value w, Value v, Value ln) {
+      return add(mulc(add(mulc(w, 32), v), 32), ln);
+    };
+    gpu::BarrierOp::create(b, loc);
     for (int64_t v = 0; v < 32; ++v)
-      memref::StoreOp::create(b, loc, loop.getResult(v), smem,
-                              ValueRange{warp, idx(v), lane});
+      memref::StoreOp::create(
+          b, loc, arith::BitcastOp::create(b, loc, i32(), loop.getResult(v)),
+          smem, sumAt(warp, idx(v), lane));
     gpu::BarrierOp::create(b, loc);
     Value nV = idx(g.n);
     for (int64_t qv = 0; qv < 32 * 32 / (kWarps * 32); ++qv) {
       Value id = addc(tid, qv * kWarps * 32);
       Value v = div(id, 32), ln = rem(id, 32);
-      Value sum =
-          memref::LoadOp::create(b, loc, smem, ValueRange{idx(0), v, ln});
+      auto load = [&](int64_t w) {
+        Value x = memref::LoadOp::create(b, loc, smem, sumAt(idx(w), v, ln));
+        return arith::BitcastOp::create(b, loc, f32(), x).getResult();
+      };
+      Value sum = load(0);
       for (int64_t w = 1; w < kWarps; ++w)
-        sum = arith::AddFOp::create(
-            b, loc, sum,
-            memref::LoadOp::create(b, loc, smem, ValueRange{idx(w), v, ln}));
+        sum = arith::AddFOp::create(b, loc, sum, load(w));
       // v = 4h + e; e >= 2: row + 8; e odd: column + 1.
       Value h = div(v, 4), e = rem(v, 4);
       Value row = add(add(mulc(rowTile, 16), div(ln, 4)), mulc(div(e, 2), 8));
@@ -433,8 +471,11 @@ bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op) {
   auto idx = [&](int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
+  // Weight slots, reused for the block's sums.
+  int64_t slots = std::max<int64_t>(kWarps * kStages * (g.unit / kStep) * 128,
+                                    kWarps * 32 * 32);
   auto smem = MemRefType::get(
-      {kWarps, 32, 32}, f32, MemRefLayoutAttrInterface(),
+      {slots}, i32, MemRefLayoutAttrInterface(),
       gpu::AddressSpaceAttr::get(b.getContext(),
                                  gpu::GPUDialect::getWorkgroupAddressSpace()));
   auto launch = gpu::LaunchOp::create(
@@ -450,21 +491,7 @@ bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op) {
   // The unpacked operands: dropped once nothing reads them.
   SmallVector<Value> unpacked(llvm::drop_begin(op.getDpsInputs()));
   op.erase();
-  for (Value v : unpacked) {
-    while (v.use_empty() && v.getDefiningOp<memref::SubViewOp>()) {
-      Operation *view = v.getDefiningOp();
-      v = cast<memref::SubViewOp>(view).getSource();
-      view->erase();
-    }
-    auto get = v.getDefiningOp<memref::GetGlobalOp>();
-    if (!get || !get->use_empty())
-      continue;
-    auto name = get.getNameAttr();
-    get->erase();
-    auto gl = module.lookupSymbol<memref::GlobalOp>(name);
-    if (gl && gl.isPrivate() && SymbolTable::symbolKnownUseEmpty(gl, module))
-      gl.erase();
-  }
+  eraseUnusedGlobalReads(module, unpacked);
   return true;
 }
 

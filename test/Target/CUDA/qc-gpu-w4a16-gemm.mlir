@@ -11,9 +11,21 @@
 // CHECK-LABEL: func.func @w4
 // CHECK-DAG: %[[W:.*]] = memref.get_global @__qc_w4a16_weights
 // CHECK-DAG: %[[S:.*]] = memref.get_global @__qc_w4a16_scales
-// CHECK: gpu.launch blocks(%[[T:.*]], %[[SP:.*]], %[[MT:.*]]) in (%{{.*}} = %c1{{.*}}, %{{.*}} = %c1{{.*}}, %{{.*}} = %c1{{.*}}) threads(%[[TID:.*]], %{{.*}}, %{{.*}}) in (%{{.*}} = %c256{{.*}}, %{{.*}} = %c1{{.*}}, %{{.*}} = %c1{{.*}}) workgroup(%[[SUM:.*]] : memref<8x32x32xf32, #gpu.address_space<workgroup>>)
+// CHECK: gpu.launch blocks(%{{.*}}, %{{.*}}, %{{.*}}) in (%{{.*}} = %c1{{.*}}, %{{.*}} = %c1{{.*}}, %{{.*}} = %c1{{.*}}) threads(%{{.*}}, %{{.*}}, %{{.*}}) in (%{{.*}} = %c128{{.*}}, %{{.*}} = %c1{{.*}}, %{{.*}} = %c1{{.*}}) workgroup(%[[SMEM:.*]] : memref<8192xi32, #gpu.address_space<workgroup>>)
+// The tiles of the block's stream-K range, then the warp's first unit on
+// its way to shared memory (8 steps of 16 bytes per lane).
 // CHECK: scf.for
-// CHECK: vector.load %[[W]][{{.*}}] {alignment = 16 : i64} : memref<1024xi32>, vector<4xi32>
+// CHECK: scf.if
+// CHECK-COUNT-8: nvgpu.device_async_copy %[[W]][{{.*}}], %[[SMEM]][{{.*}}], 4 {bypassL1} : memref<1024xi32> to memref<8192xi32, #gpu.address_space<workgroup>>
+// CHECK: nvvm.cp.async.commit.group
+// The unit loop: the next unit's copies, then this unit's weights from
+// shared memory.
+// CHECK: scf.for
+// CHECK: scf.if
+// CHECK-COUNT-8: nvgpu.device_async_copy
+// CHECK: nvvm.cp.async.commit.group
+// CHECK: nvvm.cp.async.wait.group 1
+// CHECK: vector.load %[[SMEM]][{{.*}}] {alignment = 16 : i64} : memref<8192xi32, #gpu.address_space<workgroup>>, vector<4xi32>
 // CHECK: arith.andi %{{.*}}, %c983055_i32 : i32
 // CHECK: arith.ori %{{.*}}, %c1677747200_i32 : i32
 // CHECK: llvm.bitcast %{{.*}} : i32 to vector<2xf16>
@@ -23,9 +35,13 @@
 // CHECK: vector.load %[[S]][{{.*}}] {alignment = 8 : i64} : memref<64xf32>, vector<2xf32>
 // CHECK: math.fma
 // CHECK: scf.yield
-// CHECK: memref.store {{.*}}, %[[SUM]]
+// CHECK: nvvm.cp.async.wait.group 0
+// CHECK: gpu.barrier
+// CHECK: arith.bitcast {{.*}} : f32 to i32
+// CHECK: memref.store {{.*}}, %[[SMEM]]
 // CHECK: gpu.barrier
 // CHECK: memref.atomic_rmw addf {{.*}}, %arg1[{{.*}}] : (f32, memref<2x64xf32>) -> f32
+// CHECK: gpu.barrier
 // CHECK-NOT: linalg.generic
 // CHECK: return
 // CHECK: __qc_w4a16_weights: "0x0800000099999999
@@ -54,12 +70,14 @@ func.func @w4(%x: memref<2x128xf32>, %y: memref<2x64xf32>) {
 
 // 40 rows (three 16-row tiles), N = 200 (four 64-column tiles, the last
 // padded), K = 512 in groups of 64 with zero points that differ per
-// column: the zero points travel as f16 pairs. 4 x 3 blocks want more
-// splits than K has units for a warp each: one split.
+// column: the zero points travel as f16 pairs. 4 tiles x 8 units, at
+// least one unit per warp of 4: 8 blocks per row tile.
 
 // CHECK-LABEL: func.func @w4_edges
 // CHECK: %[[Z:.*]] = memref.get_global @__qc_w4a16_zeros{{.*}} : memref<2048xi32>
-// CHECK: gpu.launch blocks({{.*}}) in (%{{.*}} = %c4{{.*}}, %{{.*}} = %c1{{.*}}, %{{.*}} = %c3{{.*}})
+// CHECK: gpu.launch blocks({{.*}}) in (%{{.*}} = %c8{{.*}}, %{{.*}} = %c1{{.*}}, %{{.*}} = %c3{{.*}}) {{.*}} workgroup(%{{.*}} : memref<4096xi32, #gpu.address_space<workgroup>>)
+// CHECK-COUNT-4: nvgpu.device_async_copy
+// CHECK: nvvm.cp.async.wait.group 1
 // CHECK-COUNT-8: memref.load %[[Z]]
 // CHECK-COUNT-4: vector.load {{.*}} vector<4xi32>
 // CHECK-NOT: vector.load {{.*}} vector<4xi32>

@@ -133,13 +133,16 @@ def QCGPUW4A16Gemm : Pass<"qc-gpu-w4a16-gemm", "ModuleOp"> {
     - the weights stay 4-bit on the device, packed at compile time into
       the order of the mma's B fragments (one 128-bit load per lane and
       16-deep step for a 64-column tile: 512 contiguous bytes per warp);
+    - each warp double-buffers its weights in shared memory with
+      `cp.async` (`nvgpu.device_async_copy`, 16 bytes per lane and step):
+      the next unit is on its way while the tensor cores work on this one;
     - two integer ops turn a packed pair into the f16 pair (1024 + q0,
       1024 + q1), and subtracting 1024 + z leaves `q - z` exactly;
     - x is rounded to f16 (the A16 of W4A16), the products are summed in
       f32 per group (at most 128 deep) and scaled in f32, so the rounding
       of x is the only difference from the reference evaluator;
     - stream-K: the (64-column tile, K unit) items are split evenly over
-      one wave of blocks (grid z: 16-row tiles); a block walks its items
+      one wave of 4-warp blocks (grid z: 16-row tiles); a block walks its items
       tile by tile, its warps take a tile's units round-robin, add their
       sums in shared memory, and the block adds the result to `y` with
       atomics (`y` is zero-filled before, as the generic's init): no
@@ -162,10 +165,13 @@ def QCGPUW4A16Gemm : Pass<"qc-gpu-w4a16-gemm", "ModuleOp"> {
     ```mlir
     %w = memref.get_global @__qc_w4a16_weights : memref<1024xi32>
     %s = memref.get_global @__qc_w4a16_scales : memref<64xf32>
-    gpu.launch blocks(%t, %sp, %mt) in (%c1, %c1, %c1) threads(%tid, ...) in (%c256, %c1, %c1)
-        workgroup(%sum : memref<8x32x32xf32, #gpu.address_space<workgroup>>) {
+    gpu.launch blocks(%bx, %by, %mt) in (%c1, %c1, %c1) threads(%tid, ...) in (%c128, %c1, %c1)
+        workgroup(%smem : memref<8192xi32, #gpu.address_space<workgroup>>) {
       scf.for %u = ... iter_args(...) {
-        %b = vector.load %w[...] : memref<1024xi32>, vector<4xi32>
+        nvgpu.device_async_copy %w[...], %smem[...], 4 {bypassL1} : ...   // the next unit
+        nvvm.cp.async.commit.group
+        nvvm.cp.async.wait.group 1
+        %b = vector.load %smem[...] : memref<8192xi32, #gpu.address_space<workgroup>>, vector<4xi32>
         ... nvvm.mma.sync A[...] B[...] C[...] {shape = #nvvm.shape<m = 16, n = 8, k = 16>, ...}
       }
       gpu.barrier
@@ -175,6 +181,7 @@ def QCGPUW4A16Gemm : Pass<"qc-gpu-w4a16-gemm", "ModuleOp"> {
   }];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::NVVM::NVVMDialect",
+                           "::mlir::nvgpu::NVGPUDialect",
                            "::mlir::LLVM::LLVMDialect",
                            "::mlir::vector::VectorDialect",
                            "::mlir::math::MathDialect",
