@@ -17,12 +17,16 @@
 # and compresses the libraries (DIR defaults to build/gpu-check, about 55
 # MB).
 #
-# run checks every model's outputs against the reference (fp32 and W4A16:
-# relative error <= 1e-4; W8A8: SQNR >= 30 dB, as scripts/check-compiled-
-# ppocr.sh does on the CPU), times each model (bench/gpu/qrt_run.py
-# --bench: host to host, through the runtime), and times cuBLAS fp16 and
-# cuBLASLt int8 on the same GEMM shapes (bench/gpu/cublas_gemm.py). It
-# writes DIR/gpu-check.md and exits 1 if a check fails.
+# run checks every model's outputs against the reference (fp32: relative
+# error <= 1e-4; W4A16, whose activations are rounded to f16: <= 2e-3;
+# W8A8: SQNR >= 30 dB, as scripts/check-compiled-ppocr.sh does on the CPU),
+# times each model (bench/gpu/qrt_run.py --bench: host to host, through the
+# runtime; the GEMMs also per kernel with QRT_PROFILE), and times cuBLAS fp16 and
+# cuBLASLt int8 on the same GEMM shapes (bench/gpu/cublas_gemm.py), and,
+# where Nsight Compute is installed, the W4A16 and cuBLAS fp16 GEMM kernels
+# alone (bench/gpu/ncu_gemm.py). It
+# writes DIR/gpu-check.md and exits 1 if a check fails. The models come from
+# `MODELS` (default "cls rec det"; empty: the GEMMs alone).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -30,14 +34,39 @@ MODE=${1:-}
 DIR=${2:-build/gpu-check}
 ARCH=${CUDA_ARCH:-sm_90}
 ITERS=${ITERS:-50}
+# MODELS="" prepares the GEMMs alone (a kernel change that the PP-OCR
+# models do not reach).
+MODELS=${MODELS-cls rec det}
 declare -A MODEL=([det]=ch_PP-OCRv4_det_infer.onnx [rec]=ch_PP-OCRv4_rec_infer.onnx
                   [cls]=ch_ppocr_mobile_v2.0_cls_infer.onnx)
 declare -A SHAPE=([det]=1,3,640,640 [rec]=1,3,48,320 [cls]=1,3,48,192)
 GEMMS=("4096 4096" "4096 11008")
 BATCHES=(1 16)
+# Checked, not timed: shapes that exercise the W4A16 kernel's edges (rows
+# past M in a 16-row tile, two row tiles, columns past N in a 64-column
+# tile, K in few units).
+CHECK_GEMMS=("256 72 3" "512 200 40" "128 64 1")
+
+BIN=build/bin
+
+# One GEMM model of bench/gpu/make_gemm.py (in SRC) with the W4A16 and W8A8
+# recipes: library, input and reference outputs.
+gemm_model() {
+  local src=$1 name=$2 r
+  mkdir -p "$DIR/inputs/$name"
+  cp -r "$src/inputs/$name" "$DIR/inputs/$name/x"
+  for r in w4a16 w8a8; do
+    echo "gpu-check: compiling $name $r for $ARCH" >&2
+    $BIN/quantc "$src/$name.onnx" --recipe "$r" --algorithm rtn \
+      --calib "$src/calib/$name" --emit=quantized -o "$DIR/mlir/$name.$r.mlir"
+    $BIN/quantc "$DIR/mlir/$name.$r.mlir" --target=cuda --cuda-arch="$ARCH" \
+      -o "$DIR/so/$name.$r.so"
+    $BIN/quant-run "$DIR/mlir/$name.$r.mlir" --reference \
+      --inputs "$DIR/inputs/$name/x" --outputs "$DIR/ref/$name.$r.x" >/dev/null
+  done
+}
 
 prepare() {
-  local BIN=build/bin
   for tool in quantc quant-run; do
     [[ -x $BIN/$tool ]] || { echo "gpu-check: error: $BIN/$tool missing (scripts/build.sh)" >&2; exit 1; }
   done
@@ -46,7 +75,7 @@ prepare() {
   mkdir -p "$DIR"/{so,mlir,inputs,ref}
   cp -L build/lib/libqrt.so "$DIR/libqrt.so"
   local m r s
-  for m in cls rec det; do
+  for m in $MODELS; do
     for r in fp32 w8a8 w4a16; do
       local flags=()
       [[ $r == fp32 ]] || flags=(--recipe "$r" --calib "models/calib/$m")
@@ -68,30 +97,26 @@ prepare() {
       done
     done
   done
-  $BIN/quantc "$DIR/mlir/cls.fp32.mlir" --target=cuda --cuda-arch=sm_80 \
-    -o "$DIR/so/cls.fp32-sm_80.so"
-  for s in "$DIR"/ref/cls.fp32.*; do
-    cp -r "$s" "${s/cls.fp32./cls.fp32-sm_80.}"
-  done
+  if [[ -f $DIR/mlir/cls.fp32.mlir ]]; then
+    $BIN/quantc "$DIR/mlir/cls.fp32.mlir" --target=cuda --cuda-arch=sm_80 \
+      -o "$DIR/so/cls.fp32-sm_80.so"
+    for s in "$DIR"/ref/cls.fp32.*; do
+      cp -r "$s" "${s/cls.fp32./cls.fp32-sm_80.}"
+    done
+  fi
 
   local gemm=$DIR/gemm-src k n b
   for kn in "${GEMMS[@]}"; do
     read -r k n <<<"$kn"
     /usr/bin/python3 bench/gpu/make_gemm.py "$gemm" "$k" "$n" "${BATCHES[@]}"
     for b in "${BATCHES[@]}"; do
-      local name=gemm_${k}x${n}_b$b
-      mkdir -p "$DIR/inputs/$name"
-      cp -r "$gemm/inputs/$name" "$DIR/inputs/$name/x"
-      for r in w4a16 w8a8; do
-        echo "gpu-check: compiling $name $r for $ARCH" >&2
-        $BIN/quantc "$gemm/$name.onnx" --recipe "$r" --algorithm rtn \
-          --calib "$gemm/calib/$name" --emit=quantized -o "$DIR/mlir/$name.$r.mlir"
-        $BIN/quantc "$DIR/mlir/$name.$r.mlir" --target=cuda --cuda-arch="$ARCH" \
-          -o "$DIR/so/$name.$r.so"
-        $BIN/quant-run "$DIR/mlir/$name.$r.mlir" --reference \
-          --inputs "$DIR/inputs/$name/x" --outputs "$DIR/ref/$name.$r.x" >/dev/null
-      done
+      gemm_model "$gemm" "gemm_${k}x${n}_b$b"
     done
+  done
+  for kn in "${CHECK_GEMMS[@]}"; do
+    read -r k n b <<<"$kn"
+    /usr/bin/python3 bench/gpu/make_gemm.py "$gemm" "$k" "$n" "$b"
+    gemm_model "$gemm" "gemm_${k}x${n}_b$b"
   done
   rm -rf "$gemm" "$DIR/mlir"
   xz -1 -T2 "$DIR"/so/*.so
@@ -143,7 +168,10 @@ for f in sorted(os.listdir(ref)):
 if recipe.startswith("w8a8"):
     v = min(vals); print("%s %.1f" % ("ok" if v >= 30 else "FAIL", v))
 else:
-    v = max(vals); print("%s %.2e" % ("ok" if v <= 1e-4 else "FAIL", v))
+    # W4A16 rounds activations to f16 (unit roundoff 4.9e-4) for the
+    # tensor cores; fp32 matches to float rounding.
+    tol = 2e-3 if recipe.startswith("w4a16") else 1e-4
+    v = max(vals); print("%s %.2e" % ("ok" if v <= tol else "FAIL", v))
 PY
 ) || verdict="FAIL nan"
       [[ $verdict == ok* ]] && passed=$((passed + 1)) || fail=1
@@ -165,7 +193,7 @@ PY
   done
   {
     echo
-    echo "| GEMM K x N | batch | quantc W4A16 (ms) | quantc W8A8 (ms) | cuBLAS fp16 kernel / host to host (ms) | cuBLASLt int8 kernel / host to host (ms) | cuBLAS fp16 host / quantc W4A16 |"
+    echo "| GEMM K x N | batch | quantc W4A16 kernel (us) / GPU per run (us) / host to host (ms) | quantc W8A8 host to host (ms) | cuBLAS fp16 kernel (us) / host to host (ms) | cuBLASLt int8 kernel (us) / host to host (ms) | cuBLAS fp16 kernel / quantc W4A16 kernel |"
     echo "|---|---:|---:|---:|---:|---:|---:|"
   } >>"$md"
   local kn k n b
@@ -174,12 +202,37 @@ PY
     for b in "${BATCHES[@]}"; do
       local nm=gemm_${k}x${n}_b$b q4 q8 base
       q4=$($PY bench/gpu/qrt_run.py "$DIR/libqrt.so" "$DIR/so/$nm.w4a16.so" --inputs "$DIR/inputs/$nm/x" --bench "$ITERS" | awk '{print $2}') || q4=NA
+      # QRT_PROFILE: the slowest kernel's mean (the GEMM) and the GPU time
+      # of all kernels per run (the GEMM's launches count the runs).
+      read -r k4 g4 < <(QRT_PROFILE=1 $PY bench/gpu/qrt_run.py "$DIR/libqrt.so" "$DIR/so/$nm.w4a16.so" \
+          --inputs "$DIR/inputs/$nm/x" --bench "$ITERS" 2>&1 >/dev/null |
+        awk '/CUDA kernels:/ {for (i = 1; i <= NF; ++i) if ($i == "launches,") total = $(i + 1)}
+             /^\[qrt\]   #/ && !top {top = 1; launches = $3; mean = $5}
+             END {if (top) printf "%.1f %.1f\n", mean, 1e3 * total / launches; else print "NA NA"}') || { k4=NA; g4=NA; }
       q8=$($PY bench/gpu/qrt_run.py "$DIR/libqrt.so" "$DIR/so/$nm.w8a8.so" --inputs "$DIR/inputs/$nm/x" --bench "$ITERS" | awk '{print $2}') || q8=NA
       base=$($PY bench/gpu/cublas_gemm.py "$k" "$n" "$b") || base="NA NA NA NA"
       read -r f16k f16h i8k i8h <<<"$base"
-      echo "| ${k} x ${n} | $b | $q4 | $q8 | $f16k / $f16h | $i8k / $i8h | $(awk -v a="$f16h" -v b="$q4" 'BEGIN {printf "%.2fx", a / b}') |" >>"$md"
+      echo "| ${k} x ${n} | $b | $k4 / $g4 / $q4 | $q8 | $(awk -v a="$f16k" 'BEGIN {printf "%.1f", 1e3 * a}') / $f16h | $(awk -v a="$i8k" 'BEGIN {printf "%.1f", 1e3 * a}') / $i8h | $(awk -v a="$f16k" -v b="$k4" 'BEGIN {printf "%.2fx", 1e3 * a / b}') |" >>"$md"
     done
   done
+  if command -v ncu >/dev/null; then
+    {
+      echo
+      echo "Kernel alone, under Nsight Compute (bench/gpu/ncu_gemm.py: gpu__time_duration, median of 5 launches):"
+      echo
+      echo "| GEMM K x N | batch | quantc W4A16 (us) | cuBLAS fp16 (us) | cuBLAS / quantc |"
+      echo "|---|---:|---:|---:|---:|"
+    } >>"$md"
+    for kn in "${GEMMS[@]}"; do
+      read -r k n <<<"$kn"
+      for b in "${BATCHES[@]}"; do
+        local d
+        d=$($PY bench/gpu/ncu_gemm.py "$DIR" "$k" "$n" "$b") || d="NA NA"
+        read -r dq dc <<<"$d"
+        echo "| ${k} x ${n} | $b | $dq | $dc | $(awk -v a="$dc" -v b="$dq" 'BEGIN {printf "%.2fx", a / b}') |" >>"$md"
+      done
+    done
+  fi
   cat "$md"
   return $fail
 }
