@@ -313,8 +313,8 @@ struct KernelBuilder {
               b, loc, zeros,
               ValueRange{add(mulc(grp, g.tiles * kTileN), addc(col8, 8 * h))});
       SmallVector<Value> part(8 * 4, zeroF);
-      Value stepBase = mulc(u, g.unit / kStep);
-      for (int64_t j = 0; j < g.unit / kStep; ++j) {
+      Value stepBase = mulc(u, su);
+      for (int64_t j = 0; j < su; ++j) {
         Value st = addc(stepBase, j);
         Value w = vector::LoadOp::create(
             b, loc, VectorType::get({4}, i32()), smem, slot(stage, j),
