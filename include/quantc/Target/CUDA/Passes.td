@@ -142,8 +142,9 @@ def QCGPUW4A16Gemm : Pass<"qc-gpu-w4a16-gemm", "ModuleOp"> {
       f32 per group (at most 128 deep) and scaled in f32, so the rounding
       of x is the only difference from the reference evaluator;
     - stream-K: the (64-column tile, K unit) items are split evenly over
-      one wave of 4-warp blocks (grid z: 16-row tiles); a block walks its items
-      tile by tile, its warps take a tile's units round-robin, add their
+      one wave of at most 528 4-warp blocks (grid z: 16-row tiles); a block
+      walks its items tile by tile, its warps take a tile's units
+      round-robin, add their
       sums in shared memory, and the block adds the result to `y` with
       atomics (`y` is zero-filled before, as the generic's init): no
       second pass and no tail wave.
