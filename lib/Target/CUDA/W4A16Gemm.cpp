@@ -34,11 +34,16 @@
 //   generic's init): no second pass, no tail wave, and 4096 columns still
 //   fill the GPU.
 //
+// The stream-K skeleton (work split, cp.async pipeline, block sums,
+// atomics) is shared with the W8A8 kernel: StreamKGemm.h.
+//
 // A generic the kernel cannot take (K or the group not a multiple of 16,
 // zero points that are not integers, operands that are not constant
 // globals) stays a generic, which qc-gpu-distribute lowers like any other.
 //
 //===----------------------------------------------------------------------===//
+
+#include "StreamKGemm.h"
 
 #include "quantc/Support/Constants.h"
 #include "quantc/Target/CUDA/Passes.h"
@@ -61,28 +66,17 @@ namespace mlir::qc {
 
 using namespace mlir;
 using namespace mlir::qc;
+using namespace mlir::qc::cuda;
 
 namespace {
 
-constexpr int64_t kWarps = 4;     // per block
-constexpr int64_t kStages = 2;    // weight units in flight per warp
-constexpr int64_t kTileN = 64;    // columns per warp tile
 constexpr int64_t kStep = 16;     // k per mma
 constexpr int64_t kMaxUnit = 128; // k per scale application
-/// Blocks worth launching: four per multiprocessor of an H100/H200 (132).
-constexpr int64_t kTargetBlocks = 528;
 
 /// The compile-time shape of one kernel.
-struct Geometry {
-  int64_t m, n, k, group;
-  int64_t unit;     // k per scale application
-  int64_t tiles;    // 64-column tiles
-  int64_t steps;    // 16-deep steps in K
-  int64_t units;    // K / unit
-  int64_t blocks;   // along the (tile, unit) space
-  int64_t perBlock; // (tile, unit) items per block
-  int64_t rowTiles; // 16-row tiles
-  int64_t groups;   // scale rows: ceil(K / group)
+struct Geometry : StreamKShape {
+  int64_t group;  // k per scale and zero point
+  int64_t groups; // scale rows: ceil(K / group)
 };
 
 /// The packed weights, scales and (when not all equal) zero points.
@@ -139,52 +133,18 @@ Packed pack(const Geometry &g, ArrayRef<int64_t> q, ArrayRef<float> s,
   return p;
 }
 
-/// A new private constant global holding `data`.
-template <typename T>
-memref::GlobalOp addGlobal(OpBuilder &b, ModuleOp module, StringRef name,
-                           ArrayRef<T> data, Type elem) {
-  OpBuilder::InsertionGuard guard(b);
-  b.clearInsertionPoint(); // SymbolTable::insert names it uniquely
-  int64_t size = data.size();
-  auto tensor = RankedTensorType::get({size}, elem);
-  ArrayRef<char> bytes(reinterpret_cast<const char *>(data.data()),
-                       data.size() * sizeof(T));
-  auto global = memref::GlobalOp::create(
-      b, module.getLoc(), name, b.getStringAttr("private"),
-      MemRefType::get({size}, elem), makeRawResource(tensor, name, bytes),
-      /*constant=*/true, b.getI64IntegerAttr(64));
-  SymbolTable(module).insert(global, module.getBody()->begin());
-  return global;
-}
+/// One unit of the W4A16 kernel: decode, f16 mma.sync, per-group scale.
+struct W4A16Builder : StreamKGemmBuilder {
+  W4A16Builder(OpBuilder &b, Location loc, const Geometry &g, Value x, Value y,
+               Value words, Value scales, Value zeros, int64_t zero)
+      : StreamKGemmBuilder(b, loc, g, words, y, /*integer=*/false), g(g), x(x),
+        scales(scales), zeros(zeros), zero(zero) {}
 
-/// Builds the kernel's body inside a launch.
-struct KernelBuilder {
-  OpBuilder &b;
-  Location loc;
   const Geometry &g;
-  Value x, y, words, scales, zeros; // zeros: null when uniform
+  Value x, scales, zeros; // zeros: null when uniform
   int64_t zero;
 
   Type f16() { return b.getF16Type(); }
-  Type f32() { return b.getF32Type(); }
-  Type i32() { return b.getI32Type(); }
-  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value a, Value c) { return arith::AddIOp::create(b, loc, a, c); }
-  Value mul(Value a, Value c) { return arith::MulIOp::create(b, loc, a, c); }
-  Value mulc(Value a, int64_t c) { return mul(a, idx(c)); }
-  Value addc(Value a, int64_t c) { return c ? add(a, idx(c)) : a; }
-  Value div(Value a, int64_t c) {
-    return arith::DivUIOp::create(b, loc, a, idx(c));
-  }
-  Value rem(Value a, int64_t c) {
-    return arith::RemUIOp::create(b, loc, a, idx(c));
-  }
-  Value ult(Value a, Value c) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, a, c);
-  }
-  Value i32c(uint32_t v) {
-    return arith::ConstantIntOp::create(b, loc, i32(), (int64_t)v);
-  }
 
   Value zeroA() {
     auto v2f16 = VectorType::get({2}, f16());
@@ -233,166 +193,58 @@ struct KernelBuilder {
     return out;
   }
 
-  Value sub(Value a, Value c) { return arith::SubIOp::create(b, loc, a, c); }
-  Value minu(Value a, Value c) { return arith::MinUIOp::create(b, loc, a, c); }
-  Value maxu(Value a, Value c) { return arith::MaxUIOp::create(b, loc, a, c); }
-
-  void build(gpu::LaunchOp launch) {
-    Value tid = launch.getThreadIds().x;
-    Value smem = launch.getWorkgroupAttributions()[0];
-    Value rowTile = launch.getBlockIds().z;
-    Value lane = rem(tid, 32), warp = div(tid, 32);
-    Value r = div(lane, 4), c = rem(lane, 4);
-    Value row0 = add(mulc(rowTile, 16), r), row1 = addc(row0, 8);
-    Value mV = idx(g.m);
-    Value valid0 = ult(row0, mV), valid1 = ult(row1, mV);
+  SmallVector<Value> unit(Value u, Value stage, ValueRange acc) override {
     Value zeroF = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
-
-    // Stream-K: the block's work items [lo, hi) of the (tile, unit) space,
-    // tile by tile (at most a few: perBlock is below `units` unless few
-    // blocks are launched).
-    Value lo = mulc(launch.getBlockIds().x, g.perBlock);
-    Value hi = minu(idx(g.tiles * g.units), addc(lo, g.perBlock));
-    auto tiles = scf::ForOp::create(
-        b, loc, div(lo, g.units), addc(div(addc(hi, -1), g.units), 1), idx(1));
-    OpBuilder::InsertionGuard tileGuard(b);
-    b.setInsertionPoint(tiles.getBody()->getTerminator());
-    Value tile = tiles.getInductionVar();
-    Value base = mulc(tile, g.units);
-    // This warp's units of the tile: from the block's first + warp, step
-    // kWarps.
-    Value first = add(sub(maxu(lo, base), base), warp);
-    Value end = sub(minu(hi, addc(base, g.units)), base);
-    // The warp's weights travel through its own kStages slots of shared
-    // memory with cp.async: while the tensor cores work on one unit, the
-    // next one is on its way. Each lane copies and later reads only its own
-    // 16-byte chunks, so cp.async.wait_group alone orders them.
-    int64_t su = g.unit / kStep;
-    auto slot = [&](Value stage, int64_t j) {
-      return mulc(add(mulc(add(mulc(warp, kStages), stage), su * 32),
-                      add(idx(j * 32), lane)),
-                  4);
-    };
-    auto issue = [&](Value u, Value stage) {
-      Type token = nvgpu::DeviceAsyncTokenType::get(b.getContext());
-      for (int64_t j = 0; j < su; ++j) {
-        Value st = add(mulc(u, su), idx(j));
-        Value at = mulc(add(mulc(add(mulc(tile, g.steps), st), 32), lane), 4);
-        nvgpu::DeviceAsyncCopyOp::create(
-            b, loc, token, smem, slot(stage, j), words, at, b.getIndexAttr(4),
-            /*srcElements=*/Value(), b.getUnitAttr());
-      }
-    };
-    auto ifThen = [&](Value cond, function_ref<void()> body) {
-      auto ifOp = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(ifOp.thenBlock());
-      body();
-    };
-    ifThen(ult(first, end), [&] { issue(first, idx(0)); });
-    NVVM::CpAsyncCommitGroupOp::create(b, loc);
-    SmallVector<Value> init(8 * 4, zeroF);
-    auto loop = scf::ForOp::create(b, loc, first, end, idx(kWarps), init);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(loop.getBody());
-      Value u = loop.getInductionVar();
-      ValueRange acc = loop.getRegionIterArgs();
-      Value stage = rem(div(sub(u, first), kWarps), kStages);
-      Value later = addc(u, kWarps);
-      ifThen(ult(later, end),
-             [&] { issue(later, rem(addc(stage, 1), kStages)); });
-      NVVM::CpAsyncCommitGroupOp::create(b, loc);
-      NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(1));
-      Value col8 = add(mulc(tile, kTileN), r); // + 8h: B fragment column
-      Value grp = div(mulc(u, g.unit), g.group);
-      SmallVector<Value> zp(8, i32c(f16PairOf(std::max<int64_t>(zero, 0))));
-      if (zeros)
-        for (int64_t h = 0; h < 8; ++h)
-          zp[h] = memref::LoadOp::create(
-              b, loc, zeros,
-              ValueRange{add(mulc(grp, g.tiles * kTileN), addc(col8, 8 * h))});
-      SmallVector<Value> part(8 * 4, zeroF);
-      Value stepBase = mulc(u, su);
-      for (int64_t j = 0; j < su; ++j) {
-        Value st = addc(stepBase, j);
-        Value w = vector::LoadOp::create(
-            b, loc, VectorType::get({4}, i32()), smem, slot(stage, j),
-            /*nontemporal=*/false, llvm::Align(16));
-        Value k0 = add(mulc(st, kStep), mulc(c, 2)), k8 = addc(k0, 8);
-        // At most 8 rows: the fragment's rows 8..15 are zeros.
-        Value hi0 = g.m > 8 ? loadA(row1, valid1, k0) : zeroA();
-        Value hi8 = g.m > 8 ? loadA(row1, valid1, k8) : zeroA();
-        SmallVector<Value> a = {loadA(row0, valid0, k0), hi0,
-                                loadA(row0, valid0, k8), hi8};
-        for (int64_t i = 0; i < 4; ++i) {
-          Value word = vector::ExtractOp::create(b, loc, w, i);
-          for (int64_t e = 0; e < 2; ++e) {
-            int64_t h = 2 * i + e;
-            SmallVector<Value> bf = {decode(word, 2 * e, zp[h]),
-                                     decode(word, 2 * e + 1, zp[h])};
-            SmallVector<Value> d =
-                mma(a, bf, ArrayRef<Value>(part).slice(4 * h, 4));
-            std::copy(d.begin(), d.end(), part.begin() + 4 * h);
-          }
+    Value col8 = add(mulc(tile, kTileN), r); // + 8h: B fragment column
+    Value grp = div(mulc(u, g.unit), g.group);
+    SmallVector<Value> zp(8, i32c(f16PairOf(std::max<int64_t>(zero, 0))));
+    if (zeros)
+      for (int64_t h = 0; h < 8; ++h)
+        zp[h] = memref::LoadOp::create(
+            b, loc, zeros,
+            ValueRange{add(mulc(grp, g.tiles * kTileN), addc(col8, 8 * h))});
+    SmallVector<Value> part(8 * 4, zeroF);
+    int64_t su = g.stepsPerUnit();
+    Value stepBase = mulc(u, su);
+    for (int64_t j = 0; j < su; ++j) {
+      Value st = addc(stepBase, j);
+      Value w = vector::LoadOp::create(b, loc, VectorType::get({4}, i32()),
+                                       smem, slot(stage, j),
+                                       /*nontemporal=*/false, llvm::Align(16));
+      Value k0 = add(mulc(st, kStep), mulc(c, 2)), k8 = addc(k0, 8);
+      // At most 8 rows: the fragment's rows 8..15 are zeros.
+      Value hi0 = g.m > 8 ? loadA(row1, valid1, k0) : zeroA();
+      Value hi8 = g.m > 8 ? loadA(row1, valid1, k8) : zeroA();
+      SmallVector<Value> a = {loadA(row0, valid0, k0), hi0,
+                              loadA(row0, valid0, k8), hi8};
+      for (int64_t i = 0; i < 4; ++i) {
+        Value word = vector::ExtractOp::create(b, loc, w, i);
+        for (int64_t e = 0; e < 2; ++e) {
+          int64_t h = 2 * i + e;
+          SmallVector<Value> bf = {decode(word, 2 * e, zp[h]),
+                                   decode(word, 2 * e + 1, zp[h])};
+          SmallVector<Value> d =
+              mma(a, bf, ArrayRef<Value>(part).slice(4 * h, 4));
+          std::copy(d.begin(), d.end(), part.begin() + 4 * h);
         }
       }
-      // acc += partial * scale, columns 8h + 2c and + 1 (rows r, r + 8).
-      SmallVector<Value> next;
-      Value scaleRow = mulc(grp, g.tiles * kTileN);
-      Value col2 = add(mulc(tile, kTileN), mulc(c, 2));
-      for (int64_t h = 0; h < 8; ++h) {
-        Value sv =
-            vector::LoadOp::create(b, loc, VectorType::get({2}, f32()), scales,
-                                   ValueRange{add(scaleRow, addc(col2, 8 * h))},
-                                   /*nontemporal=*/false, llvm::Align(8));
-        for (int64_t e = 0; e < 4; ++e) {
-          Value s = vector::ExtractOp::create(b, loc, sv, e % 2);
-          next.push_back(
-              math::FmaOp::create(b, loc, part[4 * h + e], s, acc[4 * h + e]));
-        }
+    }
+    // acc += partial * scale, columns 8h + 2c and + 1 (rows r, r + 8).
+    SmallVector<Value> next;
+    Value scaleRow = mulc(grp, g.tiles * kTileN);
+    Value col2 = add(mulc(tile, kTileN), mulc(c, 2));
+    for (int64_t h = 0; h < 8; ++h) {
+      Value sv =
+          vector::LoadOp::create(b, loc, VectorType::get({2}, f32()), scales,
+                                 ValueRange{add(scaleRow, addc(col2, 8 * h))},
+                                 /*nontemporal=*/false, llvm::Align(8));
+      for (int64_t e = 0; e < 4; ++e) {
+        Value s = vector::ExtractOp::create(b, loc, sv, e % 2);
+        next.push_back(
+            math::FmaOp::create(b, loc, part[4 * h + e], s, acc[4 * h + e]));
       }
-      scf::YieldOp::create(b, loc, next);
     }
-
-    NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0));
-
-    // The block's sum of its warps' accumulators, added to Y. The sums
-    // reuse the weight slots once every warp is done with them.
-    auto sumAt = [&](Value w, Value v, Value ln) {
-      return add(mulc(add(mulc(w, 32), v), 32), ln);
-    };
-    gpu::BarrierOp::create(b, loc);
-    for (int64_t v = 0; v < 32; ++v)
-      memref::StoreOp::create(
-          b, loc, arith::BitcastOp::create(b, loc, i32(), loop.getResult(v)),
-          smem, sumAt(warp, idx(v), lane));
-    gpu::BarrierOp::create(b, loc);
-    Value nV = idx(g.n);
-    for (int64_t qv = 0; qv < 32 * 32 / (kWarps * 32); ++qv) {
-      Value id = addc(tid, qv * kWarps * 32);
-      Value v = div(id, 32), ln = rem(id, 32);
-      auto load = [&](int64_t w) {
-        Value x = memref::LoadOp::create(b, loc, smem, sumAt(idx(w), v, ln));
-        return arith::BitcastOp::create(b, loc, f32(), x).getResult();
-      };
-      Value sum = load(0);
-      for (int64_t w = 1; w < kWarps; ++w)
-        sum = arith::AddFOp::create(b, loc, sum, load(w));
-      // v = 4h + e; e >= 2: row + 8; e odd: column + 1.
-      Value h = div(v, 4), e = rem(v, 4);
-      Value row = add(add(mulc(rowTile, 16), div(ln, 4)), mulc(div(e, 2), 8));
-      Value col = add(add(mulc(tile, kTileN), mulc(h, 8)),
-                      add(mulc(rem(ln, 4), 2), rem(e, 2)));
-      Value in = arith::AndIOp::create(b, loc, ult(row, mV), ult(col, nV));
-      auto ifOp = scf::IfOp::create(b, loc, in, /*withElseRegion=*/false);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(ifOp.thenBlock());
-      memref::AtomicRMWOp::create(b, loc, f32(), arith::AtomicRMWKind::addf,
-                                  sum, y, ValueRange{row, col});
-    }
-    // The next tile's sums reuse the shared memory.
-    gpu::BarrierOp::create(b, loc);
+    return next;
   }
 };
 
@@ -425,17 +277,10 @@ bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op) {
   g.unit = std::min(g.group, kMaxUnit);
   if (g.k % g.unit || (g.group > kMaxUnit && g.group % kMaxUnit))
     return false;
-  g.tiles = (g.n + kTileN - 1) / kTileN;
-  g.steps = g.k / kStep;
-  g.units = g.k / g.unit;
+  g.stepK = kStep;
+  g.chunks = 1;
+  planStreamK(g);
   g.groups = (g.k + g.group - 1) / g.group;
-  g.rowTiles = (g.m + 15) / 16;
-  // Stream-K: the tiles x units items split evenly over about
-  // kTargetBlocks blocks (one wave), at least one unit per warp.
-  int64_t items = g.tiles * g.units;
-  int64_t wanted = std::max<int64_t>(1, kTargetBlocks / g.rowTiles);
-  g.perBlock = std::max<int64_t>(kWarps, (items + wanted - 1) / wanted);
-  g.blocks = (items + g.perBlock - 1) / g.perBlock;
 
   auto qv = readIntElements(qa, /*isUnsigned=*/true);
   auto sv = readFloatElements(cast<ElementsAttr>(*sg.getInitialValue()));
@@ -468,23 +313,8 @@ bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op) {
     zeros = global(
         addGlobal(b, module, "__qc_w4a16_zeros", ArrayRef(p.zeros), i32));
 
-  auto idx = [&](int64_t v) {
-    return arith::ConstantIndexOp::create(b, loc, v);
-  };
-  // Weight slots, reused for the block's sums.
-  int64_t slots = std::max<int64_t>(kWarps * kStages * (g.unit / kStep) * 128,
-                                    kWarps * 32 * 32);
-  auto smem = MemRefType::get(
-      {slots}, i32, MemRefLayoutAttrInterface(),
-      gpu::AddressSpaceAttr::get(b.getContext(),
-                                 gpu::GPUDialect::getWorkgroupAddressSpace()));
-  auto launch = gpu::LaunchOp::create(
-      b, loc, idx(g.blocks), idx(1), idx(g.rowTiles), idx(kWarps * 32), idx(1),
-      idx(1), /*dynamicSharedMemorySize=*/nullptr,
-      /*asyncTokenType=*/nullptr, ValueRange{}, TypeRange{smem});
-  Block &body = launch.getBody().front();
-  b.setInsertionPointToStart(&body);
-  KernelBuilder kb{b, loc, g, x, y, words, scales, zeros, p.zero};
+  gpu::LaunchOp launch = createStreamKLaunch(b, loc, g);
+  W4A16Builder kb(b, loc, g, x, y, words, scales, zeros, p.zero);
   kb.build(launch);
   gpu::TerminatorOp::create(b, loc);
 

@@ -1,0 +1,174 @@
+//===- StreamKGemm.cpp - the skeleton of the tensor-core GEMM kernels -----===//
+//
+// See StreamKGemm.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "StreamKGemm.h"
+
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include <algorithm>
+
+using namespace mlir;
+using namespace mlir::qc;
+using namespace mlir::qc::cuda;
+
+void cuda::planStreamK(StreamKShape &s) {
+  assert(s.k % s.unit == 0 && s.unit % s.stepK == 0 && "unit does not fit");
+  s.tiles = (s.n + kTileN - 1) / kTileN;
+  s.steps = s.k / s.stepK;
+  s.units = s.k / s.unit;
+  s.rowTiles = (s.m + 15) / 16;
+  // The tiles x units items split evenly over about kTargetBlocks blocks
+  // (one wave), at least one unit per warp.
+  int64_t items = s.tiles * s.units;
+  int64_t wanted = std::max<int64_t>(1, kTargetBlocks / s.rowTiles);
+  s.perBlock = std::max<int64_t>(kWarps, (items + wanted - 1) / wanted);
+  s.blocks = (items + s.perBlock - 1) / s.perBlock;
+}
+
+gpu::LaunchOp cuda::createStreamKLaunch(OpBuilder &b, Location loc,
+                                        const StreamKShape &s) {
+  auto idx = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  // Weight slots (a chunk is 32 lanes x 4 i32), reused for the block's sums.
+  int64_t slots = std::max<int64_t>(kWarps * kStages * s.chunksPerUnit() * 128,
+                                    kWarps * 32 * 32);
+  auto smem = MemRefType::get(
+      {slots}, b.getI32Type(), MemRefLayoutAttrInterface(),
+      gpu::AddressSpaceAttr::get(b.getContext(),
+                                 gpu::GPUDialect::getWorkgroupAddressSpace()));
+  auto launch = gpu::LaunchOp::create(
+      b, loc, idx(s.blocks), idx(1), idx(s.rowTiles), idx(kWarps * 32), idx(1),
+      idx(1), /*dynamicSharedMemorySize=*/nullptr,
+      /*asyncTokenType=*/nullptr, ValueRange{}, TypeRange{smem});
+  b.setInsertionPointToStart(&launch.getBody().front());
+  return launch;
+}
+
+Value StreamKGemmBuilder::slot(Value stage, int64_t j) {
+  return mulc(add(mulc(add(mulc(warp, kStages), stage), s.chunksPerUnit() * 32),
+                  add(idx(j * 32), lane)),
+              4);
+}
+
+void StreamKGemmBuilder::issue(Value u, Value stage) {
+  Type token = nvgpu::DeviceAsyncTokenType::get(b.getContext());
+  int64_t cu = s.chunksPerUnit();
+  for (int64_t j = 0; j < cu; ++j) {
+    Value chunk = add(mulc(tile, s.steps * s.chunks), add(mulc(u, cu), idx(j)));
+    Value at = mulc(add(mulc(chunk, 32), lane), 4);
+    nvgpu::DeviceAsyncCopyOp::create(b, loc, token, smem, slot(stage, j), words,
+                                     at, b.getIndexAttr(4),
+                                     /*srcElements=*/Value(), b.getUnitAttr());
+  }
+}
+
+void StreamKGemmBuilder::build(gpu::LaunchOp launch) {
+  Value tid = launch.getThreadIds().x;
+  smem = launch.getWorkgroupAttributions()[0];
+  rowTile = launch.getBlockIds().z;
+  lane = rem(tid, 32);
+  warp = div(tid, 32);
+  r = div(lane, 4);
+  c = rem(lane, 4);
+  row0 = add(mulc(rowTile, 16), r);
+  row1 = addc(row0, 8);
+  Value mV = idx(s.m);
+  valid0 = ult(row0, mV);
+  valid1 = ult(row1, mV);
+  Type accType = integer ? i32() : f32();
+  Value zero =
+      integer
+          ? i32c(0)
+          : arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)).getResult();
+
+  // Stream-K: the block's work items [lo, hi) of the (tile, unit) space,
+  // tile by tile (at most a few: perBlock is below `units` unless few
+  // blocks are launched).
+  Value lo = mulc(launch.getBlockIds().x, s.perBlock);
+  Value hi = minu(idx(s.tiles * s.units), addc(lo, s.perBlock));
+  auto tiles = scf::ForOp::create(b, loc, div(lo, s.units),
+                                  addc(div(addc(hi, -1), s.units), 1), idx(1));
+  OpBuilder::InsertionGuard tileGuard(b);
+  b.setInsertionPoint(tiles.getBody()->getTerminator());
+  tile = tiles.getInductionVar();
+  Value base = mulc(tile, s.units);
+  // This warp's units of the tile: from the block's first + warp, step
+  // kWarps. The warp's weights travel through its own kStages slots of
+  // shared memory: while the tensor cores work on one unit, the next one is
+  // on its way.
+  Value first = add(sub(maxu(lo, base), base), warp);
+  Value end = sub(minu(hi, addc(base, s.units)), base);
+  auto ifThen = [&](Value cond, function_ref<void()> body) {
+    auto ifOp = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    body();
+  };
+  ifThen(ult(first, end), [&] { issue(first, idx(0)); });
+  NVVM::CpAsyncCommitGroupOp::create(b, loc);
+  SmallVector<Value> init(8 * 4, zero);
+  auto loop = scf::ForOp::create(b, loc, first, end, idx(kWarps), init);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value u = loop.getInductionVar();
+    Value stage = rem(div(sub(u, first), kWarps), kStages);
+    Value later = addc(u, kWarps);
+    ifThen(ult(later, end),
+           [&] { issue(later, rem(addc(stage, 1), kStages)); });
+    NVVM::CpAsyncCommitGroupOp::create(b, loc);
+    NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(1));
+    SmallVector<Value> next = unit(u, stage, loop.getRegionIterArgs());
+    scf::YieldOp::create(b, loc, next);
+  }
+
+  NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0));
+
+  // The block's sum of its warps' accumulators, added to Y. The sums
+  // reuse the weight slots once every warp is done with them.
+  auto sumAt = [&](Value w, Value v, Value ln) {
+    return add(mulc(add(mulc(w, 32), v), 32), ln);
+  };
+  gpu::BarrierOp::create(b, loc);
+  for (int64_t v = 0; v < 32; ++v) {
+    Value a = loop.getResult(v);
+    if (!integer)
+      a = arith::BitcastOp::create(b, loc, i32(), a);
+    memref::StoreOp::create(b, loc, a, smem, sumAt(warp, idx(v), lane));
+  }
+  gpu::BarrierOp::create(b, loc);
+  Value nV = idx(s.n);
+  for (int64_t qv = 0; qv < 32 * 32 / (kWarps * 32); ++qv) {
+    Value id = addc(tid, qv * kWarps * 32);
+    Value v = div(id, 32), ln = rem(id, 32);
+    auto load = [&](int64_t w) -> Value {
+      Value x = memref::LoadOp::create(b, loc, smem, sumAt(idx(w), v, ln));
+      return integer ? x : arith::BitcastOp::create(b, loc, f32(), x);
+    };
+    Value sum = load(0);
+    for (int64_t w = 1; w < kWarps; ++w)
+      sum = integer ? Value(arith::AddIOp::create(b, loc, sum, load(w)))
+                    : Value(arith::AddFOp::create(b, loc, sum, load(w)));
+    // v = 4h + e; e >= 2: row + 8; e odd: column + 1.
+    Value h = div(v, 4), e = rem(v, 4);
+    Value row = add(add(mulc(rowTile, 16), div(ln, 4)), mulc(div(e, 2), 8));
+    Value col = add(add(mulc(tile, kTileN), mulc(h, 8)),
+                    add(mulc(rem(ln, 4), 2), rem(e, 2)));
+    Value in = arith::AndIOp::create(b, loc, ult(row, mV), ult(col, nV));
+    auto ifOp = scf::IfOp::create(b, loc, in, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    memref::AtomicRMWOp::create(b, loc, accType,
+                                integer ? arith::AtomicRMWKind::addi
+                                        : arith::AtomicRMWKind::addf,
+                                sum, y, ValueRange{row, col});
+  }
+  // The next tile's sums reuse the shared memory.
+  gpu::BarrierOp::create(b, loc);
+}

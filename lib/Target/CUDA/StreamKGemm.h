@@ -1,0 +1,150 @@
+//===- StreamKGemm.h - the skeleton of the tensor-core GEMM kernels -*- C++
+//-*-//
+//
+// What the W4A16 (qc-gpu-w4a16-gemm) and W8A8 (qc-gpu-w8a8-gemm) kernels
+// share: Y[M][N] (+)= X[M][K] * W[K][N] for small M with W packed at compile
+// time in the order of the mma's B fragments, walked stream-K.
+//
+// - Work items are (64-column tile, K unit) pairs, split evenly over one
+//   wave of 4-warp blocks (grid.z: 16-row tiles). A block walks its items
+//   tile by tile; its warps take a tile's units round-robin.
+// - A unit's packed weights are `chunks` 16-byte chunks per lane and step;
+//   each warp double-buffers them in its own shared-memory slots with
+//   cp.async. Each lane copies and later reads only its own chunks, so
+//   cp.async.wait_group orders them without a barrier.
+// - Per lane the accumulators are the mma's C fragments of the tile's eight
+//   8-column sub-tiles: value 4h + e is row r (+ 8 for e >= 2), column
+//   8h + 2c + (e & 1) with r = lane / 4, c = lane % 4.
+// - The block adds its warps' accumulators in shared memory (reusing the
+//   weight slots) and adds the sum to Y with atomics: Y must be zero-filled
+//   before (the generics' init is).
+//
+// A kernel supplies the body of one unit (StreamKGemmBuilder::unit).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_LIB_TARGET_CUDA_STREAMKGEMM_H
+#define QUANTC_LIB_TARGET_CUDA_STREAMKGEMM_H
+
+#include "quantc/Support/Constants.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/SymbolTable.h"
+
+namespace mlir::qc::cuda {
+
+constexpr int64_t kWarps = 4;  // per block
+constexpr int64_t kStages = 2; // weight units in flight per warp
+constexpr int64_t kTileN = 64; // columns per warp tile
+/// Blocks worth launching: four per multiprocessor of an H100/H200 (132).
+constexpr int64_t kTargetBlocks = 528;
+
+/// The compile-time shape of one kernel.
+struct StreamKShape {
+  int64_t m = 0, n = 0, k = 0;
+  int64_t stepK = 0;    // k per mma
+  int64_t chunks = 0;   // 16-byte weight chunks per lane and step
+  int64_t unit = 0;     // k per work item (a multiple of stepK)
+  int64_t tiles = 0;    // 64-column tiles
+  int64_t steps = 0;    // K / stepK
+  int64_t units = 0;    // K / unit
+  int64_t rowTiles = 0; // 16-row tiles
+  int64_t perBlock = 0; // (tile, unit) items per block
+  int64_t blocks = 0;   // along the (tile, unit) space
+
+  int64_t stepsPerUnit() const { return unit / stepK; }
+  /// 16-byte chunks per lane and unit.
+  int64_t chunksPerUnit() const { return stepsPerUnit() * chunks; }
+};
+
+/// Fills the derived fields of `s` from m, n, k, stepK, chunks and unit
+/// (k a multiple of unit, unit of stepK).
+void planStreamK(StreamKShape &s);
+
+/// A new private constant global holding `data`, 64-byte aligned.
+template <typename T>
+memref::GlobalOp addGlobal(OpBuilder &b, ModuleOp module, StringRef name,
+                           ArrayRef<T> data, Type elem) {
+  OpBuilder::InsertionGuard guard(b);
+  b.clearInsertionPoint(); // SymbolTable::insert names it uniquely
+  int64_t size = data.size();
+  auto tensor = RankedTensorType::get({size}, elem);
+  ArrayRef<char> bytes(reinterpret_cast<const char *>(data.data()),
+                       data.size() * sizeof(T));
+  auto global = memref::GlobalOp::create(
+      b, module.getLoc(), name, b.getStringAttr("private"),
+      MemRefType::get({size}, elem), makeRawResource(tensor, name, bytes),
+      /*constant=*/true, b.getI64IntegerAttr(64));
+  SymbolTable(module).insert(global, module.getBody()->begin());
+  return global;
+}
+
+/// The launch of a kernel of shape `s`: (blocks, 1, rowTiles) blocks of
+/// kWarps warps, with the shared memory the skeleton needs. The builder is
+/// left at the start of its body.
+gpu::LaunchOp createStreamKLaunch(OpBuilder &b, Location loc,
+                                  const StreamKShape &s);
+
+/// Builds a kernel's body inside its launch.
+struct StreamKGemmBuilder {
+  StreamKGemmBuilder(OpBuilder &b, Location loc, const StreamKShape &s,
+                     Value words, Value y, bool integer)
+      : b(b), loc(loc), s(s), words(words), y(y), integer(integer) {}
+  virtual ~StreamKGemmBuilder() = default;
+
+  OpBuilder &b;
+  Location loc;
+  const StreamKShape &s;
+  Value words;  // the packed weights: [tiles][steps][chunks][32 lanes][4] i32
+  Value y;      // [M][N], f32 or i32
+  bool integer; // i32 accumulators and Y, else f32
+
+  // Set by build() before unit() is called.
+  Value smem, lane, warp, r, c, row0, row1, valid0, valid1, rowTile, tile;
+
+  /// The accumulators after unit `u` of `tile`, whose weights are in slot
+  /// `stage` (chunk j at slot(stage, j)).
+  virtual SmallVector<Value> unit(Value u, Value stage, ValueRange acc) = 0;
+
+  /// The shared-memory index (i32) of this lane's chunk j (0 ..
+  /// chunksPerUnit) of the unit in `stage`.
+  Value slot(Value stage, int64_t j);
+
+  /// The whole body: stream-K loops, the cp.async pipeline, the block's sum
+  /// and the atomics.
+  void build(gpu::LaunchOp launch);
+
+  Type f32() { return b.getF32Type(); }
+  Type i32() { return b.getI32Type(); }
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value a, Value c) { return arith::AddIOp::create(b, loc, a, c); }
+  Value sub(Value a, Value c) { return arith::SubIOp::create(b, loc, a, c); }
+  Value mul(Value a, Value c) { return arith::MulIOp::create(b, loc, a, c); }
+  Value mulc(Value a, int64_t c) { return mul(a, idx(c)); }
+  Value addc(Value a, int64_t c) { return c ? add(a, idx(c)) : a; }
+  Value div(Value a, int64_t c) {
+    return arith::DivUIOp::create(b, loc, a, idx(c));
+  }
+  Value rem(Value a, int64_t c) {
+    return arith::RemUIOp::create(b, loc, a, idx(c));
+  }
+  Value minu(Value a, Value c) { return arith::MinUIOp::create(b, loc, a, c); }
+  Value maxu(Value a, Value c) { return arith::MaxUIOp::create(b, loc, a, c); }
+  Value ult(Value a, Value c) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, a, c);
+  }
+  Value i32c(uint32_t v) {
+    return arith::ConstantIntOp::create(b, loc, i32(), (int64_t)v);
+  }
+
+private:
+  void issue(Value u, Value stage);
+};
+
+} // namespace mlir::qc::cuda
+
+#endif // QUANTC_LIB_TARGET_CUDA_STREAMKGEMM_H
