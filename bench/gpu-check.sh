@@ -123,6 +123,16 @@ prepare() {
   du -sh "$DIR" >&2
 }
 
+# QRT_PROFILE of one GEMM model: the slowest kernel's mean in us (the GEMM)
+# and the GPU time of all kernels per run (the GEMM's launches count the
+# runs).
+kernel_times() {
+  QRT_PROFILE=1 $PY bench/gpu/qrt_run.py "$DIR/libqrt.so" "$1" --inputs "$2" --bench "$ITERS" 2>&1 >/dev/null |
+    awk '/CUDA kernels:/ {for (i = 1; i <= NF; ++i) if ($i == "launches,") total = $(i + 1)}
+         /^\[qrt\]   #/ && !top {top = 1; launches = $3; mean = $5}
+         END {if (top) printf "%.1f %.1f\n", mean, 1e3 * total / launches; else print "NA NA"}'
+}
+
 run() {
   command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
   local PY=${PYTHON:-python3} fail=0
@@ -154,9 +164,9 @@ for f in sys.argv[1:]:
       fi
       # One number per sample, the worst over the outputs: SQNR in dB for
       # W8A8 (higher is better), relative error otherwise.
-      verdict=$($PY - "$DIR/out/$name.$s" "$DIR/ref/$name.$s" "$r" <<'PY'
+      verdict=$($PY - "$DIR/out/$name.$s" "$DIR/ref/$name.$s" "$r" "$m" <<'PY'
 import os, sys, numpy as np
-out, ref, recipe = sys.argv[1:4]
+out, ref, recipe, model = sys.argv[1:5]
 vals = []
 for f in sorted(os.listdir(ref)):
     a = np.load(os.path.join(out, f)).astype(np.float64)
@@ -166,7 +176,10 @@ for f in sorted(os.listdir(ref)):
     else:
         vals.append(np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-30))
 if recipe.startswith("w8a8"):
-    v = min(vals); print("%s %.1f" % ("ok" if v >= 30 else "FAIL", v))
+    # A GEMM alone sums exact integers like the reference evaluator: only
+    # the rounding of the f32 epilogue and of x's quantization may differ.
+    # Whole models compound single flipped roundings.
+    v = min(vals); print("%s %.1f" % ("ok" if v >= (60 if model.startswith("gemm_") else 30) else "FAIL", v))
 else:
     # W4A16 rounds activations to f16 (unit roundoff 4.9e-4) for the
     # tensor cores; fp32 matches to float rounding.
@@ -193,8 +206,8 @@ PY
   done
   {
     echo
-    echo "| GEMM K x N | batch | quantc W4A16 kernel (us) / GPU per run (us) / host to host (ms) | quantc W8A8 host to host (ms) | cuBLAS fp16 kernel (us) / host to host (ms) | cuBLASLt int8 kernel (us) / host to host (ms) | cuBLAS fp16 kernel / quantc W4A16 kernel |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
+    echo "| GEMM K x N | batch | quantc W4A16 kernel (us) / GPU per run (us) / host to host (ms) | quantc W8A8 kernel (us) / GPU per run (us) / host to host (ms) | cuBLAS fp16 kernel (us) / host to host (ms) | cuBLASLt int8 kernel (us) / host to host (ms) | cuBLAS fp16 kernel / quantc W4A16 kernel | cuBLASLt int8 kernel / quantc W8A8 kernel |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
   } >>"$md"
   local kn k n b
   for kn in "${GEMMS[@]}"; do
@@ -202,17 +215,12 @@ PY
     for b in "${BATCHES[@]}"; do
       local nm=gemm_${k}x${n}_b$b q4 q8 base
       q4=$($PY bench/gpu/qrt_run.py "$DIR/libqrt.so" "$DIR/so/$nm.w4a16.so" --inputs "$DIR/inputs/$nm/x" --bench "$ITERS" | awk '{print $2}') || q4=NA
-      # QRT_PROFILE: the slowest kernel's mean (the GEMM) and the GPU time
-      # of all kernels per run (the GEMM's launches count the runs).
-      read -r k4 g4 < <(QRT_PROFILE=1 $PY bench/gpu/qrt_run.py "$DIR/libqrt.so" "$DIR/so/$nm.w4a16.so" \
-          --inputs "$DIR/inputs/$nm/x" --bench "$ITERS" 2>&1 >/dev/null |
-        awk '/CUDA kernels:/ {for (i = 1; i <= NF; ++i) if ($i == "launches,") total = $(i + 1)}
-             /^\[qrt\]   #/ && !top {top = 1; launches = $3; mean = $5}
-             END {if (top) printf "%.1f %.1f\n", mean, 1e3 * total / launches; else print "NA NA"}') || { k4=NA; g4=NA; }
+      read -r k4 g4 < <(kernel_times "$DIR/so/$nm.w4a16.so" "$DIR/inputs/$nm/x") || { k4=NA; g4=NA; }
       q8=$($PY bench/gpu/qrt_run.py "$DIR/libqrt.so" "$DIR/so/$nm.w8a8.so" --inputs "$DIR/inputs/$nm/x" --bench "$ITERS" | awk '{print $2}') || q8=NA
+      read -r k8 g8 < <(kernel_times "$DIR/so/$nm.w8a8.so" "$DIR/inputs/$nm/x") || { k8=NA; g8=NA; }
       base=$($PY bench/gpu/cublas_gemm.py "$k" "$n" "$b") || base="NA NA NA NA"
       read -r f16k f16h i8k i8h <<<"$base"
-      echo "| ${k} x ${n} | $b | $k4 / $g4 / $q4 | $q8 | $(awk -v a="$f16k" 'BEGIN {printf "%.1f", 1e3 * a}') / $f16h | $(awk -v a="$i8k" 'BEGIN {printf "%.1f", 1e3 * a}') / $i8h | $(awk -v a="$f16k" -v b="$k4" 'BEGIN {printf "%.2fx", 1e3 * a / b}') |" >>"$md"
+      echo "| ${k} x ${n} | $b | $k4 / $g4 / $q4 | $k8 / $g8 / $q8 | $(awk -v a="$f16k" 'BEGIN {printf "%.1f", 1e3 * a}') / $f16h | $(awk -v a="$i8k" 'BEGIN {printf "%.1f", 1e3 * a}') / $i8h | $(awk -v a="$f16k" -v b="$k4" 'BEGIN {printf "%.2fx", 1e3 * a / b}') | $(awk -v a="$i8k" -v b="$k8" 'BEGIN {printf "%.2fx", 1e3 * a / b}') |" >>"$md"
     done
   done
   if command -v ncu >/dev/null; then

@@ -1,5 +1,6 @@
 // RUN: quant-opt %s -convert-qc-to-linalg -split-input-file -verify-diagnostics | FileCheck %s
 // RUN: quant-opt %s -convert-qc-to-linalg=data-tiling -split-input-file -verify-diagnostics | FileCheck %s --check-prefix=TILED
+// RUN: quant-opt %s -convert-qc-to-linalg=integer-matmul -split-input-file -verify-diagnostics | FileCheck %s --check-prefix=INT
 
 // Broadcasting is in the indexing maps.
 // CHECK-DAG:   #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
@@ -90,6 +91,25 @@ func.func @quantize(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:3>
 // TILED:           arith.subi
 // TILED:           arith.sitofp
 // TILED:           math.fma
+// With integer-matmul (CUDA): an integer GEMM over the weights as [N][K]
+// (3 everywhere), zero-filled i32 sums, then the requantizing epilogue
+// with zx * colsum = 128 * 24 = 3072 and sx * sw = 0.1 * {0.5, 0.25, ...}.
+// INT-LABEL: func.func @w8a8_matmul(
+// INT:         %[[Q:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<32x8xi8>)
+// INT:         %[[W:.*]] = arith.constant dense_resource<matmul_weight_s8_t> : tensor<4x8xi8>
+// INT:         %[[Z:.*]] = linalg.fill ins(%c0_i32 : i32) outs(%{{.*}} : tensor<32x4xi32>)
+// INT:         %[[ACC:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[Q]], %[[W]] : tensor<32x8xi8>, tensor<4x8xi8>) outs(%[[Z]] : tensor<32x4xi32>) attrs =  {qc.ukernel = "matmul_u8s8s32"}
+// INT:           arith.extui
+// INT:           arith.extsi
+// INT:           arith.muli
+// INT:           arith.addi
+// INT-DAG:     arith.constant dense<3072> : tensor<4xi32>
+// INT-DAG:     arith.constant dense<[5.000000e-02, 2.500000e-02, 1.250000e-02, 1.000000e-01]> : tensor<4xf32>
+// INT:         linalg.generic {{.*}} ins(%[[ACC]], %{{.*}}, %{{.*}} : tensor<32x4xi32>, tensor<4xi32>, tensor<4xf32>) outs(%{{.*}} : tensor<32x4xf32>)
+// INT:           arith.subi
+// INT:           arith.sitofp
+// INT:           arith.mulf
+// INT-NOT:       math.fma
 func.func @w8a8_matmul(%x: tensor<32x8xf32>) -> tensor<32x4xf32> {
   %xq = qc.quantize %x : tensor<32x8xf32> -> tensor<32x8x!quant.uniform<u8:f32, 0.1:128>>
   %xd = qc.dequantize %xq : tensor<32x8x!quant.uniform<u8:f32, 0.1:128>> -> tensor<32x8xf32>

@@ -87,6 +87,10 @@ def ConvertQCToLinalg : Pass<"convert-qc-to-linalg", "ModuleOp"> {
     Option<"packedW4", "packed-w4", "bool", /*default=*/"false",
            "Without data-tiling: keep constant int4 weights of f32 matrix "
            "products as the tagged gemv_w4_f32 generic (CUDA)">,
+    Option<"integerMatMul", "integer-matmul", "bool", /*default=*/"false",
+           "Without data-tiling: W8A8 matrix products as the tagged "
+           "matmul_u8s8s32 integer generic and a requantizing epilogue "
+           "(CUDA)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

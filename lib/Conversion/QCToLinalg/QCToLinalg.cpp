@@ -207,8 +207,10 @@ struct ConvertQCToLinalgPass
     populateQCToLinalgPatterns(converter, patterns);
     if (dataTiling)
       populateDataTilingPatterns(converter, patterns);
-    else if (packedW4)
+    if (!dataTiling && packedW4)
       lowering::populatePackedW4GemvPatterns(converter, patterns);
+    if (!dataTiling && integerMatMul)
+      lowering::populateIntegerMatMulPatterns(converter, patterns);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateReturnOpTypeConversionPattern(patterns, converter);

@@ -18,11 +18,12 @@ using namespace mlir;
 using namespace mlir::qc;
 
 void mlir::qc::buildGraphToBuffersPipeline(OpPassManager &pm, bool dataTiling,
-                                           bool threads, bool packedW4) {
+                                           bool threads, bool gpuKernels) {
   // Graph level: qc -> linalg on tensors, fuse elementwise chains.
   ConvertQCToLinalgOptions conversion;
   conversion.dataTiling = dataTiling;
-  conversion.packedW4 = packedW4;
+  conversion.packedW4 = gpuKernels;
+  conversion.integerMatMul = gpuKernels;
   pm.addPass(createConvertQCToLinalg(conversion));
   // No CSE here: merged tensor.empty/linalg.fill inits would force copies
   // in bufferization.

@@ -29,10 +29,12 @@ void mlir::qc::buildCUDACodegenPipeline(OpPassManager &pm,
                                         const CUDAPipelineOptions &options) {
   // The CPU's front half, without data tiling (the packed mmt4d layouts
   // and microkernel calls are CPU specific) and task tiling; int4 weights
-  // of matrix products stay packed for the tensor-core kernel.
+  // of matrix products stay packed and W8A8 matrix products stay integer
+  // GEMMs for the tensor-core kernels.
   buildGraphToBuffersPipeline(pm, /*dataTiling=*/false, /*threads=*/false,
-                              /*packedW4=*/true);
+                              /*gpuKernels=*/true);
   pm.addPass(createQCGPUW4A16Gemm());
+  pm.addPass(createQCGPUW8A8Gemm());
   pm.addPass(createQCGPUPlaceConstants());
 
   // Loop nests (parallel dimensions outermost), one launch per nest.

@@ -40,12 +40,13 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
 
 /// The target-independent front half of code generation, shared by the CPU
 /// and CUDA pipelines: convert-qc-to-linalg (packed mmt4d tiles when
-/// `dataTiling`, int4-weight GEMV generics when `packedW4`), elementwise
+/// `dataTiling`; with `gpuKernels`, the tagged int4-weight GEMV and
+/// integer W8A8 GEMM generics of the CUDA kernels), elementwise
 /// fusion, task tiling when `threads`,
 /// qc-prepare-entry, one-shot bufferization with identity layouts, and
 /// qc-plan-memory (one arena).
 void buildGraphToBuffersPipeline(OpPassManager &pm, bool dataTiling,
-                                 bool threads, bool packedW4 = false);
+                                 bool threads, bool gpuKernels = false);
 
 /// Memrefs, arith, index, func (bare pointers: the entry's ABI) and cf to
 /// the LLVM dialect, shared by the host code of both targets.

@@ -191,4 +191,73 @@ def QCGPUW4A16Gemm : Pass<"qc-gpu-w4a16-gemm", "ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def QCGPUW8A8Gemm : Pass<"qc-gpu-w8a8-gemm", "ModuleOp"> {
+  let summary = "Lower W8A8 integer matrix products to an int8 tensor-core "
+                "kernel on packed weights";
+  let description = [{
+    Runs after bufferization, before `qc-gpu-place-constants`. Each
+    `linalg.generic` tagged `qc.ukernel = "matmul_u8s8s32"` (what
+    `convert-qc-to-linalg{integer-matmul}` makes of a W8A8 matrix product:
+    `acc[m][n] += zext(x[m][k]) * sext(w[n][k])`, u8 activations, a
+    constant s8 weight [N][K], i32 sums into a zero-filled `acc`) becomes
+    a `gpu.launch` of a warp-level kernel on `nvvm.mma.sync` m16n8k32 with
+    u8 A, s8 B and s32 accumulators. The products and sums are exact, so
+    the kernel computes the reference evaluator's integers; the
+    requantizing epilogue after the generic is untouched.
+
+    The kernel shares the W4A16 kernel's skeleton
+    (lib/Target/CUDA/StreamKGemm.h):
+
+    - the weights are packed at compile time in the order of the mma's B
+      fragments (four 128-bit chunks per lane and 32-deep step of a
+      64-column tile; a warp reads 512 contiguous bytes per chunk) and
+      double-buffered per warp in shared memory with `cp.async`;
+    - A fragments are 32-bit loads of four consecutive u8 activations;
+    - stream-K over (64-column tile, 64-deep unit) items on one wave of at
+      most 528 4-warp blocks (grid z: 16-row tiles); the block sums its
+      warps in shared memory and adds the result to `acc` with integer
+      atomics, so the split does not change the result.
+
+    K that is not a multiple of 32 is padded with zero weights (and x's
+    groups of four past K read as zeros). A generic the kernel cannot take
+    (K not a multiple of 4, a weight that is not a constant global, strided
+    operands) is left alone, and
+    `qc-gpu-distribute` lowers it like any loop nest.
+
+    Before:
+    ```mlir
+    %w = memref.get_global @w : memref<64x128xi8>
+    linalg.generic {...} ins(%x, %w : memref<2x128xi8>, memref<64x128xi8>)
+        outs(%acc : memref<2x64xi32>) attrs = {qc.ukernel = "matmul_u8s8s32"} {...}
+    ```
+    After:
+    ```mlir
+    %w = memref.get_global @__qc_w8a8_weights : memref<2048xi32>
+    gpu.launch blocks(%bx, %by, %mt) in (%c1, %c1, %c1) threads(%tid, ...) in (%c128, %c1, %c1)
+        workgroup(%smem : memref<8192xi32, #gpu.address_space<workgroup>>) {
+      scf.for %u = ... iter_args(...) {
+        nvgpu.device_async_copy %w[...], %smem[...], 4 {bypassL1} : ...   // the next unit
+        nvvm.cp.async.commit.group
+        nvvm.cp.async.wait.group 1
+        %a = vector.load %x[...] : memref<2x128xi8>, vector<4xi8>
+        %b = vector.load %smem[...] : memref<8192xi32, #gpu.address_space<workgroup>>, vector<4xi32>
+        ... nvvm.mma.sync A[...] B[...] C[...] {intOverflowBehavior = #nvvm.mma_int_overflow<wrapped>,
+              multiplicandAPtxType = #nvvm.mma_type<u8>, multiplicandBPtxType = #nvvm.mma_type<s8>,
+              shape = #nvvm.shape<m = 16, n = 8, k = 32>, ...}
+      }
+      gpu.barrier
+      memref.atomic_rmw addi %v, %acc[%row, %col] : (i32, memref<2x64xi32>) -> i32
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::NVVM::NVVMDialect",
+                           "::mlir::nvgpu::NVGPUDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // QUANTC_TARGET_CUDA_PASSES
