@@ -428,3 +428,30 @@ func.func @gemm_trans_b(%a: tensor<3x8xf32>) -> tensor<3x5xf32> {
   %y = qc.gemm %a, %b, %c {beta = 2.0 : f32, trans_b = true} : (tensor<3x8xf32>, tensor<5x8xf32>, tensor<5xf32>) -> tensor<3x5xf32>
   return %y : tensor<3x5xf32>
 }
+
+// -----
+
+// qc.hadamard in blocks of 4: a fast Walsh-Hadamard transform of two
+// butterfly stages, each an elementwise generic over [rows][4 / 2h][2][h]
+// reading the pair's halves (t = 0 and 1) and the signs (1, -1); the last
+// stage scales by 1/sqrt(4).
+// CHECK-DAG:   #[[LO:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, 0, d3)>
+// CHECK-DAG:   #[[HI:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, 1, d3)>
+// CHECK-DAG:   #[[SIGN:.*]] = affine_map<(d0, d1, d2, d3) -> (d2)>
+// CHECK-LABEL: func.func @hadamard(
+// CHECK:         %[[S:.*]] = arith.constant dense<[1.000000e+00, -1.000000e+00]> : tensor<2xf32>
+// CHECK:         linalg.generic {indexing_maps = [#[[LO]], #[[HI]], #[[SIGN]], #{{.*}}]{{.*}} ins(%[[A:.*]], %[[A]], %[[S]] : tensor<6x2x2x1xf32>, tensor<6x2x2x1xf32>, tensor<2xf32>)
+// CHECK:           arith.mulf
+// CHECK:           arith.addf
+// CHECK-NOT:       arith.mulf
+// CHECK:         linalg.generic {indexing_maps = [#[[LO]], #[[HI]], #[[SIGN]], #{{.*}}]{{.*}} ins(%[[B:.*]], %[[B]], %[[S]] : tensor<6x1x2x2xf32>, tensor<6x1x2x2xf32>, tensor<2xf32>)
+// CHECK:           arith.mulf
+// CHECK:           arith.addf
+// CHECK:           arith.mulf %{{.*}}, %cst{{.*}} : f32
+// CHECK-NOT:     linalg.generic
+// CHECK-NOT:     linalg.matmul
+// CHECK:         return
+func.func @hadamard(%x: tensor<2x3x4xf32>) -> tensor<2x3x4xf32> {
+  %0 = qc.hadamard %x : tensor<2x3x4xf32>
+  return %0 : tensor<2x3x4xf32>
+}

@@ -15,7 +15,11 @@ def ConvertQCToLinalg : Pass<"convert-qc-to-linalg", "ModuleOp"> {
     `tensor.pad`) or a grouped `linalg.generic`, matrix products
     `linalg.matmul` / `linalg.batch_matmul`, data movement `tensor` ops, and
     quantization ops a `linalg.generic` that rounds half to even and clamps
-    (upstream `lower-quant-ops` truncates, so it is not used).
+    (upstream `lower-quant-ops` truncates, so it is not used), and the online
+    Hadamard rotation `qc.hadamard` a fast Walsh-Hadamard transform:
+    log2(block) elementwise butterfly stages (the reference evaluator's
+    operations in its order, so the results agree to the bit) instead of a
+    product with the block x block matrix.
 
     Quantized element types disappear: a `tensor<...x!quant.uniform<i8:...>>`
     becomes its storage type `tensor<...xi8>` (the scales and zero points are

@@ -221,8 +221,14 @@ struct RequantizeLowering : OpConversionPattern<RequantizeOp> {
   }
 };
 
-/// qc.hadamard: each block of the last dimension times the normalised
-/// Sylvester Hadamard matrix, as a contraction with a constant matrix.
+/// qc.hadamard: a fast Walsh-Hadamard transform of each block of the last
+/// dimension, log2(block) butterfly stages of one elementwise generic each
+/// (O(n log n) instead of a product with the n x n matrix). Stage h (1, 2,
+/// 4, ...) views the rows as [rows][block / 2h][2][h] and computes
+///   out[r][b][t][j] = in[r][b][0][j] + sign[t] * in[r][b][1][j]
+/// with sign = (1, -1); the last stage also multiplies by 1/sqrt(block).
+/// These are the reference evaluator's operations in its order (a + b,
+/// a - b, then the scale), so the result is the same to the bit.
 struct HadamardLowering : OpConversionPattern<HadamardOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -233,25 +239,47 @@ struct HadamardLowering : OpConversionPattern<HadamardOp> {
     auto type = op.getType();
     Type f32 = type.getElementType();
     int64_t bs = op.getEffectiveBlockSize();
+    if (bs == 1) {
+      rewriter.replaceOp(op, adaptor.getX());
+      return success();
+    }
     int64_t rows = type.getNumElements() / bs;
-    std::vector<float> h(bs * bs);
-    float norm = 1.0f / std::sqrt((float)bs);
-    for (int64_t i = 0; i < bs; ++i)
-      for (int64_t j = 0; j < bs; ++j)
-        h[i * bs + j] = (__builtin_popcountll(i & j) & 1) ? -norm : norm;
-    auto hType = RankedTensorType::get({bs, bs}, f32);
-    Value hm = arith::ConstantOp::create(
-        rewriter, loc, DenseElementsAttr::get(hType, ArrayRef(h)));
     auto flatType = RankedTensorType::get({rows, bs}, f32);
     Value x = createReshape(rewriter, loc, adaptor.getX(), flatType);
-    Value init = createFilled(rewriter, loc, flatType,
-                              createScalar(rewriter, loc, f32, 0));
-    // y[r, j] = sum_k x[r, k] * H[k, j]   (H is symmetric)
-    Value y = linalg::MatmulOp::create(rewriter, loc, TypeRange{flatType},
-                                       ValueRange{x, hm}, ValueRange{init})
-                  .getResult(0);
-    (void)ctx;
-    rewriter.replaceOp(op, createReshape(rewriter, loc, y, type));
+    float norm = 1.0f / std::sqrt((float)bs);
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    auto c = [&](int64_t v) { return getAffineConstantExpr(v, ctx); };
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(4, 0, {d(0), d(1), c(0), d(3)}, ctx),
+        AffineMap::get(4, 0, {d(0), d(1), c(1), d(3)}, ctx),
+        AffineMap::get(4, 0, {d(2)}, ctx),
+        AffineMap::getMultiDimIdentityMap(4, ctx)};
+    SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
+    Value sign = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(RankedTensorType::get({2}, f32),
+                               ArrayRef<float>{1.0f, -1.0f}));
+    for (int64_t h = 1; h < bs; h *= 2) {
+      auto stageType = RankedTensorType::get({rows, bs / (2 * h), 2, h}, f32);
+      Value in = createReshape(rewriter, loc, x, stageType);
+      bool last = 2 * h == bs;
+      Value out =
+          linalg::GenericOp::create(
+              rewriter, loc, TypeRange{stageType}, ValueRange{in, in, sign},
+              ValueRange{createEmpty(rewriter, loc, stageType)}, maps, iters,
+              [&](OpBuilder &b, Location l, ValueRange a) {
+                Value v = arith::AddFOp::create(
+                    b, l, a[0], arith::MulFOp::create(b, l, a[2], a[1]));
+                if (last)
+                  v = arith::MulFOp::create(
+                      b, l, v,
+                      arith::ConstantOp::create(b, l, b.getF32FloatAttr(norm)));
+                linalg::YieldOp::create(b, l, v);
+              })
+              .getResult(0);
+      x = createReshape(rewriter, loc, out, flatType);
+    }
+    rewriter.replaceOp(op, createReshape(rewriter, loc, x, type));
     return success();
   }
 };
