@@ -413,10 +413,22 @@ struct QuantizedDepthwiseConv : OpConversionPattern<ConvOp> {
   }
 };
 
-/// qc.matmul(dequantize(u8 X[..., K]), dequantize(s8 W[K, N])).
+/// qc.matmul(dequantize(u8 X[..., K]), dequantize(s8 W[K, N])): with data
+/// tiling, the u8 x s8 mmt4d microkernel GEMM and the requantizing unpack.
+/// Without (`integerGeneric`, the CUDA target), an integer GEMM generic
+/// tagged `qc.ukernel = "matmul_u8s8s32"`,
+///   ACC[m][n] = sum_k zext(X[m][k]) * sext(Wt[n][k])   (i32, zero-filled)
+/// over a constant [N][K] copy of the weights, then the requantizing
+/// epilogue `float(ACC - zpX * colsum[n]) * (scaleX * scaleW[n])`, which
+/// the elementwise ops after it fuse into. qc-gpu-w8a8-gemm turns the
+/// generic into an int8 tensor-core kernel; left alone, it is an integer
+/// loop nest with the same result.
 struct QuantizedMatMul : OpConversionPattern<MatMulOp> {
-  QuantizedMatMul(const TypeConverter &tc, MLIRContext *ctx)
-      : OpConversionPattern(tc, ctx, /*benefit=*/3) {}
+  QuantizedMatMul(const TypeConverter &tc, MLIRContext *ctx,
+                  bool integerGeneric = false)
+      : OpConversionPattern(tc, ctx, /*benefit=*/3),
+        integerGeneric(integerGeneric) {}
+  bool integerGeneric;
   LogicalResult
   matchAndRewrite(MatMulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -435,69 +447,48 @@ struct QuantizedMatMul : OpConversionPattern<MatMulOp> {
     int64_t m = at.getNumElements() / k;
     Value xs = createReshape(rewriter, loc, x->storage,
                              RankedTensorType::get({m, k}, i8));
-    Value lhs = packRows(rewriter, loc, xs, /*transposed=*/false, 4,
-                         createScalar(rewriter, loc, i8, 0), lhsRowTile(m));
-    Value rhs = packConstantRows<int8_t>(
-        rewriter, loc, ArrayRef<int64_t>(w->values), n, k,
-        /*transposed=*/true, 4, i8, "matmul_weight_s8_packed");
-    Value acc =
-        buildMmt4d(rewriter, loc, lhs, rhs, Mmt4dKind::U8S8).getResult(0);
     std::vector<float> scale;
     std::vector<int32_t> colsum;
     requantConstants(*x, *w, n, k, /*channelMajor=*/false, scale, colsum);
-    Value y = unpackRequant(rewriter, loc, acc, m, n, /*transposed=*/false,
-                            /*channelIsRow=*/false, x->zeroPoint, colsum, scale,
-                            std::vector<float>(n, 0.0f));
+    Value y;
+    if (integerGeneric) {
+      y = buildIntegerGemm(rewriter, loc, xs, *w, m, n, k, x->zeroPoint, scale,
+                           colsum);
+    } else {
+      Value lhs = packRows(rewriter, loc, xs, /*transposed=*/false, 4,
+                           createScalar(rewriter, loc, i8, 0), lhsRowTile(m));
+      Value rhs = packConstantRows<int8_t>(
+          rewriter, loc, ArrayRef<int64_t>(w->values), n, k,
+          /*transposed=*/true, 4, i8, "matmul_weight_s8_packed");
+      Value acc =
+          buildMmt4d(rewriter, loc, lhs, rhs, Mmt4dKind::U8S8).getResult(0);
+      y = unpackRequant(rewriter, loc, acc, m, n, /*transposed=*/false,
+                        /*channelIsRow=*/false, x->zeroPoint, colsum, scale,
+                        std::vector<float>(n, 0.0f));
+    }
     rewriter.replaceOp(op, createReshape(rewriter, loc, y, op.getType()));
     return success();
   }
-};
 
-/// Without data tiling (the CUDA target): qc.matmul(dequantize(u8 X[...,
-/// K]), dequantize(s8 W[K, N])) as an integer GEMM generic tagged
-/// `qc.ukernel = "matmul_u8s8s32"`,
-///   ACC[m][n] = sum_k zext(X[m][k]) * sext(Wt[n][k])   (i32, zero-filled)
-/// over a constant [N][K] copy of the weights, then the requantizing
-/// epilogue `float(ACC - zpX * colsum[n]) * (scaleX * scaleW[n])`, which
-/// the elementwise ops after it fuse into. qc-gpu-w8a8-gemm turns the
-/// generic into an int8 tensor-core kernel; left alone, it is an integer
-/// loop nest with the same result.
-struct IntegerMatMul : OpConversionPattern<MatMulOp> {
-  IntegerMatMul(const TypeConverter &tc, MLIRContext *ctx)
-      : OpConversionPattern(tc, ctx, /*benefit=*/3) {}
-  LogicalResult
-  matchAndRewrite(MatMulOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto at = op.getLhs().getType();
-    auto bt = op.getRhs().getType();
-    if (at.getRank() < 2 || bt.getRank() != 2)
-      return failure();
-    std::optional<QuantActivation> x =
-        matchQuantActivation(op.getLhs(), rewriter);
-    std::optional<QuantWeight> w = matchQuantWeight(op.getRhs(), 1);
-    if (!x || !w)
-      return failure();
-    Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
-    Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type(),
-         f32 = rewriter.getF32Type();
-    int64_t k = bt.getDimSize(0), n = bt.getDimSize(1);
-    int64_t m = at.getNumElements() / k;
-    Value xs = createReshape(rewriter, loc, x->storage,
-                             RankedTensorType::get({m, k}, i8));
+  /// The `matmul_u8s8s32` generic on xs [M][K] and its epilogue.
+  static Value buildIntegerGemm(OpBuilder &b, Location loc, Value xs,
+                                const QuantWeight &w, int64_t m, int64_t n,
+                                int64_t k, int64_t zpX, ArrayRef<float> scale,
+                                ArrayRef<int32_t> colsum) {
+    MLIRContext *ctx = b.getContext();
+    Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
     std::vector<int8_t> wt(n * k);
     for (int64_t kk = 0; kk < k; ++kk)
       for (int64_t c = 0; c < n; ++c)
-        wt[c * k + kk] = (int8_t)w->values[kk * n + c];
+        wt[c * k + kk] = (int8_t)w.values[kk * n + c];
     Value wc = arith::ConstantOp::create(
-        rewriter, loc,
+        b, loc,
         makeRawResource(
             RankedTensorType::get({n, k}, i8), "matmul_weight_s8_t",
             ArrayRef<char>(reinterpret_cast<const char *>(wt.data()),
                            wt.size())));
     auto accType = RankedTensorType::get({m, n}, i32);
-    Value init = createFilled(rewriter, loc, accType,
-                              createScalar(rewriter, loc, i32, 0));
+    Value init = createFilled(b, loc, accType, createScalar(b, loc, i32, 0));
     auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
     SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
                                    AffineMap::get(3, 0, {d(1), d(2)}, ctx),
@@ -506,38 +497,32 @@ struct IntegerMatMul : OpConversionPattern<MatMulOp> {
                                               utils::IteratorType::parallel,
                                               utils::IteratorType::reduction};
     auto gemm = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{accType}, ValueRange{xs, wc}, ValueRange{init},
-        maps, iters, [&](OpBuilder &b, Location l, ValueRange a) {
-          Value xv = arith::ExtUIOp::create(b, l, i32, a[0]);
-          Value wv = arith::ExtSIOp::create(b, l, i32, a[1]);
-          Value p = arith::MulIOp::create(b, l, xv, wv);
-          linalg::YieldOp::create(b, l,
-                                  Value(arith::AddIOp::create(b, l, a[2], p)));
+        b, loc, TypeRange{accType}, ValueRange{xs, wc}, ValueRange{init}, maps,
+        iters, [&](OpBuilder &nb, Location l, ValueRange a) {
+          Value xv = arith::ExtUIOp::create(nb, l, i32, a[0]);
+          Value wv = arith::ExtSIOp::create(nb, l, i32, a[1]);
+          Value p = arith::MulIOp::create(nb, l, xv, wv);
+          linalg::YieldOp::create(nb, l,
+                                  Value(arith::AddIOp::create(nb, l, a[2], p)));
         });
-    gemm->setAttr("qc.ukernel", rewriter.getStringAttr("matmul_u8s8s32"));
-    std::vector<float> scale;
-    std::vector<int32_t> colsum;
-    requantConstants(*x, *w, n, k, /*channelMajor=*/false, scale, colsum);
+    gemm->setAttr("qc.ukernel", b.getStringAttr("matmul_u8s8s32"));
     std::vector<int32_t> corr(n);
     for (int64_t i = 0; i < n; ++i)
-      corr[i] = (int32_t)(x->zeroPoint * (int64_t)colsum[i]);
+      corr[i] = (int32_t)(zpX * (int64_t)colsum[i]);
     auto vec = [&](auto data, Type t) -> Value {
       return arith::ConstantOp::create(
-          rewriter, loc,
+          b, loc,
           DenseElementsAttr::get(RankedTensorType::get({n}, t),
                                  ArrayRef(data)));
     };
-    Value y = createElementwise(
-        rewriter, loc, RankedTensorType::get({m, n}, f32),
-        {gemm.getResult(0), vec(ArrayRef<int32_t>(corr), i32),
-         vec(ArrayRef<float>(scale), f32)},
+    return createElementwise(
+        b, loc, RankedTensorType::get({m, n}, f32),
+        {gemm.getResult(0), vec(ArrayRef<int32_t>(corr), i32), vec(scale, f32)},
         [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
           Value t = arith::SubIOp::create(nb, l, a[0], a[1]);
           Value f = arith::SIToFPOp::create(nb, l, f32, t);
           return arith::MulFOp::create(nb, l, f, a[2]);
         });
-    rewriter.replaceOp(op, createReshape(rewriter, loc, y, op.getType()));
-    return success();
   }
 };
 
@@ -551,5 +536,6 @@ void lowering::populateQuantizedDataTilingPatterns(
 
 void lowering::populateIntegerMatMulPatterns(const TypeConverter &converter,
                                              RewritePatternSet &patterns) {
-  patterns.add<IntegerMatMul>(converter, patterns.getContext());
+  patterns.add<QuantizedMatMul>(converter, patterns.getContext(),
+                                /*integerGeneric=*/true);
 }

@@ -30,6 +30,18 @@ void cuda::planStreamK(StreamKShape &s) {
   s.blocks = (items + s.perBlock - 1) / s.perBlock;
 }
 
+SmallVector<linalg::GenericOp> cuda::taggedGenerics(ModuleOp module,
+                                                    StringRef kind) {
+  SmallVector<linalg::GenericOp> ops;
+  module.walk([&](linalg::GenericOp op) {
+    auto tag = op->getAttrOfType<StringAttr>("qc.ukernel");
+    if (tag && tag.getValue() == kind && op.hasPureBufferSemantics() &&
+        !op->getParentOfType<gpu::LaunchOp>())
+      ops.push_back(op);
+  });
+  return ops;
+}
+
 gpu::LaunchOp cuda::createStreamKLaunch(OpBuilder &b, Location loc,
                                         const StreamKShape &s) {
   auto idx = [&](int64_t v) {

@@ -30,6 +30,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -64,6 +65,10 @@ struct StreamKShape {
 /// Fills the derived fields of `s` from m, n, k, stepK, chunks and unit
 /// (k a multiple of unit, unit of stepK).
 void planStreamK(StreamKShape &s);
+
+/// The generics on buffers tagged `qc.ukernel = kind` outside any launch:
+/// what a kernel pass rewrites.
+SmallVector<linalg::GenericOp> taggedGenerics(ModuleOp module, StringRef kind);
 
 /// A new private constant global holding `data`, 64-byte aligned.
 template <typename T>

@@ -328,15 +328,8 @@ bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op) {
 struct QCGPUW4A16GemmPass : qc::impl::QCGPUW4A16GemmBase<QCGPUW4A16GemmPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    SmallVector<linalg::GenericOp> ops;
-    module.walk([&](linalg::GenericOp op) {
-      auto kind = op->getAttrOfType<StringAttr>("qc.ukernel");
-      if (kind && kind.getValue() == "gemv_w4_f32" &&
-          op.hasPureBufferSemantics() && !op->getParentOfType<gpu::LaunchOp>())
-        ops.push_back(op);
-    });
     OpBuilder b(&getContext());
-    for (linalg::GenericOp op : ops)
+    for (linalg::GenericOp op : taggedGenerics(module, "gemv_w4_f32"))
       (void)lowerToKernel(b, module, op);
   }
 };

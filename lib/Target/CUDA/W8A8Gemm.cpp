@@ -216,15 +216,8 @@ bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op) {
 struct QCGPUW8A8GemmPass : qc::impl::QCGPUW8A8GemmBase<QCGPUW8A8GemmPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    SmallVector<linalg::GenericOp> ops;
-    module.walk([&](linalg::GenericOp op) {
-      auto kind = op->getAttrOfType<StringAttr>("qc.ukernel");
-      if (kind && kind.getValue() == "matmul_u8s8s32" &&
-          op.hasPureBufferSemantics() && !op->getParentOfType<gpu::LaunchOp>())
-        ops.push_back(op);
-    });
     OpBuilder b(&getContext());
-    for (linalg::GenericOp op : ops)
+    for (linalg::GenericOp op : taggedGenerics(module, "matmul_u8s8s32"))
       (void)lowerToKernel(b, module, op);
   }
 };
