@@ -8,17 +8,23 @@ mma.m16n8k32", 8-bit integer operands). `cp.async` copies at once
 (commit/wait are no-ops), global memory is one flat byte array, shared
 memory one per block.
 
-Supported: the integer subset quantc's kernels use (mov, cvt, cvta,
-add/sub/mul/mad/neg, bitwise ops and shifts, bfe, min/max, setp, selp,
-predicate logic, bra, ld/st global/shared/param (scalars and v2/v4),
-cp.async, bar.sync, atom.global.add.u32, mma.sync m16n8k32 u8/s8 x s8 ->
-s32, ret). Anything else raises, naming the instruction.
+Supported: what quantc's tensor-core GEMM kernels use: integer mov, cvt,
+cvta, add/sub/mul/mad/neg, bitwise ops and shifts, bfe, min/max, setp,
+selp, predicate logic, bra, ld/st global/shared/param (scalars and v2/v4),
+cp.async, bar.sync, atom.global.add (u32, s32, f32), mma.sync m16n8k32
+u8/s8 x s8 -> s32 and m16n8k16 f16 x f16 -> f32, and the float ops around
+them (add/fma .rn.f32, cvt.rn.f16x2.f32, add/sub .rn.f16x2), ret. Anything else
+raises, naming the instruction. Registers hold bits; f32 and f16 results
+are rounded as numpy rounds them (an fma rounds twice, through f64: the
+f16 mma's sums are compared with a tolerance anyway).
 
   kernel = Kernel(ptx_text)            # the first .entry
   mem = Memory(); a = mem.alloc(bytes)
   kernel.launch(mem, grid=(gx, gy, gz), block=(bx, 1, 1), params=[a, ...])
 """
 import re
+
+import numpy as np
 
 _MASK = {8: 0xFF, 16: 0xFFFF, 32: 0xFFFFFFFF, 64: 0xFFFFFFFFFFFFFFFF}
 
@@ -48,6 +54,24 @@ def _width(t):
     if not m:
         raise EmuError("type ." + t)
     return int(m.group(1))
+
+
+def _f32(bits):
+    return float(np.uint32(bits & _MASK[32]).view(np.float32))
+
+
+def _bits32(x):
+    return int(np.float32(x).view(np.uint32))
+
+
+def _f16pair(bits):
+    h = np.array([bits & 0xFFFF, (bits >> 16) & 0xFFFF], dtype=np.uint16).view(np.float16)
+    return float(h[0]), float(h[1])
+
+
+def _bits16pair(lo, hi):
+    h = np.array([lo, hi], dtype=np.float16).view(np.uint16)
+    return int(h[0]) | (int(h[1]) << 16)
 
 
 def _signed(v, w):
@@ -123,6 +147,8 @@ class Kernel:
             raise EmuError("operand " + a)
         if a in self.shared:
             return self.shared[a]
+        if re.match(r"^0[fF][0-9a-fA-F]{8}$", a):
+            return int(a[2:], 16)
         if re.match(r"^-?0[xX][0-9a-fA-F]+$", a):
             return int(a, 16)
         if re.match(r"^-?\d+$", a):
@@ -185,6 +211,8 @@ class Kernel:
 
     def _mma(self, warp):
         _, op, args, stmt = self.code[warp[0].pc]
+        if op == "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32":
+            return self._mma_f16(warp, args)
         if not re.match(r"mma\.sync\.aligned\.m16n8k32\.row\.col\.s32\.([us]8)\.s8\.s32$", op):
             raise EmuError("unsupported: " + stmt)
         a_signed = op.split(".")[7] == "s8"
@@ -211,6 +239,28 @@ class Kernel:
                 row, col = g + 8 * (e >> 1), 2 * t + (e & 1)
                 s = C[row][col] + sum(A[row][k] * B[k][col] for k in range(32))
                 th.regs[d[e]] = s & _MASK[32]
+
+    def _mma_f16(self, warp, args):
+        d, a, b, c = (self._vec(x) for x in args)
+        A = np.zeros((16, 16))
+        B = np.zeros((16, 8))
+        C = np.zeros((16, 8))
+        for lane, th in enumerate(warp):
+            g, t = lane >> 2, lane & 3
+            for i in range(4):
+                lo, hi = _f16pair(self._val(th, a[i]))
+                row, k = g + 8 * (i & 1), 2 * t + 8 * (i >> 1)
+                A[row][k], A[row][k + 1] = lo, hi
+            for j in range(2):
+                lo, hi = _f16pair(self._val(th, b[j]))
+                B[2 * t + 8 * j][g], B[2 * t + 8 * j + 1][g] = lo, hi
+            for e in range(4):
+                C[g + 8 * (e >> 1)][2 * t + (e & 1)] = _f32(self._val(th, c[e]))
+        D = A @ B + C
+        for lane, th in enumerate(warp):
+            g, t = lane >> 2, lane & 3
+            for e in range(4):
+                th.regs[d[e]] = _bits32(D[g + 8 * (e >> 1)][2 * t + (e & 1)])
 
     def _run(self, th, mem, shared):
         code = self.code
@@ -277,12 +327,34 @@ class Kernel:
                 buf[addr + i * size:addr + (i + 1) * size] = (v(sreg) & _MASK[w]).to_bytes(size, "little")
             return
         if name == "atom":
-            if parts[1:] != ["global", "add", "u32"] and parts[1:] != ["global", "add", "s32"]:
+            if parts[1:3] != ["global", "add"] or parts[3] not in ("u32", "s32", "f32"):
                 raise EmuError("unsupported: " + stmt)
             addr = self._addr(th, args[1])
             old = int.from_bytes(mem.data[addr:addr + 4], "little")
-            mem.data[addr:addr + 4] = ((old + v(args[2])) & _MASK[32]).to_bytes(4, "little")
+            if parts[3] == "f32":
+                new = _bits32(np.float32(_f32(old)) + np.float32(_f32(v(args[2]))))
+            else:
+                new = (old + v(args[2])) & _MASK[32]
+            mem.data[addr:addr + 4] = new.to_bytes(4, "little")
             R[args[0]] = old
+            return
+        if parts[-1] in ("f32", "f16x2") and name in ("add", "sub", "fma", "cvt"):
+            t = parts[-1]
+            if op_is(parts, "cvt.rn.f16x2.f32"):
+                R[args[0]] = _bits16pair(_f32(v(args[2])), _f32(v(args[1])))
+            elif op_is(parts, "add.rn.f32"):
+                R[args[0]] = _bits32(np.float32(_f32(v(args[1]))) + np.float32(_f32(v(args[2]))))
+            elif op_is(parts, "fma.rn.f32"):
+                x, y, z = (_f32(v(a)) for a in args[1:])
+                R[args[0]] = _bits32(x * y + z)
+            elif op_is(parts, "add.rn.f16x2") or op_is(parts, "sub.rn.f16x2"):
+                a0, a1 = _f16pair(v(args[1]))
+                b0, b1 = _f16pair(v(args[2]))
+                if name == "sub":
+                    b0, b1 = -b0, -b1
+                R[args[0]] = _bits16pair(np.float16(a0) + np.float16(b0), np.float16(a1) + np.float16(b1))
+            else:
+                raise EmuError("unsupported: " + stmt)
             return
         t = parts[-1]
         if t == "pred":

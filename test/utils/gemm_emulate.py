@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Runs the tensor-core GEMM kernels of qc-gpu-w8a8-gemm and
+qc-gpu-w4a16-gemm on the CPU with test/utils/ptx_emu.py and compares their
+results with numpy's: the whole kernel as ptxas would get it (packing,
+cp.async addressing, A fragments, decode, K padding, stream-K split over
+blocks and tiles, the block's shared-memory sum and the atomics), without a
+GPU.
+
+  gemm_emulate.py gen w8a8 M K N DIR     DIR/in.mlir: a tagged
+                                         matmul_u8s8s32 generic on random
+                                         s8 weights, and x (u8)
+  gemm_emulate.py gen w4a16 M K N G DIR  DIR/in.mlir: a tagged gemv_w4_f32
+                                         generic on random int4 weights,
+                                         scales and zero points per group of
+                                         G, and x (f32)
+  gemm_emulate.py check DIR OUT          OUT: in.mlir after the kernel pass,
+                                         outlining and gpu-module-to-binary
+                                         (format=isa); runs the launch and
+                                         compares: W8A8 sums exactly, W4A16
+                                         against x rounded to f16 times the
+                                         dequantized weights (relative error
+                                         below 1e-5: only the order of the
+                                         f32 sums differs)
+"""
+import os
+import re
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ptx_emu  # noqa: E402
+
+
+def lit(a):
+    if a.ndim > 1:
+        return "[" + ",".join(lit(r) for r in a) + "]"
+    return "[" + ",".join("%d" % v for v in a) + "]"
+
+
+GENERIC_W4 = """memref.global "private" constant @q : memref<{n}x{k}xi8> = dense<{q}>
+memref.global "private" constant @s : memref<{n}x{kb}xf32> = dense<{s}>
+memref.global "private" constant @z : memref<{n}x{kb}xf32> = dense<{z}>
+func.func @g(%x: memref<{m}x{k}xf32>, %y: memref<{m}x{n}xf32>) {{
+  %q = memref.get_global @q : memref<{n}x{k}xi8>
+  %s = memref.get_global @s : memref<{n}x{kb}xf32>
+  %z = memref.get_global @z : memref<{n}x{kb}xf32>
+  linalg.generic {{indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (n, k floordiv {g})>, affine_map<(m, n, k) -> (n, k floordiv {g})>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}}
+      ins(%x, %q, %s, %z : memref<{m}x{k}xf32>, memref<{n}x{k}xi8>, memref<{n}x{kb}xf32>, memref<{n}x{kb}xf32>) outs(%y : memref<{m}x{n}xf32>) attrs = {{qc.ukernel = "gemv_w4_f32", qc.w4_group = {g} : i64}} {{
+  ^bb0(%a: f32, %qq: i8, %ss: f32, %zz: f32, %acc: f32):
+    %qf = arith.uitofp %qq : i8 to f32
+    %d = arith.subf %qf, %zz : f32
+    %w = arith.mulf %d, %ss : f32
+    %p = arith.mulf %a, %w : f32
+    %r = arith.addf %acc, %p : f32
+    linalg.yield %r : f32
+  }}
+  return
+}}
+"""
+
+
+def flit(a, fmt):
+    if a.ndim > 1:
+        return "[" + ",".join(flit(r, fmt) for r in a) + "]"
+    return "[" + ",".join(fmt % v for v in a) + "]"
+
+
+def gen_w4(m, k, n, g, d):
+    rng = np.random.default_rng(m * 1000003 + k * 1009 + n + 7 * g)
+    kb = k // g
+    q = rng.integers(0, 16, (n, k))
+    s = (rng.random((n, kb)) + 0.1).astype(np.float32)
+    z = rng.integers(0, 16, (n, kb)).astype(np.float32)
+    x = rng.standard_normal((m, k)).astype(np.float32)
+    np.savez(os.path.join(d, "w4.npz"), q=q, s=s, z=z, x=x)
+    with open(os.path.join(d, "in.mlir"), "w") as f:
+        f.write(GENERIC_W4.format(m=m, k=k, n=n, g=g, kb=kb, q=lit(q), s=flit(s, "%.9e"),
+                                  z=flit(z, "%.1f")))
+
+
+def gen(m, k, n, d):
+    rng = np.random.default_rng(m * 1000003 + k * 1009 + n)
+    w = rng.integers(-127, 128, (n, k))
+    x = rng.integers(0, 256, (m, k))
+    np.save(os.path.join(d, "w.npy"), w)
+    np.save(os.path.join(d, "x.npy"), x)
+    with open(os.path.join(d, "in.mlir"), "w") as f:
+        f.write(f'''memref.global "private" constant @w : memref<{n}x{k}xi8> = dense<{lit(w)}>
+func.func @g(%x: memref<{m}x{k}xi8>, %y: memref<{m}x{n}xi32>) {{
+  %w = memref.get_global @w : memref<{n}x{k}xi8>
+  linalg.generic {{indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}}
+      ins(%x, %w : memref<{m}x{k}xi8>, memref<{n}x{k}xi8>) outs(%y : memref<{m}x{n}xi32>) attrs = {{qc.ukernel = "matmul_u8s8s32"}} {{
+  ^bb0(%a: i8, %b: i8, %acc: i32):
+    %a32 = arith.extui %a : i8 to i32
+    %b32 = arith.extsi %b : i8 to i32
+    %p = arith.muli %a32, %b32 : i32
+    %r = arith.addi %acc, %p : i32
+    linalg.yield %r : i32
+  }}
+  return
+}}
+''')
+
+
+def check(d, out):
+    text = open(out).read()
+    asm = re.search(r'assembly = "((?:[^"\\]|\\.)*)"', text)
+    launch = re.search(r"gpu\.launch_func\s+@\w+::@\w+ blocks in \(([^)]*)\) threads in \(([^)]*)\)\s+args\(([^)]*)\)", text)
+    if not asm or not launch:
+        sys.exit("gemm_emulate: no kernel binary or launch in %s" % out)
+    ptx = re.sub(r"\\([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), asm.group(1))
+    consts = {c: int(v) for c, v in re.findall(r"(%\w+) = arith\.constant (\d+) : index", text)}
+    grid = [consts[c.strip()] for c in launch.group(1).split(",")]
+    block = [consts[c.strip()] for c in launch.group(2).split(",")]
+    w4 = os.path.exists(os.path.join(d, "w4.npz"))
+    if w4:
+        data = np.load(os.path.join(d, "w4.npz"))
+        x = data["x"]
+        n = data["q"].shape[0]
+        xbytes = x.tobytes()
+    else:
+        x, w = np.load(os.path.join(d, "x.npy")), np.load(os.path.join(d, "w.npy"))
+        n = w.shape[0]
+        xbytes = x.astype(np.uint8).tobytes()
+    m = x.shape[0]
+    mem = ptx_emu.Memory()
+    params, y = [], None
+    for arg in launch.group(3).split(","):
+        name = arg.split(":")[0].strip()
+        if name == "%arg0":
+            params.append(mem.alloc(xbytes))
+        elif name == "%arg1":
+            y = mem.alloc(bytes(4 * m * n))
+            params.append(y)
+        else:
+            glob = re.search(re.escape(name) + r" = memref\.get_global @(\w+)", text).group(1)
+            blob = re.search(glob + r': "0x([0-9A-F]+)"', text).group(1)
+            params.append(mem.alloc(bytes.fromhex(blob)[4:]))
+    ptx_emu.Kernel(ptx).launch(mem, grid, block, params)
+    if w4:
+        got = np.frombuffer(mem.read(y, 4 * m * n), dtype=np.float32).reshape(m, n)
+        g = data["q"].shape[1] // data["s"].shape[1]
+        deq = (data["q"] - np.repeat(data["z"], g, axis=1)) * np.repeat(data["s"], g, axis=1)
+        want = x.astype(np.float16).astype(np.float64) @ deq.T
+        err = np.linalg.norm(got - want) / np.linalg.norm(want)
+        if not err < 1e-5:
+            sys.exit("w4a16 emulated: relative error %.2e against numpy" % err)
+        print("w4a16 emulated: %d x %d match, relative error %.1e (grid %s)"
+              % (m, n, err, "x".join(map(str, grid))))
+        return
+    got = np.frombuffer(mem.read(y, 4 * m * n), dtype=np.int32).reshape(m, n)
+    want = (x.astype(np.int64) @ w.T.astype(np.int64)).astype(np.int32)
+    bad = np.argwhere(got != want)
+    if len(bad):
+        r, c = bad[0]
+        sys.exit("w8a8 emulated: %d of %d sums differ; first y[%d][%d] = %d, expected %d"
+                 % (len(bad), got.size, r, c, got[r, c], want[r, c]))
+    print("w8a8 emulated: all %d sums of %d x %d match (grid %s)" % (got.size, m, n, "x".join(map(str, grid))))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "gen" and sys.argv[2] == "w8a8":
+        gen(int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6])
+    elif sys.argv[1] == "gen" and sys.argv[2] == "w4a16":
+        gen_w4(int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), sys.argv[7])
+    else:
+        check(sys.argv[2], sys.argv[3])
