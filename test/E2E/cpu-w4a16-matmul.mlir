@@ -20,6 +20,14 @@
 // RUN: %npy compare %t/out2/out1.npy %t/ref/out1.npy 1e-5
 // RUN: %npy compare %t/out/out2.npy %t/ref/out2.npy 2e-3
 // RUN: %npy compare %t/out2/out2.npy %t/ref/out2.npy 2e-3
+// The CUDA target's form (the gemv_w4_f32 generic that qc-gpu-w4a16-gemm
+// takes, for any number of rows), run as loops on the CPU: f32 products of
+// the dequantized weights, like the evaluator's.
+// RUN: quantc %s -o %t/g.so --no-data-tiling --no-threads --gpu-forms
+// RUN: quant-run %t/g.so --inputs %t/in --outputs %t/gout
+// RUN: %npy compare %t/gout/out0.npy %t/ref/out0.npy 1e-5
+// RUN: %npy compare %t/gout/out1.npy %t/ref/out1.npy 1e-5
+// RUN: %npy compare %t/gout/out2.npy %t/ref/out2.npy 1e-5
 // RUN: quantc %s -o - --emit=llvm | FileCheck %s
 // CHECK: llvm.func @qrt_ukernel_gemv_w4_f32(
 // CHECK-NOT: qrt_ukernel_mmt4d_f32

@@ -117,6 +117,12 @@ int quantc::runCompile(int argc, char **argv) {
       cl::desc("Lower contractions to plain loops instead of packed tiles "
                "and microkernels (for debugging and comparison)"),
       cl::init(false), cl::cat(category));
+  cl::opt<bool> gpuForms(
+      "gpu-forms",
+      cl::desc("With --no-data-tiling: lower contractions to the forms the "
+               "CUDA kernels take, run as loops on the CPU (to check the "
+               "CUDA target's lowering against the reference evaluator)"),
+      cl::init(false), cl::Hidden, cl::cat(category));
   cl::opt<std::string> recipe(
       "recipe",
       cl::desc("Quantize with a recipe first: w8a8 (int8 per-channel "
@@ -318,6 +324,7 @@ int quantc::runCompile(int argc, char **argv) {
     qc::CPUPipelineOptions pipeline;
     pipeline.dataTiling = !noDataTiling;
     pipeline.threads = !noThreads;
+    pipeline.gpuForms = gpuForms;
     qc::buildCPUCodegenPipeline(pm, pipeline);
     if (failed(pm.run(*module)))
       return 1;
@@ -330,6 +337,7 @@ int quantc::runCompile(int argc, char **argv) {
   options.verbose = verbose;
   options.dataTiling = !noDataTiling;
   options.threads = !noThreads;
+  options.gpuForms = gpuForms;
   options.producer = cudaOptions.producer;
   if (failed(qc::compileForCPU(*module, *interface, options, outputFile)))
     return 1;

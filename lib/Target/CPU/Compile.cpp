@@ -358,6 +358,7 @@ LogicalResult mlir::qc::compileForCPU(ModuleOp module,
       return failure();
     CPUPipelineOptions pipeline;
     pipeline.dataTiling = options.dataTiling;
+    pipeline.gpuForms = options.gpuForms;
     pipeline.threads = options.threads;
     buildCPUCodegenPipeline(pm, pipeline);
     if (failed(pm.run(module)))

@@ -67,7 +67,8 @@ void mlir::qc::addHostToLLVMPasses(OpPassManager &pm) {
 
 void mlir::qc::buildCPUCodegenPipeline(OpPassManager &pm,
                                        const CPUPipelineOptions &options) {
-  buildGraphToBuffersPipeline(pm, options.dataTiling, options.threads);
+  buildGraphToBuffersPipeline(pm, options.dataTiling, options.threads,
+                              !options.dataTiling && options.gpuForms);
   if (options.dataTiling)
     pm.addPass(createQCLowerToUkernels());
   pm.addPass(createForallToParallelLoopPass());

@@ -47,6 +47,7 @@ struct CPUCompileOptions {
   /// Pipeline switches (see CPUPipelineOptions).
   bool dataTiling = true;
   bool threads = true;
+  bool gpuForms = false;
 };
 
 /// Lowers `module` (a qc graph on tensors; modified in place) with the CPU

@@ -36,6 +36,13 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "threads",
       llvm::cl::desc("Split ops into tasks for the runtime's thread pool"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> gpuForms{
+      *this, "gpu-forms",
+      llvm::cl::desc("Without data tiling: lower contractions to the forms "
+                     "the CUDA kernels take (int4 GEMV and integer W8A8 "
+                     "GEMM generics), run as loops, so that the CPU checks "
+                     "them against the reference evaluator"),
+      llvm::cl::init(false)};
 };
 
 /// The target-independent front half of code generation, shared by the CPU
