@@ -1,6 +1,6 @@
 // RUN: quant-opt %s -convert-qc-to-linalg -split-input-file -verify-diagnostics | FileCheck %s
 // RUN: quant-opt %s -convert-qc-to-linalg=data-tiling -split-input-file -verify-diagnostics | FileCheck %s --check-prefix=TILED
-// RUN: quant-opt %s -convert-qc-to-linalg=integer-matmul -split-input-file -verify-diagnostics | FileCheck %s --check-prefix=INT
+// RUN: quant-opt %s -convert-qc-to-linalg=integer-contractions -split-input-file -verify-diagnostics | FileCheck %s --check-prefix=INT
 
 // Broadcasting is in the indexing maps.
 // CHECK-DAG:   #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
@@ -91,7 +91,7 @@ func.func @quantize(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:3>
 // TILED:           arith.subi
 // TILED:           arith.sitofp
 // TILED:           math.fma
-// With integer-matmul (CUDA): an integer GEMM over the weights as [N][K]
+// With integer-contractions (CUDA): an integer GEMM over the weights as [N][K]
 // (3 everywhere), zero-filled i32 sums, then the requantizing epilogue
 // with zx * colsum = 128 * 24 = 3072 and sx * sw = 0.1 * {0.5, 0.25, ...}.
 // INT-LABEL: func.func @w8a8_matmul(
@@ -147,6 +147,21 @@ func.func @cubic(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32> {
 // TILED:         linalg.generic {indexing_maps = [#[[ROWS]], {{.*}}]{{.*}} ins(%[[ACC]], {{.*}}) outs(%{{.*}} : tensor<8x4x16xf32>)
 // TILED:           arith.subi
 // TILED:           math.fma
+// With integer-contractions (CUDA): the im2col of the zero-point-padded u8
+// input with pixels as rows (A[p][k], k = (c, kh, kw)), the integer GEMM on
+// the weights as [Cout][K], and the epilogue over the NCHW result reading
+// the accumulator transposed (acc[oh * 8 + ow][co]) with the bias.
+// INT-DAG:     #[[A:.*]] = affine_map<(d0, d1) -> (0, d1 floordiv 9, (d0 floordiv 8) * 2 + (d1 mod 9) floordiv 3, (d0 mod 8) * 2 + d1 mod 3)>
+// INT-DAG:     #[[T:.*]] = affine_map<(d0, d1, d2, d3) -> (d2 * 8 + d3, d1)>
+// INT-LABEL: func.func @w8a8_conv_im2col(
+// INT:         %[[PAD:.*]] = tensor.pad
+// INT:           tensor.yield %c-128_i8 : i8
+// INT:         %[[COL:.*]] = linalg.generic {indexing_maps = [#[[A]], #{{.*}}]{{.*}} ins(%[[PAD]] : tensor<1x4x17x17xi8>) outs(%{{.*}} : tensor<64x36xi8>)
+// INT:         %[[ACC:.*]] = linalg.generic {{.*}} ins(%[[COL]], %{{.*}} : tensor<64x36xi8>, tensor<8x36xi8>) outs(%{{.*}} : tensor<64x8xi32>) attrs =  {qc.ukernel = "matmul_u8s8s32"}
+// INT:         linalg.generic {indexing_maps = [#[[T]], {{.*}}]{{.*}} ins(%[[ACC]], {{.*}}) outs(%{{.*}} : tensor<1x8x8x8xf32>)
+// INT:           arith.subi
+// INT:           arith.sitofp
+// INT:           math.fma
 func.func @w8a8_conv_im2col(%x: tensor<1x4x16x16xf32>) -> tensor<1x8x8x8xf32> {
   %xq = qc.quantize %x : tensor<1x4x16x16xf32> -> tensor<1x4x16x16x!quant.uniform<u8:f32, 0.1:128>>
   %xd = qc.dequantize %xq : tensor<1x4x16x16x!quant.uniform<u8:f32, 0.1:128>> -> tensor<1x4x16x16xf32>

@@ -4,7 +4,8 @@
 // input of qc-gpu-w8a8-gemm) and its requantizing epilogue, to the bit
 // (tolerance 0: exact integer sums, the evaluator's f32 epilogue), for a
 // batched x with K = 40 and for K = 96, N = 70 with a fused ReLU after.
-// (The W4A16 form is checked in cpu-w4a16-matmul.mlir.)
+// (The W4A16 form is checked in cpu-w4a16-matmul.mlir, W8A8 convolutions
+// in cpu-w8a8.mlir, cpu-w8a8-im2col.mlir and cpu-w8a8-depthwise.mlir.)
 // RUN: mkdir -p %t/in
 // RUN: %randnpy %t/in/arg0.npy 1,5,40 21 -2 2
 // RUN: %randnpy %t/in/arg1.npy 3,96 22 -1 3

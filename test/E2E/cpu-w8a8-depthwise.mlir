@@ -15,6 +15,12 @@
 // RUN: %npy compare %t/out2/out0.npy %t/ref/out0.npy
 // RUN: %npy compare %t/out/out1.npy %t/ref/out1.npy
 // RUN: %npy compare %t/out2/out1.npy %t/ref/out1.npy
+// The CUDA target's form (quantc --no-data-tiling --gpu-forms): the same
+// i32 generic as loops, exact like the evaluator.
+// RUN: quantc %s -o %t/g.so --no-data-tiling --no-threads --gpu-forms
+// RUN: quant-run %t/g.so --inputs %t/in --outputs %t/gout
+// RUN: %npy compare %t/gout/out0.npy %t/ref/out0.npy 0
+// RUN: %npy compare %t/gout/out1.npy %t/ref/out1.npy 0
 // RUN: %npy compare %t/out/out2.npy %t/ref/out2.npy
 // RUN: quantc %s -o - --emit=llvm | FileCheck %s
 // CHECK: llvm.func @qrt_ukernel_dwconv2d_acc_u8s8s32(

@@ -16,6 +16,12 @@
 // RUN: quant-run %t/m.so --inputs %t/in --outputs %t/out2 --threads 2
 // RUN: %npy compare %t/out/out0.npy %t/ref/out0.npy 1e-4
 // RUN: %npy compare %t/out2/out0.npy %t/ref/out0.npy 1e-4
+// The CUDA target's form (quantc --no-data-tiling --gpu-forms): im2col
+// with pixels as rows, the integer GEMM qc-gpu-w8a8-gemm takes and the
+// transposing epilogue, as loops: exact like the evaluator.
+// RUN: quantc %t/main.mlir -o %t/g.so --no-data-tiling --no-threads --gpu-forms
+// RUN: quant-run %t/g.so --inputs %t/in --outputs %t/gout
+// RUN: %npy compare %t/gout/out0.npy %t/ref/out0.npy 0
 // RUN: quantc %t/main.mlir -o - --emit=llvm | FileCheck %s
 // CHECK: llvm.func @qrt_ukernel_conv2d_im2col_s8u8s32(
 // CHECK-NOT: qrt_ukernel_mmt4d

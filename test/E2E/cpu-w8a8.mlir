@@ -10,6 +10,9 @@
 // RUN: quant-run %t/m-loops.so --inputs %t/in --outputs %t/out-loops
 // RUN: %npy compare %t/out/out0.npy %t/ref/out0.npy 1e-4
 // RUN: %npy compare %t/out-loops/out0.npy %t/ref/out0.npy 1e-4
+// RUN: quantc %s -o %t/g.so --no-data-tiling --no-threads --gpu-forms
+// RUN: quant-run %t/g.so --inputs %t/in --outputs %t/gout
+// RUN: %npy compare %t/gout/out0.npy %t/ref/out0.npy 0
 // RUN: quantc %s -o - --emit=llvm | FileCheck %s
 // CHECK: qrt_ukernel_mmt4d_s8u8s32
 func.func @w8a8(%x: tensor<1x8x10x10xf32>) -> tensor<1x4x10x10xf32> {

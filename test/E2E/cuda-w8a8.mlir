@@ -1,5 +1,6 @@
 // The CUDA target on the W8A8 conv of cpu-w8a8.mlir, without a GPU: the PTX
-// of its kernels, cubins assembled by ptxas for sm_80 and sm_90, a library
+// of its kernels (cpu-gpu-forms.mlir checks their numbers' lowering on the
+// CPU, gemm-emulate.test the GEMM kernel's PTX), cubins assembled by ptxas for sm_80 and sm_90, a library
 // whose only dependencies are libc's (the driver is opened with dlopen at
 // run time), and a clear error where there is no driver. The numbers are
 // checked on a GPU by bench/gpu-check.sh.
@@ -17,10 +18,11 @@
 // RUN: not quantc %s --target=cuda --cuda-arch=gfx90a -o %t/bad.so 2>&1 | FileCheck %s --check-prefix=BADARCH
 // RUN: not quantc %s --emit=ptx -o %t/bad.ptx 2>&1 | FileCheck %s --check-prefix=NOTCUDA
 
-// Kernels for the sm_80 default, one thread per output element: the
-// quantize-dequantize of the input (round to nearest even), the zero fill of
-// the conv's accumulator, the conv (its 8-channel reduction unrolled, the
-// accumulator in a register: one store per thread) and the bias.
+// Kernels for the sm_80 default: the quantization of the input (round to
+// nearest even, stored as u8), the im2col of the u8 input (pixels as rows),
+// the zero fill of the i32 accumulator, the int8 tensor-core GEMM of
+// qc-gpu-w8a8-gemm, and the requantizing epilogue with the bias, which
+// reads the accumulator transposed and writes the NCHW output.
 // PTX: // ---- kernel module @qc_model_entry_kernel
 // PTX: .target sm_80
 // PTX: .visible .entry qc_model_entry_kernel(
@@ -30,15 +32,21 @@
 // PTX: mov.u32 %r{{[0-9]+}}, %ctaid.x;
 // PTX: mov.u32 %r{{[0-9]+}}, %tid.x;
 // PTX: cvt.rni.f32.f32
+// PTX: st.global.b8
 // PTX-LABEL: // ---- kernel module @qc_model_entry_kernel_0
-// PTX: st.global.b32 [%rd{{[0-9]+}}], 0;
+// PTX: ld.global.b8
+// PTX: st.global.b8
 // PTX-LABEL: // ---- kernel module @qc_model_entry_kernel_1
-// PTX-COUNT-8: mul.rn.f32
-// PTX: st.global.b32
-// PTX-NOT: st.global
+// PTX: st.global.b32 [%rd{{[0-9]+}}], 0;
 // PTX-LABEL: // ---- kernel module @qc_model_entry_kernel_2
-// PTX: add.rn.f32
+// PTX: cp.async.cg.shared.global
+// PTX-COUNT-8: mma.sync.aligned.m16n8k32.row.col.s32.u8.s8.s32
+// PTX: atom.global.add.u32
+// PTX-LABEL: // ---- kernel module @qc_model_entry_kernel_3
+// PTX: cvt.rn.f32.s32
+// PTX: fma.rn.f32
 // PTX: st.global.b32
+// PTX-NOT: kernel module
 
 // The host passes each kernel exactly its parameters: bare pointers on both
 // sides (a memref descriptor on one side only makes the driver read past

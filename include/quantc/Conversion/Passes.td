@@ -84,6 +84,21 @@ def ConvertQCToLinalg : Pass<"convert-qc-to-linalg", "ModuleOp"> {
     `gemv_w4_f32` form is used, for matrix products with any number of
     rows: the CUDA pipeline's `qc-gpu-w4a16-gemm` turns it into a
     tensor-core kernel on the packed weights.
+
+    With `integer-contractions` (and no `data-tiling`: the CUDA target), a
+    W8A8 matrix product (u8 per-tensor activations through qc.dequantize
+    times a constant symmetric s8 weight) becomes an integer GEMM generic
+    tagged `matmul_u8s8s32` over the weights transposed to [N][K] i8:
+    `acc[m][n] += zext(x[m][k]) * sext(w[n][k])` in i32, followed by the
+    requantizing epilogue `float(acc - zx * colsum[n]) * (sx * sw[n])`. A
+    W8A8 convolution (group 1) becomes the same GEMM on the im2col of its
+    zero-point-padded u8 input with pixels as rows (`A[p][k]`; a few
+    zero-point channels with zero weights make K a multiple of 4) and an
+    epilogue that reads the accumulator transposed, adds the bias and
+    writes NCHW; a depthwise one the i32 generic of the CPU's depthwise
+    microkernel, as loops. All sum exact integers, like the reference
+    evaluator; the CUDA pipeline's `qc-gpu-w8a8-gemm` turns the GEMM
+    generics into an int8 tensor-core kernel.
   }];
   let options = [
     Option<"dataTiling", "data-tiling", "bool", /*default=*/"false",
@@ -91,10 +106,12 @@ def ConvertQCToLinalg : Pass<"convert-qc-to-linalg", "ModuleOp"> {
     Option<"packedW4", "packed-w4", "bool", /*default=*/"false",
            "Without data-tiling: keep constant int4 weights of f32 matrix "
            "products as the tagged gemv_w4_f32 generic (CUDA)">,
-    Option<"integerMatMul", "integer-matmul", "bool", /*default=*/"false",
-           "Without data-tiling: W8A8 matrix products as the tagged "
-           "matmul_u8s8s32 integer generic and a requantizing epilogue "
-           "(CUDA)">,
+    Option<"integerContractions", "integer-contractions", "bool",
+           /*default=*/"false",
+           "Without data-tiling: W8A8 matrix products and convolutions as "
+           "the tagged matmul_u8s8s32 integer GEMM (after an im2col for "
+           "convolutions) and a requantizing epilogue, depthwise ones as an "
+           "integer generic (CUDA)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

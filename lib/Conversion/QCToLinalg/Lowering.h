@@ -93,11 +93,11 @@ void populateWeightOnlyDataTilingPatterns(const TypeConverter &converter,
 /// the `gemv_w4_f32` generic for any number of rows (`packed-w4`, CUDA).
 void populatePackedW4GemvPatterns(const TypeConverter &converter,
                                   RewritePatternSet &patterns);
-/// Without data tiling: W8A8 matrix products as the integer
-/// `matmul_u8s8s32` generic and a requantizing epilogue (`integer-matmul`,
-/// CUDA).
-void populateIntegerMatMulPatterns(const TypeConverter &converter,
-                                   RewritePatternSet &patterns);
+/// Without data tiling: W8A8 matrix products and convolutions as the
+/// integer `matmul_u8s8s32` GEMM generic with a requantizing epilogue,
+/// depthwise convolutions as an i32 generic (`integer-contractions`, CUDA).
+void populateIntegerContractionPatterns(const TypeConverter &converter,
+                                        RewritePatternSet &patterns);
 
 /// A quantized constant read through qc.dequantize(quant.scast(
 /// arith.constant)), any granularity, with each element's parameters:

@@ -209,8 +209,8 @@ struct ConvertQCToLinalgPass
       populateDataTilingPatterns(converter, patterns);
     if (!dataTiling && packedW4)
       lowering::populatePackedW4GemvPatterns(converter, patterns);
-    if (!dataTiling && integerMatMul)
-      lowering::populateIntegerMatMulPatterns(converter, patterns);
+    if (!dataTiling && integerContractions)
+      lowering::populateIntegerContractionPatterns(converter, patterns);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateReturnOpTypeConversionPattern(patterns, converter);

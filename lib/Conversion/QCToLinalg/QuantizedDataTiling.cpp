@@ -9,6 +9,12 @@
 // 1 in width and rows of 16 pixels, the implicit-GEMM) microkernel.
 // Depthwise convolutions accumulate in int32 on their own microkernel.
 //
+// Without data tiling, `integer-contractions` (the CUDA target) gives the
+// forms of the CUDA kernels: matrix products and (after an im2col with
+// pixels as rows) convolutions as the integer `matmul_u8s8s32` GEMM generic
+// of qc-gpu-w8a8-gemm, depthwise convolutions as the int32 generic above,
+// run as loops.
+//
 //===----------------------------------------------------------------------===//
 
 #include "DataTiling.h"
@@ -130,6 +136,42 @@ static Value buildConvIm2colGemm(OpBuilder &b, Location loc, Value lhs,
   return op.getResult(0);
 }
 
+/// ACC[M][N] (i32, zero-filled) = sum_k zext(A[m][k]) * sext(Wt[n][k]) as
+/// the generic tagged `qc.ukernel = "matmul_u8s8s32"` that the CUDA
+/// target's qc-gpu-w8a8-gemm turns into its int8 tensor-core kernel (left
+/// alone, an integer loop nest). `wt` is [N][K].
+static Value buildIntegerGemmAcc(OpBuilder &b, Location loc, Value a,
+                                 ArrayRef<int8_t> wt, int64_t m, int64_t n,
+                                 int64_t k) {
+  MLIRContext *ctx = b.getContext();
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  Value wc = arith::ConstantOp::create(
+      b, loc,
+      makeRawResource(RankedTensorType::get({n, k}, i8), "matmul_weight_s8_t",
+                      ArrayRef<char>(reinterpret_cast<const char *>(wt.data()),
+                                     wt.size())));
+  auto accType = RankedTensorType::get({m, n}, i32);
+  Value init = createFilled(b, loc, accType, createScalar(b, loc, i32, 0));
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
+                                 AffineMap::get(3, 0, {d(1), d(2)}, ctx),
+                                 AffineMap::get(3, 0, {d(0), d(1)}, ctx)};
+  SmallVector<utils::IteratorType> iters = {utils::IteratorType::parallel,
+                                            utils::IteratorType::parallel,
+                                            utils::IteratorType::reduction};
+  auto gemm = linalg::GenericOp::create(
+      b, loc, TypeRange{accType}, ValueRange{a, wc}, ValueRange{init}, maps,
+      iters, [&](OpBuilder &nb, Location l, ValueRange v) {
+        Value xv = arith::ExtUIOp::create(nb, l, i32, v[0]);
+        Value wv = arith::ExtSIOp::create(nb, l, i32, v[1]);
+        Value pr = arith::MulIOp::create(nb, l, xv, wv);
+        linalg::YieldOp::create(nb, l,
+                                Value(arith::AddIOp::create(nb, l, v[2], pr)));
+      });
+  gemm->setAttr("qc.ukernel", b.getStringAttr("matmul_u8s8s32"));
+  return gemm.getResult(0);
+}
+
 namespace {
 
 //===----------------------------------------------------------------------===//
@@ -207,9 +249,15 @@ static void requantConstants(const QuantActivation &x, const QuantWeight &w,
 /// microkernel (with up to 3 extra zero-weight input channels to make K a
 /// multiple of 4); otherwise the columns are packed by an im2col generic
 /// and a packing generic first.
+///
+/// With `integerGeneric` (no data tiling: the CUDA target), the convolution
+/// is the integer GEMM of the CUDA kernel instead (buildIntegerConv).
 struct QuantizedConv : OpConversionPattern<ConvOp> {
-  QuantizedConv(const TypeConverter &tc, MLIRContext *ctx)
-      : OpConversionPattern(tc, ctx, /*benefit=*/3) {}
+  QuantizedConv(const TypeConverter &tc, MLIRContext *ctx,
+                bool integerGeneric = false)
+      : OpConversionPattern(tc, ctx, /*benefit=*/3),
+        integerGeneric(integerGeneric) {}
+  bool integerGeneric;
   LogicalResult
   matchAndRewrite(ConvOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -223,6 +271,11 @@ struct QuantizedConv : OpConversionPattern<ConvOp> {
     std::optional<std::vector<float>> bias = constantBias(op.getB(), cout);
     if (!x || !w || !bias)
       return failure();
+    if (integerGeneric) {
+      rewriter.replaceOp(op, buildIntegerConv(rewriter, op.getLoc(), *shape, *x,
+                                              *w, *bias, op.getType()));
+      return success();
+    }
     Location loc = op.getLoc();
     const WindowParams &wp = shape->window;
     int64_t c = shape->c, kh = shape->kh, kw = shape->kw;
@@ -291,6 +344,90 @@ struct QuantizedConv : OpConversionPattern<ConvOp> {
                             *bias);
     rewriter.replaceOp(op, createReshape(rewriter, loc, y, op.getType()));
     return success();
+  }
+
+  /// The CUDA form: A[P][K] = the im2col of the zero-point-padded u8 input
+  /// (pixels as rows, k = (c, kh, kw); a few zero-point channels with zero
+  /// weights make K a multiple of 4, which the kernel's 32-bit loads of A
+  /// need), the `matmul_u8s8s32` generic ACC[P][Cout] on the weights
+  /// [Cout][K], and the epilogue y[0][co][oh][ow] = fma(float(ACC[p][co] -
+  /// zx * colsum[co]), sx * sw[co], bias[co]) with p = oh * OW + ow, reading
+  /// ACC transposed, so the result is NCHW.
+  static Value buildIntegerConv(OpBuilder &b, Location loc,
+                                const ConvGemmShape &shape,
+                                const QuantActivation &x, const QuantWeight &w,
+                                ArrayRef<float> bias, RankedTensorType type) {
+    MLIRContext *ctx = b.getContext();
+    Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
+    const WindowParams &wp = shape.window;
+    int64_t c = shape.c, kh = shape.kh, kw = shape.kw, cout = shape.cout;
+    int64_t oh = shape.oh, ow = shape.ow, p = shape.p, tap = kh * kw;
+    int64_t cPadded = c;
+    while ((cPadded * tap) % 4 != 0)
+      ++cPadded;
+    int64_t k = cPadded * tap;
+    Value zp = createScalar(b, loc, i8, (int8_t)(uint8_t)x.zeroPoint);
+    Value xp =
+        createPad(b, loc, x.storage, {0, 0, wp.padsBegin[0], wp.padsBegin[1]},
+                  {0, cPadded - c, wp.padsEnd[0], wp.padsEnd[1]}, zp);
+    // A[p][k] = xp[0][c][oh*sh + kh*dh][ow*sw + kw*dw].
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    AffineExpr r = d(1) % tap;
+    AffineMap im2col = AffineMap::get(
+        2, 0,
+        {getAffineConstantExpr(0, ctx), d(1).floorDiv(tap),
+         d(0).floorDiv(ow) * wp.strides[0] + r.floorDiv(kw) * wp.dilations[0],
+         (d(0) % ow) * wp.strides[1] + (r % kw) * wp.dilations[1]},
+        ctx);
+    auto aType = RankedTensorType::get({p, k}, i8);
+    Value a =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{aType}, ValueRange{xp},
+            ValueRange{createEmpty(b, loc, aType)},
+            {im2col, AffineMap::getMultiDimIdentityMap(2, ctx)},
+            SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+            [](OpBuilder &nb, Location l, ValueRange v) {
+              linalg::YieldOp::create(nb, l, v[0]);
+            })
+            .getResult(0);
+    std::vector<int8_t> wt(cout * k, 0);
+    for (int64_t o = 0; o < cout; ++o)
+      for (int64_t ci = 0; ci < c; ++ci)
+        for (int64_t t = 0; t < tap; ++t)
+          wt[o * k + ci * tap + t] = (int8_t)w.values[(o * c + ci) * tap + t];
+    std::vector<float> scale;
+    std::vector<int32_t> colsum;
+    requantConstants(x, w, cout, c * tap, /*channelMajor=*/true, scale, colsum);
+    Value acc = buildIntegerGemmAcc(b, loc, a, wt, p, cout, k);
+    std::vector<int32_t> corr(cout);
+    for (int64_t i = 0; i < cout; ++i)
+      corr[i] = (int32_t)(x.zeroPoint * (int64_t)colsum[i]);
+    auto vec = [&](auto data, Type t) -> Value {
+      return arith::ConstantOp::create(
+          b, loc,
+          DenseElementsAttr::get(RankedTensorType::get({cout}, t),
+                                 ArrayRef(data)));
+    };
+    // The epilogue iterates the result's own [1][Cout][OH][OW] shape, so
+    // that the elementwise ops after the convolution fuse into it.
+    AffineMap ch = AffineMap::get(4, 0, d(1), ctx);
+    AffineMap accMap = AffineMap::get(4, 0, {d(2) * ow + d(3), d(1)}, ctx);
+    Value y =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{type},
+            ValueRange{acc, vec(ArrayRef<int32_t>(corr), i32),
+                       vec(ArrayRef<float>(scale), f32), vec(bias, f32)},
+            ValueRange{createEmpty(b, loc, type)},
+            {accMap, ch, ch, ch, AffineMap::getMultiDimIdentityMap(4, ctx)},
+            SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+            [&](OpBuilder &nb, Location l, ValueRange v) {
+              Value t = arith::SubIOp::create(nb, l, v[0], v[1]);
+              Value f = arith::SIToFPOp::create(nb, l, f32, t);
+              linalg::YieldOp::create(
+                  nb, l, Value(math::FmaOp::create(nb, l, f, v[2], v[3])));
+            })
+            .getResult(0);
+    return y;
   }
 };
 
@@ -475,37 +612,12 @@ struct QuantizedMatMul : OpConversionPattern<MatMulOp> {
                                 const QuantWeight &w, int64_t m, int64_t n,
                                 int64_t k, int64_t zpX, ArrayRef<float> scale,
                                 ArrayRef<int32_t> colsum) {
-    MLIRContext *ctx = b.getContext();
-    Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
+    Type i32 = b.getI32Type(), f32 = b.getF32Type();
     std::vector<int8_t> wt(n * k);
     for (int64_t kk = 0; kk < k; ++kk)
       for (int64_t c = 0; c < n; ++c)
         wt[c * k + kk] = (int8_t)w.values[kk * n + c];
-    Value wc = arith::ConstantOp::create(
-        b, loc,
-        makeRawResource(
-            RankedTensorType::get({n, k}, i8), "matmul_weight_s8_t",
-            ArrayRef<char>(reinterpret_cast<const char *>(wt.data()),
-                           wt.size())));
-    auto accType = RankedTensorType::get({m, n}, i32);
-    Value init = createFilled(b, loc, accType, createScalar(b, loc, i32, 0));
-    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-    SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
-                                   AffineMap::get(3, 0, {d(1), d(2)}, ctx),
-                                   AffineMap::get(3, 0, {d(0), d(1)}, ctx)};
-    SmallVector<utils::IteratorType> iters = {utils::IteratorType::parallel,
-                                              utils::IteratorType::parallel,
-                                              utils::IteratorType::reduction};
-    auto gemm = linalg::GenericOp::create(
-        b, loc, TypeRange{accType}, ValueRange{xs, wc}, ValueRange{init}, maps,
-        iters, [&](OpBuilder &nb, Location l, ValueRange a) {
-          Value xv = arith::ExtUIOp::create(nb, l, i32, a[0]);
-          Value wv = arith::ExtSIOp::create(nb, l, i32, a[1]);
-          Value p = arith::MulIOp::create(nb, l, xv, wv);
-          linalg::YieldOp::create(nb, l,
-                                  Value(arith::AddIOp::create(nb, l, a[2], p)));
-        });
-    gemm->setAttr("qc.ukernel", b.getStringAttr("matmul_u8s8s32"));
+    Value acc = buildIntegerGemmAcc(b, loc, xs, wt, m, n, k);
     std::vector<int32_t> corr(n);
     for (int64_t i = 0; i < n; ++i)
       corr[i] = (int32_t)(zpX * (int64_t)colsum[i]);
@@ -517,7 +629,7 @@ struct QuantizedMatMul : OpConversionPattern<MatMulOp> {
     };
     return createElementwise(
         b, loc, RankedTensorType::get({m, n}, f32),
-        {gemm.getResult(0), vec(ArrayRef<int32_t>(corr), i32), vec(scale, f32)},
+        {acc, vec(ArrayRef<int32_t>(corr), i32), vec(scale, f32)},
         [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
           Value t = arith::SubIOp::create(nb, l, a[0], a[1]);
           Value f = arith::SIToFPOp::create(nb, l, f32, t);
@@ -534,8 +646,12 @@ void lowering::populateQuantizedDataTilingPatterns(
       converter, patterns.getContext());
 }
 
-void lowering::populateIntegerMatMulPatterns(const TypeConverter &converter,
-                                             RewritePatternSet &patterns) {
-  patterns.add<QuantizedMatMul>(converter, patterns.getContext(),
-                                /*integerGeneric=*/true);
+void lowering::populateIntegerContractionPatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns) {
+  patterns.add<QuantizedMatMul, QuantizedConv>(converter, patterns.getContext(),
+                                               /*integerGeneric=*/true);
+  // The depthwise form (an i32 generic on the padded u8 input) is target
+  // independent: without the CPU microkernel it is an integer loop nest,
+  // exact like the reference evaluator.
+  patterns.add<QuantizedDepthwiseConv>(converter, patterns.getContext());
 }

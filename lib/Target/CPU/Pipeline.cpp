@@ -23,7 +23,7 @@ void mlir::qc::buildGraphToBuffersPipeline(OpPassManager &pm, bool dataTiling,
   ConvertQCToLinalgOptions conversion;
   conversion.dataTiling = dataTiling;
   conversion.packedW4 = gpuKernels;
-  conversion.integerMatMul = gpuKernels;
+  conversion.integerContractions = gpuKernels;
   pm.addPass(createConvertQCToLinalg(conversion));
   // No CSE here: merged tensor.empty/linalg.fill inits would force copies
   // in bufferization.

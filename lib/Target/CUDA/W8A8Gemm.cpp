@@ -1,7 +1,7 @@
 //===- W8A8Gemm.cpp - W8A8 matrix products on int8 tensor cores -----------===//
 //
 // qc-gpu-w8a8-gemm: each `matmul_u8s8s32` generic (convert-qc-to-linalg with
-// integer-matmul: ACC[m][n] += zext(X[m][k]) * sext(W[n][k]), u8
+// integer-contractions: ACC[m][n] += zext(X[m][k]) * sext(W[n][k]), u8
 // activations, s8 weights, i32 sums) becomes a launch of a warp-level kernel
 // on `mma.sync.m16n8k32` with u8 A, s8 B and s32 accumulators: the products
 // are exact, so the kernel computes the reference evaluator's integers. The

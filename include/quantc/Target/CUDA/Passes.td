@@ -197,7 +197,7 @@ def QCGPUW8A8Gemm : Pass<"qc-gpu-w8a8-gemm", "ModuleOp"> {
   let description = [{
     Runs after bufferization, before `qc-gpu-place-constants`. Each
     `linalg.generic` tagged `qc.ukernel = "matmul_u8s8s32"` (what
-    `convert-qc-to-linalg{integer-matmul}` makes of a W8A8 matrix product:
+    `convert-qc-to-linalg{integer-contractions}` makes of a W8A8 matrix product:
     `acc[m][n] += zext(x[m][k]) * sext(w[n][k])`, u8 activations, a
     constant s8 weight [N][K], i32 sums into a zero-filled `acc`) becomes
     a `gpu.launch` of a warp-level kernel on `nvvm.mma.sync` m16n8k32 with
