@@ -6,7 +6,8 @@ r = l / 4, c = l % 4, i = 0, 1 the low and high f16).
 
   w4a16_fragments.py gen DIR        writes DIR/in.mlir (a tagged gemv_w4_f32
                                     generic on random int4 weights, per-group
-                                    zero points) and DIR/q.npy, DIR/z.npy
+                                    zero points: gemm_emulate.py's) and
+                                    DIR/w4.npz
   w4a16_fragments.py check DIR OUT  decodes the packed globals of OUT (the
                                     pass's output) as the kernel does
                                     (pair p of a word: (w >> 4p) & 0x000F000F
@@ -21,45 +22,14 @@ import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gemm_emulate  # noqa: E402
+
 N, K, G = 72, 256, 64  # two 64-column tiles, the second padded
 
 
-def lit(a, fmt):
-    if a.ndim > 1:
-        return "[" + ",".join(lit(r, fmt) for r in a) + "]"
-    return "[" + ",".join(fmt % v for v in a) + "]"
-
-
 def gen(d):
-    rng = np.random.default_rng(1)
-    q = rng.integers(0, 16, (N, K))
-    s = rng.random((N, K // G)).astype(np.float32) + 0.1
-    z = rng.integers(0, 16, (N, K // G)).astype(np.float32)
-    np.save(os.path.join(d, "q.npy"), q)
-    np.save(os.path.join(d, "z.npy"), z)
-    kb = K // G
-    grp = "affine_map<(m, n, k) -> (n, k floordiv %d)>" % G
-    with open(os.path.join(d, "in.mlir"), "w") as f:
-        f.write(f'''memref.global "private" constant @q : memref<{N}x{K}xi8> = dense<{lit(q, "%d")}>
-memref.global "private" constant @s : memref<{N}x{kb}xf32> = dense<{lit(s, "%.6e")}>
-memref.global "private" constant @z : memref<{N}x{kb}xf32> = dense<{lit(z, "%.1f")}>
-func.func @w4(%x: memref<3x{K}xf32>, %y: memref<3x{N}xf32>) {{
-  %q = memref.get_global @q : memref<{N}x{K}xi8>
-  %s = memref.get_global @s : memref<{N}x{kb}xf32>
-  %z = memref.get_global @z : memref<{N}x{kb}xf32>
-  linalg.generic {{indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, {grp}, {grp}, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}}
-      ins(%x, %q, %s, %z : memref<3x{K}xf32>, memref<{N}x{K}xi8>, memref<{N}x{kb}xf32>, memref<{N}x{kb}xf32>) outs(%y : memref<3x{N}xf32>) attrs = {{qc.ukernel = "gemv_w4_f32", qc.w4_group = {G} : i64}} {{
-  ^bb0(%a: f32, %qq: i8, %ss: f32, %zz: f32, %acc: f32):
-    %qf = arith.uitofp %qq : i8 to f32
-    %d = arith.subf %qf, %zz : f32
-    %w = arith.mulf %d, %ss : f32
-    %p = arith.mulf %a, %w : f32
-    %r = arith.addf %acc, %p : f32
-    linalg.yield %r : f32
-  }}
-  return
-}}
-''')
+    gemm_emulate.gen_w4(3, K, N, G, d)
 
 
 def f16pair(u):
@@ -76,7 +46,8 @@ def check(d, out):
             sys.exit("w4a16_fragments: no global %s in %s" % (name, out))
         return np.frombuffer(bytes.fromhex(m.group(1))[4:], dtype=np.uint32)
 
-    q, z = np.load(os.path.join(d, "q.npy")), np.load(os.path.join(d, "z.npy"))
+    data = np.load(os.path.join(d, "w4.npz"))
+    q, z = data["q"], data["z"]
     tiles, steps = (N + 63) // 64, K // 16
     cols = tiles * 64
     words = blob("__qc_w4a16_weights").reshape(tiles, steps, 32, 4)

@@ -6,7 +6,8 @@ B[16 + 4c + b][r] in byte b of its second, with r = l / 4, c = l % 4).
 
   w8a8_fragments.py gen DIR        writes DIR/in.mlir (a tagged
                                    matmul_u8s8s32 generic on random s8
-                                   weights [N][K]) and DIR/w.npy
+                                   weights [N][K], gemm_emulate.py's) and
+                                   DIR/w.npy
   w8a8_fragments.py check DIR OUT  reads the packed global of OUT (the
                                    pass's output) as the kernel does (chunk
                                    i of a lane's step: words 2e, 2e + 1 are
@@ -21,35 +22,14 @@ import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gemm_emulate  # noqa: E402
+
 N, K = 72, 152  # two 64-column tiles, the second padded; K padded to 160
 
 
-def lit(a):
-    if a.ndim > 1:
-        return "[" + ",".join(lit(r) for r in a) + "]"
-    return "[" + ",".join("%d" % v for v in a) + "]"
-
-
 def gen(d):
-    rng = np.random.default_rng(2)
-    w = rng.integers(-127, 128, (N, K))
-    np.save(os.path.join(d, "w.npy"), w)
-    with open(os.path.join(d, "in.mlir"), "w") as f:
-        f.write(f'''memref.global "private" constant @w : memref<{N}x{K}xi8> = dense<{lit(w)}>
-func.func @w8(%x: memref<3x{K}xi8>, %y: memref<3x{N}xi32>) {{
-  %w = memref.get_global @w : memref<{N}x{K}xi8>
-  linalg.generic {{indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}}
-      ins(%x, %w : memref<3x{K}xi8>, memref<{N}x{K}xi8>) outs(%y : memref<3x{N}xi32>) attrs = {{qc.ukernel = "matmul_u8s8s32"}} {{
-  ^bb0(%a: i8, %b: i8, %acc: i32):
-    %a32 = arith.extui %a : i8 to i32
-    %b32 = arith.extsi %b : i8 to i32
-    %p = arith.muli %a32, %b32 : i32
-    %r = arith.addi %acc, %p : i32
-    linalg.yield %r : i32
-  }}
-  return
-}}
-''')
+    gemm_emulate.gen(3, K, N, d)
 
 
 def check(d, out):

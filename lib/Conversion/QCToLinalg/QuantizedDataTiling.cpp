@@ -29,6 +29,14 @@ using namespace mlir::qc;
 using namespace mlir::qc::lowering;
 using namespace mlir::qc::lowering::tiling;
 
+/// The requantizing epilogue of one element: fma(float(acc - zpX *
+/// colsum), scaleX * scaleW, bias) from (acc, zpX * colsum, scale, bias).
+static Value requantScalar(OpBuilder &b, Location loc, ValueRange v) {
+  Value t = arith::SubIOp::create(b, loc, v[0], v[1]);
+  Value f = arith::SIToFPOp::create(b, loc, b.getF32Type(), t);
+  return math::FmaOp::create(b, loc, f, v[2], v[3]);
+}
+
 /// Requantizing unpack of integer tiles into an f32 [rows][cols] result
 /// whose channel (weight row n) is `channelIsRow` ? r : c:
 ///   out = fma(float(acc - zpX * colsum[n]), scaleX * scaleW[n], bias[n])
@@ -76,17 +84,13 @@ static Value unpackRequant(OpBuilder &b, Location loc, Value acc, int64_t rows,
   SmallVector<AffineMap> maps = {in, ch, ch, ch,
                                  AffineMap::getMultiDimIdentityMap(rank, ctx)};
   SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
-  Value out =
-      linalg::GenericOp::create(
-          b, loc, TypeRange{type}, inputs,
-          ValueRange{createEmpty(b, loc, type)}, maps, iters,
-          [&](OpBuilder &nb, Location l, ValueRange a) {
-            Value t = arith::SubIOp::create(nb, l, a[0], a[1]);
-            Value f = arith::SIToFPOp::create(nb, l, f32, t);
-            linalg::YieldOp::create(
-                nb, l, Value(math::FmaOp::create(nb, l, f, a[2], a[3])));
-          })
-          .getResult(0);
+  Value out = linalg::GenericOp::create(
+                  b, loc, TypeRange{type}, inputs,
+                  ValueRange{createEmpty(b, loc, type)}, maps, iters,
+                  [&](OpBuilder &nb, Location l, ValueRange a) {
+                    linalg::YieldOp::create(nb, l, requantScalar(nb, l, a));
+                  })
+                  .getResult(0);
   return createReshape(b, loc, out, RankedTensorType::get({rows, cols}, f32));
 }
 
@@ -361,7 +365,7 @@ struct QuantizedConv : OpConversionPattern<ConvOp> {
     Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
     const WindowParams &wp = shape.window;
     int64_t c = shape.c, kh = shape.kh, kw = shape.kw, cout = shape.cout;
-    int64_t oh = shape.oh, ow = shape.ow, p = shape.p, tap = kh * kw;
+    int64_t ow = shape.ow, p = shape.p, tap = kh * kw;
     int64_t cPadded = c;
     while ((cPadded * tap) % 4 != 0)
       ++cPadded;
@@ -421,10 +425,7 @@ struct QuantizedConv : OpConversionPattern<ConvOp> {
             {accMap, ch, ch, ch, AffineMap::getMultiDimIdentityMap(4, ctx)},
             SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
             [&](OpBuilder &nb, Location l, ValueRange v) {
-              Value t = arith::SubIOp::create(nb, l, v[0], v[1]);
-              Value f = arith::SIToFPOp::create(nb, l, f32, t);
-              linalg::YieldOp::create(
-                  nb, l, Value(math::FmaOp::create(nb, l, f, v[2], v[3])));
+              linalg::YieldOp::create(nb, l, requantScalar(nb, l, v));
             })
             .getResult(0);
     return y;
@@ -540,10 +541,8 @@ struct QuantizedDepthwiseConv : OpConversionPattern<ConvOp> {
                        RankedTensorType::get({1, c, oh, ow}, i32)),
          vec(ArrayRef<int32_t>(corr), i32), vec(ArrayRef<float>(scale), f32),
          vec(ArrayRef<float>(*bias), f32)},
-        [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-          Value t = arith::SubIOp::create(nb, l, a[0], a[1]);
-          Value f = arith::SIToFPOp::create(nb, l, f32, t);
-          return math::FmaOp::create(nb, l, f, a[2], a[3]);
+        [&](OpBuilder &nb, Location l, ValueRange a) {
+          return requantScalar(nb, l, a);
         });
     rewriter.replaceOp(op, createReshape(rewriter, loc, y, yt));
     return success();
