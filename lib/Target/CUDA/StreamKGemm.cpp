@@ -16,18 +16,19 @@ using namespace mlir;
 using namespace mlir::qc;
 using namespace mlir::qc::cuda;
 
-void cuda::planStreamK(StreamKShape &s) {
+bool cuda::planStreamK(StreamKShape &s) {
   assert(s.k % s.unit == 0 && s.unit % s.stepK == 0 && "unit does not fit");
   s.tiles = (s.n + kTileN - 1) / kTileN;
   s.steps = s.k / s.stepK;
   s.units = s.k / s.unit;
-  s.rowTiles = (s.m + 15) / 16;
+  s.rowTiles = (s.m + 15) / 16; // grid.z
   // The tiles x units items split evenly over about kTargetBlocks blocks
   // (one wave), at least one unit per warp.
   int64_t items = s.tiles * s.units;
   int64_t wanted = std::max<int64_t>(1, kTargetBlocks / s.rowTiles);
   s.perBlock = std::max<int64_t>(kWarps, (items + wanted - 1) / wanted);
   s.blocks = (items + s.perBlock - 1) / s.perBlock;
+  return s.rowTiles <= 65535;
 }
 
 SmallVector<linalg::GenericOp> cuda::taggedGenerics(ModuleOp module,

@@ -63,8 +63,9 @@ struct StreamKShape {
 };
 
 /// Fills the derived fields of `s` from m, n, k, stepK, chunks and unit
-/// (k a multiple of unit, unit of stepK).
-void planStreamK(StreamKShape &s);
+/// (k a multiple of unit, unit of stepK). False when the launch would
+/// exceed the grid's limits (more than 65535 16-row tiles in grid.z).
+bool planStreamK(StreamKShape &s);
 
 /// The generics on buffers tagged `qc.ukernel = kind` outside any launch:
 /// what a kernel pass rewrites.

@@ -279,7 +279,8 @@ bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op) {
     return false;
   g.stepK = kStep;
   g.chunks = 1;
-  planStreamK(g);
+  if (!planStreamK(g))
+    return false;
   g.groups = (g.k + g.group - 1) / g.group;
 
   auto qv = readIntElements(qa, /*isUnsigned=*/true);

@@ -189,7 +189,8 @@ bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op) {
   s.stepK = kStep;
   s.chunks = kChunks;
   s.unit = s.k % kUnit ? kStep : kUnit;
-  planStreamK(s);
+  if (!planStreamK(s))
+    return false;
   auto wv = readIntElements(wa, /*isUnsigned=*/false);
   if (!wv || (int64_t)wv->size() != s.n * k)
     return false;

@@ -149,3 +149,28 @@ func.func @w8_padded_k(%x: memref<1x40xi8>, %y: memref<1x8xi32>) {
   }
   return
 }
+
+// -----
+
+// 2^20 + 1 rows would need 65537 16-row tiles in grid.z (the limit is
+// 65535): left alone.
+
+// CHECK-LABEL: func.func @w8_too_many_rows
+// CHECK-NOT: gpu.launch
+// CHECK: linalg.generic
+// CHECK-SAME: qc.ukernel = "matmul_u8s8s32"
+
+memref.global "private" constant @w5 : memref<8x32xi8> = dense<3>
+func.func @w8_too_many_rows(%x: memref<1048577x32xi8>, %y: memref<1048577x8xi32>) {
+  %w = memref.get_global @w5 : memref<8x32xi8>
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<1048577x32xi8>, memref<8x32xi8>) outs(%y : memref<1048577x8xi32>) attrs = {qc.ukernel = "matmul_u8s8s32"} {
+  ^bb0(%a: i8, %b: i8, %acc: i32):
+    %a32 = arith.extui %a : i8 to i32
+    %b32 = arith.extsi %b : i8 to i32
+    %p = arith.muli %a32, %b32 : i32
+    %r = arith.addi %acc, %p : i32
+    linalg.yield %r : i32
+  }
+  return
+}

@@ -221,7 +221,7 @@ def QCGPUW8A8Gemm : Pass<"qc-gpu-w8a8-gemm", "ModuleOp"> {
     K that is not a multiple of 32 is padded with zero weights (and x's
     groups of four past K read as zeros). A generic the kernel cannot take
     (K not a multiple of 4, a weight that is not a constant global, strided
-    operands) is left alone, and
+    operands, more than 65535 16-row tiles) is left alone, and
     `qc-gpu-distribute` lowers it like any loop nest.
 
     Before:
