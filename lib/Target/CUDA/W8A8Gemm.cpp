@@ -1,7 +1,8 @@
 //===- W8A8Gemm.cpp - W8A8 matrix products on int8 tensor cores -----------===//
 //
 // qc-gpu-w8a8-gemm: each `matmul_u8s8s32` generic (convert-qc-to-linalg with
-// integer-contractions: ACC[m][n] += zext(X[m][k]) * sext(W[n][k]), u8
+// integer-contractions, for W8A8 matrix products and, on their im2col,
+// convolutions: ACC[m][n] += zext(X[m][k]) * sext(W[n][k]), u8
 // activations, s8 weights, i32 sums) becomes a launch of a warp-level kernel
 // on `mma.sync.m16n8k32` with u8 A, s8 B and s32 accumulators: the products
 // are exact, so the kernel computes the reference evaluator's integers. The
@@ -28,8 +29,8 @@
 //   so the result does not depend on the split.
 //
 // A generic the kernel cannot take (K not a multiple of 4, weights that are
-// not a constant global) stays a generic, which qc-gpu-distribute lowers
-// like any other.
+// not a constant global, strided operands, more than 65535 row tiles) stays
+// a generic, which qc-gpu-distribute lowers like any other.
 //
 //===----------------------------------------------------------------------===//
 
