@@ -37,6 +37,27 @@ static Value requantScalar(OpBuilder &b, Location loc, ValueRange v) {
   return math::FmaOp::create(b, loc, f, v[2], v[3]);
 }
 
+/// The per-channel operands of requantScalar as constants of `shape` (one
+/// element per channel): zpX * colsum (i32), scale, and bias when given.
+static SmallVector<Value> requantOperands(OpBuilder &b, Location loc,
+                                          ArrayRef<int64_t> shape, int64_t zpX,
+                                          ArrayRef<int32_t> colsum,
+                                          ArrayRef<float> scale,
+                                          ArrayRef<float> bias = {}) {
+  std::vector<int32_t> corr(colsum.size());
+  for (size_t i = 0; i < colsum.size(); ++i)
+    corr[i] = (int32_t)(zpX * (int64_t)colsum[i]);
+  auto vec = [&](auto data, Type t) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(RankedTensorType::get(shape, t), data));
+  };
+  SmallVector<Value> v = {vec(ArrayRef<int32_t>(corr), b.getI32Type()),
+                          vec(scale, b.getF32Type())};
+  if (!bias.empty())
+    v.push_back(vec(bias, b.getF32Type()));
+  return v;
+}
+
 /// Requantizing unpack of integer tiles into an f32 [rows][cols] result
 /// whose channel (weight row n) is `channelIsRow` ? r : c:
 ///   out = fma(float(acc - zpX * colsum[n]), scaleX * scaleW[n], bias[n])
@@ -54,21 +75,13 @@ static Value unpackRequant(OpBuilder &b, Location loc, Value acc, int64_t rows,
   assert((m0 == kTile || !transposed) &&
          "small row tiles only for untransposed unpacks");
   MLIRContext *ctx = b.getContext();
-  Type f32 = b.getF32Type(), i32 = b.getI32Type();
+  Type f32 = b.getF32Type();
   auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
   bool blocked = !transposed && cols % kTile == 0;
   int64_t rank = blocked ? 3 : 2;
   auto type = blocked ? RankedTensorType::get({rows, cols / kTile, kTile}, f32)
                       : RankedTensorType::get({rows, cols}, f32);
   int64_t n = colsum.size();
-  std::vector<int32_t> corr(n);
-  for (int64_t i = 0; i < n; ++i)
-    corr[i] = (int32_t)(zpX * (int64_t)colsum[i]);
-  auto vec = [&](auto data, Type t) -> Value {
-    return arith::ConstantOp::create(
-        b, loc,
-        DenseElementsAttr::get(RankedTensorType::get({n}, t), ArrayRef(data)));
-  };
   AffineExpr col = blocked ? d(1) * kTile + d(2) : d(1);
   AffineMap ch = AffineMap::get(rank, 0, channelIsRow ? d(0) : col, ctx);
   AffineMap in =
@@ -79,8 +92,9 @@ static Value unpackRequant(OpBuilder &b, Location loc, Value acc, int64_t rows,
                                     {d(0).floorDiv(m0), d(1).floorDiv(kTile),
                                      d(0) % m0, d(1) % kTile},
                                     ctx);
-  SmallVector<Value> inputs = {acc, vec(ArrayRef<int32_t>(corr), i32),
-                               vec(scale, f32), vec(bias, f32)};
+  SmallVector<Value> inputs = {acc};
+  llvm::append_range(inputs,
+                     requantOperands(b, loc, {n}, zpX, colsum, scale, bias));
   SmallVector<AffineMap> maps = {in, ch, ch, ch,
                                  AffineMap::getMultiDimIdentityMap(rank, ctx)};
   SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
@@ -362,7 +376,7 @@ struct QuantizedConv : OpConversionPattern<ConvOp> {
                                 const QuantActivation &x, const QuantWeight &w,
                                 ArrayRef<float> bias, RankedTensorType type) {
     MLIRContext *ctx = b.getContext();
-    Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
+    Type i8 = b.getI8Type();
     const WindowParams &wp = shape.window;
     int64_t c = shape.c, kh = shape.kh, kw = shape.kw, cout = shape.cout;
     int64_t ow = shape.ow, p = shape.p, tap = kh * kw;
@@ -403,24 +417,16 @@ struct QuantizedConv : OpConversionPattern<ConvOp> {
     std::vector<int32_t> colsum;
     requantConstants(x, w, cout, c * tap, /*channelMajor=*/true, scale, colsum);
     Value acc = buildIntegerGemmAcc(b, loc, a, wt, p, cout, k);
-    std::vector<int32_t> corr(cout);
-    for (int64_t i = 0; i < cout; ++i)
-      corr[i] = (int32_t)(x.zeroPoint * (int64_t)colsum[i]);
-    auto vec = [&](auto data, Type t) -> Value {
-      return arith::ConstantOp::create(
-          b, loc,
-          DenseElementsAttr::get(RankedTensorType::get({cout}, t),
-                                 ArrayRef(data)));
-    };
+    SmallVector<Value> inputs = {acc};
+    llvm::append_range(inputs, requantOperands(b, loc, {cout}, x.zeroPoint,
+                                               colsum, scale, bias));
     // The epilogue iterates the result's own [1][Cout][OH][OW] shape, so
     // that the elementwise ops after the convolution fuse into it.
     AffineMap ch = AffineMap::get(4, 0, d(1), ctx);
     AffineMap accMap = AffineMap::get(4, 0, {d(2) * ow + d(3), d(1)}, ctx);
     Value y =
         linalg::GenericOp::create(
-            b, loc, TypeRange{type},
-            ValueRange{acc, vec(ArrayRef<int32_t>(corr), i32),
-                       vec(ArrayRef<float>(scale), f32), vec(bias, f32)},
+            b, loc, TypeRange{type}, inputs,
             ValueRange{createEmpty(b, loc, type)},
             {accMap, ch, ch, ch, AffineMap::getMultiDimIdentityMap(4, ctx)},
             SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
@@ -522,25 +528,17 @@ struct QuantizedDepthwiseConv : OpConversionPattern<ConvOp> {
     std::vector<float> scale;
     std::vector<int32_t> wsum;
     requantConstants(*x, *w, c, kh * kw, /*channelMajor=*/true, scale, wsum);
-    std::vector<int32_t> corr(c);
-    for (int64_t i = 0; i < c; ++i)
-      corr[i] = (int32_t)(x->zeroPoint * (int64_t)wsum[i]);
     // Per-channel constants as [1][C][1][1], broadcast over the pixels. The
     // epilogue computes the result's own [1][C][OH][OW] shape, so that the
     // elementwise ops after the convolution fuse into it (no reshape in
     // between) and its f32 values never go to memory.
-    auto vec = [&](auto data, Type t) -> Value {
-      return arith::ConstantOp::create(
-          rewriter, loc,
-          DenseElementsAttr::get(RankedTensorType::get({1, c, 1, 1}, t),
-                                 ArrayRef(data)));
-    };
+    SmallVector<Value> inputs = {createReshape(
+        rewriter, loc, acc, RankedTensorType::get({1, c, oh, ow}, i32))};
+    llvm::append_range(inputs,
+                       requantOperands(rewriter, loc, {1, c, 1, 1},
+                                       x->zeroPoint, wsum, scale, *bias));
     Value y = createElementwise(
-        rewriter, loc, RankedTensorType::get({1, c, oh, ow}, f32),
-        {createReshape(rewriter, loc, acc,
-                       RankedTensorType::get({1, c, oh, ow}, i32)),
-         vec(ArrayRef<int32_t>(corr), i32), vec(ArrayRef<float>(scale), f32),
-         vec(ArrayRef<float>(*bias), f32)},
+        rewriter, loc, RankedTensorType::get({1, c, oh, ow}, f32), inputs,
         [&](OpBuilder &nb, Location l, ValueRange a) {
           return requantScalar(nb, l, a);
         });
@@ -611,24 +609,17 @@ struct QuantizedMatMul : OpConversionPattern<MatMulOp> {
                                 const QuantWeight &w, int64_t m, int64_t n,
                                 int64_t k, int64_t zpX, ArrayRef<float> scale,
                                 ArrayRef<int32_t> colsum) {
-    Type i32 = b.getI32Type(), f32 = b.getF32Type();
+    Type f32 = b.getF32Type();
     std::vector<int8_t> wt(n * k);
     for (int64_t kk = 0; kk < k; ++kk)
       for (int64_t c = 0; c < n; ++c)
         wt[c * k + kk] = (int8_t)w.values[kk * n + c];
     Value acc = buildIntegerGemmAcc(b, loc, xs, wt, m, n, k);
-    std::vector<int32_t> corr(n);
-    for (int64_t i = 0; i < n; ++i)
-      corr[i] = (int32_t)(zpX * (int64_t)colsum[i]);
-    auto vec = [&](auto data, Type t) -> Value {
-      return arith::ConstantOp::create(
-          b, loc,
-          DenseElementsAttr::get(RankedTensorType::get({n}, t),
-                                 ArrayRef(data)));
-    };
+    SmallVector<Value> inputs = {acc};
+    llvm::append_range(inputs,
+                       requantOperands(b, loc, {n}, zpX, colsum, scale));
     return createElementwise(
-        b, loc, RankedTensorType::get({m, n}, f32),
-        {acc, vec(ArrayRef<int32_t>(corr), i32), vec(scale, f32)},
+        b, loc, RankedTensorType::get({m, n}, f32), inputs,
         [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
           Value t = arith::SubIOp::create(nb, l, a[0], a[1]);
           Value f = arith::SIToFPOp::create(nb, l, f32, t);
