@@ -11,7 +11,8 @@
 # PP-OCR cls with the fp32, W8A8 and W4A16 recipes; cls fp32 also for sm_80
 # (the driver compiles its PTX on a newer GPU: forward compatibility); and
 # the GEMM benchmark models y = x @ W for W of 4096x4096 and 4096x11008,
-# batch 1 and 16, with the W4A16 (RTN, group 128) and W8A8 recipes. It
+# batch 1 and 16, with the W4A16 (RTN, group 128) and W8A8 recipes; and
+# the online Hadamard rotation (bench/gpu/fwht.mlir, the FWHT kernel). It
 # writes each model's reference outputs (quant-run --reference: the
 # evaluator on the same quantized graph) beside its inputs, copies libqrt,
 # and compresses the libraries (DIR defaults to build/gpu-check, about 55
@@ -19,7 +20,8 @@
 #
 # run checks every model's outputs against the reference (fp32: relative
 # error <= 1e-4; W4A16, whose activations are rounded to f16: <= 2e-3;
-# W8A8: SQNR >= 30 dB, as scripts/check-compiled-ppocr.sh does on the CPU),
+# W8A8: SQNR >= 30 dB, as scripts/check-compiled-ppocr.sh does on the CPU;
+# the FWHT: equal to the bit),
 # times each model (bench/gpu/qrt_run.py --bench: host to host, through the
 # runtime; the GEMMs also per kernel with QRT_PROFILE), and times cuBLAS fp16 and
 # cuBLASLt int8 on the same GEMM shapes (bench/gpu/cublas_gemm.py), and,
@@ -105,6 +107,15 @@ prepare() {
     done
   fi
 
+  # The FWHT kernel on 256 x 4096 random values.
+  mkdir -p "$DIR/inputs/fwht/x"
+  /usr/bin/python3 -c 'import sys, numpy as n
+n.save(sys.argv[1], n.random.default_rng(5).standard_normal((256, 4096)).astype(n.float32))' \
+    "$DIR/inputs/fwht/x/arg0.npy"
+  $BIN/quantc bench/gpu/fwht.mlir --target=cuda --cuda-arch="$ARCH" -o "$DIR/so/fwht.exact.so"
+  $BIN/quant-run bench/gpu/fwht.mlir --reference --inputs "$DIR/inputs/fwht/x" \
+    --outputs "$DIR/ref/fwht.exact.x" >/dev/null
+
   local gemm=$DIR/gemm-src k n b
   for kn in "${GEMMS[@]}"; do
     read -r k n <<<"$kn"
@@ -182,8 +193,9 @@ if recipe.startswith("w8a8"):
     v = min(vals); print("%s %.1f" % ("ok" if v >= (60 if model.startswith("gemm_") else 30) else "FAIL", v))
 else:
     # W4A16 rounds activations to f16 (unit roundoff 4.9e-4) for the
-    # tensor cores; fp32 matches to float rounding.
-    tol = 2e-3 if recipe.startswith("w4a16") else 1e-4
+    # tensor cores; fp32 matches to float rounding; "exact" (the FWHT) does
+    # the evaluator's operations in its order.
+    tol = 2e-3 if recipe.startswith("w4a16") else 0 if recipe == "exact" else 1e-4
     v = max(vals); print("%s %.2e" % ("ok" if v <= tol else "FAIL", v))
 PY
 ) || verdict="FAIL nan"
@@ -223,6 +235,14 @@ PY
       echo "| ${k} x ${n} | $b | $k4 / $g4 / $q4 | $k8 / $g8 / $q8 | $(awk -v a="$f16k" 'BEGIN {printf "%.1f", 1e3 * a}') / $f16h | $(awk -v a="$i8k" 'BEGIN {printf "%.1f", 1e3 * a}') / $i8h | $(awk -v a="$f16k" -v b="$k4" 'BEGIN {printf "%.2fx", 1e3 * a / b}') | $(awk -v a="$i8k" -v b="$k8" 'BEGIN {printf "%.2fx", 1e3 * a / b}') |" >>"$md"
     done
   done
+  if [[ -f $DIR/so/fwht.exact.so ]]; then
+    local kf gf
+    read -r kf gf < <(kernel_times "$DIR/so/fwht.exact.so" "$DIR/inputs/fwht/x") || { kf=NA; gf=NA; }
+    {
+      echo
+      echo "FWHT (bench/gpu/fwht.mlir, 256 x 4096 f32 in blocks of 4096 and of 64, two kernels): slowest kernel $kf us, GPU per run $gf us, $(awk -v g="$gf" 'BEGIN {printf "%.0f", 16.8e6 / (1e3 * g)}') GB/s moved (4 MB read and 4 MB written per kernel)."
+    } >>"$md"
+  fi
   if command -v ncu >/dev/null; then
     {
       echo

@@ -1,6 +1,7 @@
 // RUN: quant-opt %s -convert-qc-to-linalg -split-input-file -verify-diagnostics | FileCheck %s
 // RUN: quant-opt %s -convert-qc-to-linalg=data-tiling -split-input-file -verify-diagnostics | FileCheck %s --check-prefix=TILED
 // RUN: quant-opt %s -convert-qc-to-linalg=integer-contractions -split-input-file -verify-diagnostics | FileCheck %s --check-prefix=INT
+// RUN: quant-opt %s -convert-qc-to-linalg=fwht-kernel -split-input-file -verify-diagnostics | FileCheck %s --check-prefix=FWHT
 
 // Broadcasting is in the indexing maps.
 // CHECK-DAG:   #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
@@ -466,7 +467,37 @@ func.func @gemm_trans_b(%a: tensor<3x8xf32>) -> tensor<3x5xf32> {
 // CHECK-NOT:     linalg.generic
 // CHECK-NOT:     linalg.matmul
 // CHECK:         return
+// With fwht-kernel (CUDA): one generic tagged fwht_f32 over the rows
+// [6][4] into a zero fill, the sign of x[j]'s term in y[i] from the parity
+// of i & j, times 1/sqrt(4).
+// FWHT-DAG:   #[[X:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// FWHT-DAG:   #[[Y:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// FWHT-LABEL: func.func @hadamard(
+// FWHT:         %[[ROWS:.*]] = tensor.expand_shape %{{.*}} {{\[\[}}0, 1]] output_shape [6, 4] : tensor<24xf32> into tensor<6x4xf32>
+// FWHT:         %[[ZERO:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<6x4xf32>)
+// FWHT:         linalg.generic {indexing_maps = [#[[X]], #[[Y]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[ROWS]] : tensor<6x4xf32>) outs(%[[ZERO]] : tensor<6x4xf32>) attrs = {qc.ukernel = "fwht_f32"}
+// FWHT-DAG:       %[[J:.*]] = linalg.index 2
+// FWHT-DAG:       %[[I:.*]] = linalg.index 1
+// FWHT:           %[[POP:.*]] = math.ctpop
+// FWHT:           %[[ODD:.*]] = arith.trunci %[[POP]] : i64 to i1
+// FWHT:           arith.select %[[ODD]], %{{.*}}, %{{.*}} : f32
+// FWHT-NOT:     linalg.generic
+// FWHT:         return
 func.func @hadamard(%x: tensor<2x3x4xf32>) -> tensor<2x3x4xf32> {
   %0 = qc.hadamard %x : tensor<2x3x4xf32>
   return %0 : tensor<2x3x4xf32>
+}
+
+// -----
+
+// Blocks above 8192 (what the CUDA kernel holds in shared memory) keep the
+// butterfly stages, fwht-kernel or not: 14 for 16384.
+// FWHT-LABEL: func.func @hadamard_large(
+// FWHT-COUNT-14: linalg.generic
+// FWHT-NOT:      linalg.generic
+// FWHT-NOT:      fwht_f32
+// FWHT:          return
+func.func @hadamard_large(%x: tensor<2x16384xf32>) -> tensor<2x16384xf32> {
+  %0 = qc.hadamard %x : tensor<2x16384xf32>
+  return %0 : tensor<2x16384xf32>
 }

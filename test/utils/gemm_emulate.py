@@ -104,15 +104,7 @@ func.func @g(%x: memref<{m}x{k}xi8>, %y: memref<{m}x{n}xi32>) {{
 
 
 def check(d, out):
-    text = open(out).read()
-    asm = re.search(r'assembly = "((?:[^"\\]|\\.)*)"', text)
-    launch = re.search(r"gpu\.launch_func\s+@\w+::@\w+ blocks in \(([^)]*)\) threads in \(([^)]*)\)\s+args\(([^)]*)\)", text)
-    if not asm or not launch:
-        sys.exit("gemm_emulate: no kernel binary or launch in %s" % out)
-    ptx = re.sub(r"\\([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), asm.group(1))
-    consts = {c: int(v) for c, v in re.findall(r"(%\w+) = arith\.constant (\d+) : index", text)}
-    grid = [consts[c.strip()] for c in launch.group(1).split(",")]
-    block = [consts[c.strip()] for c in launch.group(2).split(",")]
+    text, ptx, grid, block, args = ptx_emu.read_launch(out, "gemm_emulate")
     w4 = os.path.exists(os.path.join(d, "w4.npz"))
     if w4:
         data = np.load(os.path.join(d, "w4.npz"))
@@ -126,8 +118,7 @@ def check(d, out):
     m = x.shape[0]
     mem = ptx_emu.Memory()
     params, y = [], None
-    for arg in launch.group(3).split(","):
-        name = arg.split(":")[0].strip()
+    for name in args:
         if name == "%arg0":
             params.append(mem.alloc(xbytes))
         elif name == "%arg1":

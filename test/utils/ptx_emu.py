@@ -13,7 +13,8 @@ cvta, add/sub/mul/mad/neg, bitwise ops and shifts, bfe, min/max, setp,
 selp, predicate logic, bra, ld/st global/shared/param (scalars and v2/v4),
 cp.async, bar.sync, atom.global.add (u32, s32, f32), mma.sync m16n8k32
 u8/s8 x s8 -> s32 and m16n8k16 f16 x f16 -> f32, and the float ops around
-them (add/fma .rn.f32, cvt.rn.f16x2.f32, add/sub .rn.f16x2), ret. Anything else
+them and of the FWHT kernel (add/sub/mul/fma .rn.f32, cvt.rn.f16x2.f32,
+add/sub .rn.f16x2), ret. Anything else
 raises, naming the instruction. Registers hold bits; f32 and f16 results
 are rounded as numpy rounds them (an fma rounds twice, through f64: the
 f16 mma's sums are compared with a tolerance anyway).
@@ -21,8 +22,12 @@ f16 mma's sums are compared with a tolerance anyway).
   kernel = Kernel(ptx_text)            # the first .entry
   mem = Memory(); a = mem.alloc(bytes)
   kernel.launch(mem, grid=(gx, gy, gz), block=(bx, 1, 1), params=[a, ...])
+
+  ptx, grid, block, args = find_launch(mlir_text)   # from quant-opt's output
+  text, ptx, grid, block, args = read_launch(path, "tool")
 """
 import re
+import sys
 
 import numpy as np
 
@@ -31,6 +36,32 @@ _MASK = {8: 0xFF, 16: 0xFFFF, 32: 0xFFFFFFFF, 64: 0xFFFFFFFFFFFFFFFF}
 
 class EmuError(Exception):
     pass
+
+
+def find_launch(text):
+    """The first gpu.launch_func of an MLIR module whose kernels went
+    through gpu-module-to-binary{format=isa}: its PTX, grid and block sizes
+    (from index constants) and argument names."""
+    asm = re.search(r'assembly = "((?:[^"\\]|\\.)*)"', text)
+    launch = re.search(r"gpu\.launch_func\s+@\w+::@\w+ blocks in \(([^)]*)\) threads in \(([^)]*)\)\s+args\(([^)]*)\)", text)
+    if not asm or not launch:
+        raise EmuError("no kernel binary or launch")
+    ptx = re.sub(r"\\([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), asm.group(1))
+    consts = {c: int(v) for c, v in re.findall(r"(%\w+) = arith\.constant (\d+) : index", text)}
+    grid = [consts[c.strip()] for c in launch.group(1).split(",")]
+    block = [consts[c.strip()] for c in launch.group(2).split(",")]
+    args = [a.split(":")[0].strip() for a in launch.group(3).split(",")]
+    return ptx, grid, block, args
+
+
+def read_launch(path, tool):
+    """find_launch on the file `path`, exiting with a message naming `tool`
+    when it has none; returns the text too."""
+    text = open(path).read()
+    try:
+        return (text,) + find_launch(text)
+    except EmuError as e:
+        sys.exit("%s: %s in %s" % (tool, e, path))
 
 
 class Memory:
@@ -338,12 +369,16 @@ class Kernel:
             mem.data[addr:addr + 4] = new.to_bytes(4, "little")
             R[args[0]] = old
             return
-        if parts[-1] in ("f32", "f16x2") and name in ("add", "sub", "fma", "cvt"):
+        if parts[-1] in ("f32", "f16x2") and name in ("add", "sub", "mul", "fma", "cvt"):
             t = parts[-1]
             if op_is(parts, "cvt.rn.f16x2.f32"):
                 R[args[0]] = _bits16pair(_f32(v(args[2])), _f32(v(args[1])))
             elif op_is(parts, "add.rn.f32"):
                 R[args[0]] = _bits32(np.float32(_f32(v(args[1]))) + np.float32(_f32(v(args[2]))))
+            elif op_is(parts, "sub.rn.f32"):
+                R[args[0]] = _bits32(np.float32(_f32(v(args[1]))) - np.float32(_f32(v(args[2]))))
+            elif op_is(parts, "mul.rn.f32"):
+                R[args[0]] = _bits32(np.float32(_f32(v(args[1]))) * np.float32(_f32(v(args[2]))))
             elif op_is(parts, "fma.rn.f32"):
                 x, y, z = (_f32(v(a)) for a in args[1:])
                 R[args[0]] = _bits32(x * y + z)

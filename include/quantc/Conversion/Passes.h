@@ -20,6 +20,11 @@ namespace mlir::qc {
 #define GEN_PASS_REGISTRATION
 #include "quantc/Conversion/Passes.h.inc"
 
+/// The largest qc.hadamard block that convert-qc-to-linalg{fwht-kernel}
+/// makes a tagged `fwht_f32` generic: what the CUDA target's FWHT kernel
+/// (qc-gpu-hadamard) holds in shared memory, 8192 f32 (32 KB).
+constexpr int64_t kFWHTKernelMaxBlock = 8192;
+
 /// The type converter of convert-qc-to-linalg: quantized tensors become
 /// their storage type, integers become signless.
 class QCToLinalgTypeConverter : public TypeConverter {

@@ -99,6 +99,18 @@ def ConvertQCToLinalg : Pass<"convert-qc-to-linalg", "ModuleOp"> {
     microkernel, as loops. All sum exact integers, like the reference
     evaluator; the CUDA pipeline's `qc-gpu-w8a8-gemm` turns the GEMM
     generics into an int8 tensor-core kernel.
+
+    `qc.hadamard` is a fast Walsh-Hadamard transform: log2(block)
+    elementwise butterfly generics that repeat the reference evaluator's
+    additions, subtractions and final scaling in its order (the same
+    result to the bit). With `fwht-kernel` (the CUDA target), a block of
+    at most 8192 becomes instead one generic tagged `fwht_f32` over the
+    rows `[rows][block]`,
+    `y[r][i] += x[r][j] * (popcount(i & j) odd ? -1 : 1) / sqrt(block)` into
+    a zero-filled `y`: the product with the Hadamard matrix, signs from the
+    indices. The CUDA pipeline's `qc-gpu-hadamard` replaces it with a
+    shared-memory kernel that performs the butterflies in the evaluator's
+    order.
   }];
   let options = [
     Option<"dataTiling", "data-tiling", "bool", /*default=*/"false",
@@ -112,6 +124,9 @@ def ConvertQCToLinalg : Pass<"convert-qc-to-linalg", "ModuleOp"> {
            "the tagged matmul_u8s8s32 integer GEMM (after an im2col for "
            "convolutions) and a requantizing epilogue, depthwise ones as an "
            "integer generic (CUDA)">,
+    Option<"fwhtKernel", "fwht-kernel", "bool", /*default=*/"false",
+           "qc.hadamard with blocks of at most 8192 as one generic tagged "
+           "fwht_f32 instead of butterfly stages (CUDA: qc-gpu-hadamard)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

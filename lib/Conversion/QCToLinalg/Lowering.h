@@ -99,6 +99,11 @@ void populatePackedW4GemvPatterns(const TypeConverter &converter,
 void populateIntegerContractionPatterns(const TypeConverter &converter,
                                         RewritePatternSet &patterns);
 
+/// qc.hadamard with blocks of 2 to kFWHTKernelMaxBlock as one generic
+/// tagged `fwht_f32` for the CUDA target's FWHT kernel (`fwht-kernel`).
+void populateFWHTKernelPatterns(const TypeConverter &converter,
+                                RewritePatternSet &patterns);
+
 /// A quantized constant read through qc.dequantize(quant.scast(
 /// arith.constant)), any granularity, with each element's parameters:
 /// element e dequantizes to (q[e] - zp[e]) * scale[e] in f32.

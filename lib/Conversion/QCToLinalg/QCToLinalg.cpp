@@ -211,6 +211,8 @@ struct ConvertQCToLinalgPass
       lowering::populatePackedW4GemvPatterns(converter, patterns);
     if (!dataTiling && integerContractions)
       lowering::populateIntegerContractionPatterns(converter, patterns);
+    if (fwhtKernel)
+      lowering::populateFWHTKernelPatterns(converter, patterns);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateReturnOpTypeConversionPattern(patterns, converter);

@@ -284,7 +284,72 @@ struct HadamardLowering : OpConversionPattern<HadamardOp> {
   }
 };
 
+/// qc.hadamard for the CUDA target's FWHT kernel (`fwht-kernel`): one
+/// generic tagged `qc.ukernel = "fwht_f32"` over the rows [rows][block],
+///   y[r][i] += x[r][j] * (popcount(i & j) odd ? -1 : 1) / sqrt(block)
+/// summed over j into a zero-filled y: the transform as the product with the
+/// Hadamard matrix, its signs computed from the indices (no block x block
+/// constant). qc-gpu-hadamard replaces it with a kernel that performs the
+/// butterflies of HadamardLowering in shared memory; anything else that
+/// lowers the generic computes the same transform, with its sums in another
+/// order. Blocks above kFWHTKernelMaxBlock (what the kernel's shared memory
+/// holds) keep the butterfly generics.
+struct HadamardKernelLowering : OpConversionPattern<HadamardOp> {
+  HadamardKernelLowering(const TypeConverter &converter, MLIRContext *ctx)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2) {}
+  LogicalResult
+  matchAndRewrite(HadamardOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    int64_t bs = op.getEffectiveBlockSize();
+    if (bs == 1 || bs > kFWHTKernelMaxBlock)
+      return rewriter.notifyMatchFailure(op, "no kernel for this block");
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = op.getType();
+    Type f32 = type.getElementType();
+    int64_t rows = type.getNumElements() / bs;
+    auto flatType = RankedTensorType::get({rows, bs}, f32);
+    Value x = createReshape(rewriter, loc, adaptor.getX(), flatType);
+    Value init = createFilled(rewriter, loc, flatType,
+                              createScalar(rewriter, loc, f32, 0.0));
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
+                                   AffineMap::get(3, 0, {d(0), d(1)}, ctx)};
+    SmallVector<utils::IteratorType> iters = {utils::IteratorType::parallel,
+                                              utils::IteratorType::parallel,
+                                              utils::IteratorType::reduction};
+    float norm = 1.0f / std::sqrt((float)bs);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{flatType}, ValueRange{x}, ValueRange{init},
+        maps, iters, [&](OpBuilder &b, Location l, ValueRange a) {
+          Type i64 = b.getI64Type();
+          auto index = [&](int64_t dim) {
+            return arith::IndexCastUIOp::create(
+                b, l, i64, linalg::IndexOp::create(b, l, dim));
+          };
+          Value both = arith::AndIOp::create(b, l, index(1), index(2));
+          Value odd = arith::TruncIOp::create(
+              b, l, b.getI1Type(), math::CtPopOp::create(b, l, both));
+          Value w =
+              arith::SelectOp::create(b, l, odd, createScalar(b, l, f32, -norm),
+                                      createScalar(b, l, f32, norm));
+          Value p = arith::MulFOp::create(b, l, a[0], w);
+          linalg::YieldOp::create(
+              b, l, ValueRange{arith::AddFOp::create(b, l, a[1], p)});
+        });
+    generic->setAttr("qc.ukernel", rewriter.getStringAttr("fwht_f32"));
+    rewriter.replaceOp(
+        op, createReshape(rewriter, loc, generic.getResult(0), type));
+    return success();
+  }
+};
+
 } // namespace
+
+void lowering::populateFWHTKernelPatterns(const TypeConverter &converter,
+                                          RewritePatternSet &patterns) {
+  patterns.add<HadamardKernelLowering>(converter, patterns.getContext());
+}
 
 void lowering::populateQuantPatterns(const TypeConverter &converter,
                                      RewritePatternSet &patterns) {

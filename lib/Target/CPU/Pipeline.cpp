@@ -24,6 +24,7 @@ void mlir::qc::buildGraphToBuffersPipeline(OpPassManager &pm, bool dataTiling,
   conversion.dataTiling = dataTiling;
   conversion.packedW4 = gpuKernels;
   conversion.integerContractions = gpuKernels;
+  conversion.fwhtKernel = gpuKernels;
   pm.addPass(createConvertQCToLinalg(conversion));
   // No CSE here: merged tensor.empty/linalg.fill inits would force copies
   // in bufferization.

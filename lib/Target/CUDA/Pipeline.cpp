@@ -30,11 +30,13 @@ void mlir::qc::buildCUDACodegenPipeline(OpPassManager &pm,
   // The CPU's front half, without data tiling (the packed mmt4d layouts
   // and microkernel calls are CPU specific) and task tiling; int4 weights
   // of matrix products stay packed and W8A8 matrix products stay integer
-  // GEMMs for the tensor-core kernels.
+  // GEMMs for the tensor-core kernels, Hadamard rotations one generic for
+  // the FWHT kernel.
   buildGraphToBuffersPipeline(pm, /*dataTiling=*/false, /*threads=*/false,
                               /*gpuKernels=*/true);
   pm.addPass(createQCGPUW4A16Gemm());
   pm.addPass(createQCGPUW8A8Gemm());
+  pm.addPass(createQCGPUHadamard());
   pm.addPass(createQCGPUPlaceConstants());
 
   // Loop nests (parallel dimensions outermost), one launch per nest.

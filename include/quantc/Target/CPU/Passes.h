@@ -47,8 +47,8 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
 
 /// The target-independent front half of code generation, shared by the CPU
 /// and CUDA pipelines: convert-qc-to-linalg (packed mmt4d tiles when
-/// `dataTiling`; with `gpuKernels`, the tagged int4-weight GEMV and
-/// integer W8A8 GEMM generics of the CUDA kernels), elementwise
+/// `dataTiling`; with `gpuKernels`, the tagged int4-weight GEMV, integer
+/// W8A8 GEMM and FWHT generics of the CUDA kernels), elementwise
 /// fusion, task tiling when `threads`,
 /// qc-prepare-entry, one-shot bufferization with identity layouts, and
 /// qc-plan-memory (one arena).

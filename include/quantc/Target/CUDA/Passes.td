@@ -260,4 +260,61 @@ def QCGPUW8A8Gemm : Pass<"qc-gpu-w8a8-gemm", "ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def QCGPUHadamard : Pass<"qc-gpu-hadamard", "ModuleOp"> {
+  let summary = "Lower the online Hadamard rotation to a shared-memory fast "
+                "Walsh-Hadamard transform kernel";
+  let description = [{
+    Runs after bufferization, before `qc-gpu-distribute`. Each
+    `linalg.generic` tagged `qc.ukernel = "fwht_f32"` (what
+    `convert-qc-to-linalg{fwht-kernel}` makes of a `qc.hadamard` with a
+    block n of 2 to 8192: `y[r][i] += x[r][j] * (popcount(i & j) odd ? -1 :
+    1) / sqrt(n)` over the rows [rows][n] into a zero-filled `y`) becomes a
+    `gpu.launch` of a kernel that transforms whole rows in shared memory:
+
+    - a block of up to 256 threads copies 512 consecutive elements (or one
+      row, for blocks above 512) into shared memory, coalesced;
+    - log2(n) butterfly stages separated by barriers: in stage h each
+      thread replaces its pairs (j, j + h), j = (p / h) 2h + p % h, by
+      their sum and difference;
+    - the block writes the result times 1/sqrt(n) to `y`, coalesced.
+
+    The tensor is read and written once, instead of once per stage as with
+    the butterfly generics of the target-independent lowering, and the
+    operations are the reference evaluator's in its order: the result is
+    the same to the bit. The zero fill of `y` before the generic goes with
+    it. A generic the kernel cannot take (strided or dynamic operands, a
+    block that is not a power of two or above 8192) is left alone, and
+    `qc-gpu-distribute` lowers it like any loop nest.
+
+    Before:
+    ```mlir
+    linalg.fill ins(%zero : f32) outs(%y : memref<12x256xf32>)
+    linalg.generic {...} ins(%x : memref<12x256xf32>) outs(%y : memref<12x256xf32>)
+        attrs = {qc.ukernel = "fwht_f32"} {...}
+    ```
+    After:
+    ```mlir
+    %xf = memref.collapse_shape %x [[0, 1]] : memref<12x256xf32> into memref<3072xf32>
+    %yf = memref.collapse_shape %y [[0, 1]] : memref<12x256xf32> into memref<3072xf32>
+    gpu.launch blocks(%bx, %by, %bz) in (%c6, %c1, %c1) threads(%tid, ...) in (%c256, %c1, %c1)
+        workgroup(%s : memref<512xf32, #gpu.address_space<workgroup>>) {
+      scf.for %q = %c0 to %c2 step %c1 { ... memref.store %v, %s[%i] ... }
+      gpu.barrier
+      scf.for %q = %c0 to %c1 step %c1 {   // stage h = 1
+        %lo = memref.load %s[%j] ...   %hi = memref.load %s[%jh] ...
+        memref.store %sum, %s[%j] ...  memref.store %diff, %s[%jh] ...
+      }
+      gpu.barrier
+      ...                                  // h = 2 .. 128
+      scf.for %q = %c0 to %c2 step %c1 { ... memref.store %scaled, %yf[%g] ... }
+      gpu.terminator
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // QUANTC_TARGET_CUDA_PASSES
