@@ -68,12 +68,12 @@ def flit(a, fmt):
 
 def gen_w4(m, k, n, g, d):
     rng = np.random.default_rng(m * 1000003 + k * 1009 + n + 7 * g)
-    kb = k // g
+    kb = (k + g - 1) // g
     q = rng.integers(0, 16, (n, k))
     s = (rng.random((n, kb)) + 0.1).astype(np.float32)
     z = rng.integers(0, 16, (n, kb)).astype(np.float32)
     x = rng.standard_normal((m, k)).astype(np.float32)
-    np.savez(os.path.join(d, "w4.npz"), q=q, s=s, z=z, x=x)
+    np.savez(os.path.join(d, "w4.npz"), q=q, s=s, z=z, x=x, g=g)
     with open(os.path.join(d, "in.mlir"), "w") as f:
         f.write(GENERIC_W4.format(m=m, k=k, n=n, g=g, kb=kb, q=lit(q), s=flit(s, "%.9e"),
                                   z=flit(z, "%.1f")))
@@ -131,8 +131,8 @@ def check(d, out):
     ptx_emu.Kernel(ptx).launch(mem, grid, block, params)
     if w4:
         got = np.frombuffer(mem.read(y, 4 * m * n), dtype=np.float32).reshape(m, n)
-        g = data["q"].shape[1] // data["s"].shape[1]
-        deq = (data["q"] - np.repeat(data["z"], g, axis=1)) * np.repeat(data["s"], g, axis=1)
+        g, k = int(data["g"]), data["q"].shape[1]
+        deq = (data["q"] - np.repeat(data["z"], g, axis=1)[:, :k]) * np.repeat(data["s"], g, axis=1)[:, :k]
         want = x.astype(np.float16).astype(np.float64) @ deq.T
         err = np.linalg.norm(got - want) / np.linalg.norm(want)
         if not err < 1e-5:

@@ -37,9 +37,12 @@
 // The stream-K skeleton (work split, cp.async pipeline, block sums,
 // atomics) is shared with the W8A8 kernel: StreamKGemm.h.
 //
-// A generic the kernel cannot take (K or the group not a multiple of 16,
-// zero points that are not integers, operands that are not constant
-// globals) stays a generic, which qc-gpu-distribute lowers like any other.
+// K that is not a multiple of the unit is padded to one with zero-point
+// weights (decoding to 0), and X's pairs past K read as zeros. A generic
+// the kernel cannot take (odd K, several groups of a size that is not a
+// multiple of 16, zero points that are not integers, operands that are
+// not constant globals) stays a generic, which qc-gpu-distribute lowers
+// like any other.
 //
 //===----------------------------------------------------------------------===//
 
@@ -75,6 +78,7 @@ constexpr int64_t kMaxUnit = 128; // k per scale application
 
 /// The compile-time shape of one kernel.
 struct Geometry : StreamKShape {
+  int64_t kValid; // K; k is K rounded up to a multiple of the unit
   int64_t group;  // k per scale and zero point
   int64_t groups; // scale rows: ceil(K / group)
 };
@@ -108,9 +112,13 @@ Packed pack(const Geometry &g, ArrayRef<int64_t> q, ArrayRef<float> s,
           for (int64_t pair = 0; pair < 2; ++pair)
             for (int64_t half = 0; half < 2; ++half) {
               int64_t kk = st * kStep + 2 * c + 8 * pair + half;
-              // Past N: the zero point itself, which decodes to 0.
-              int64_t v = n < g.n ? q[n * g.k + kk]
-                                  : (int64_t)z[std::min(n, g.n - 1) * kb];
+              // Past N and past K: the zero point itself, which decodes
+              // to 0.
+              int64_t v =
+                  n >= g.n ? (int64_t)z[(g.n - 1) * kb]
+                  : kk >= g.kValid
+                      ? (int64_t)z[n * kb + std::min(kk / g.group, kb - 1)]
+                      : q[n * g.kValid + kk];
               int64_t nibble = 2 * e + pair + 4 * half;
               w[i] |= uint32_t(v & 15) << (4 * nibble);
             }
@@ -152,11 +160,17 @@ struct W4A16Builder : StreamKGemmBuilder {
         b, loc, DenseElementsAttr::get(v2f16, b.getF16FloatAttr(0.0f)));
   }
 
-  /// X[row][k], X[row][k + 1] as an f16 pair; zeros for rows past M.
+  /// X[row][k], X[row][k + 1] as an f16 pair; zeros for rows past M and,
+  /// when K is not a multiple of the unit, for k past K (K is even: a pair
+  /// is either in or out).
   Value loadA(Value row, Value valid, Value k) {
     auto v2f32 = VectorType::get({2}, f32());
     auto v2f16 = VectorType::get({2}, f16());
     Value safe = arith::MinUIOp::create(b, loc, row, idx(g.m - 1));
+    if (g.kValid != g.k) {
+      valid = arith::AndIOp::create(b, loc, valid, ult(k, idx(g.kValid)));
+      k = minu(k, idx(g.kValid - 2));
+    }
     Value v = vector::LoadOp::create(b, loc, v2f32, x, ValueRange{safe, k},
                                      /*nontemporal=*/false, llvm::Align(8));
     Value h = arith::TruncFOp::create(b, loc, v2f16, v);
@@ -268,25 +282,35 @@ bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op) {
   ArrayRef<int64_t> qShape = cast<ShapedType>(qa.getType()).getShape();
   Geometry g;
   g.m = xt.getDimSize(0);
-  g.k = xt.getDimSize(1);
+  g.kValid = xt.getDimSize(1);
   g.n = yt.getDimSize(1);
   g.group = groupAttr.getInt();
-  if (qShape.size() != 2 || qShape[0] != g.n || qShape[1] != g.k ||
-      yt.getDimSize(0) != g.m || g.m < 1 || g.k % kStep || g.group % kStep)
+  int64_t k = g.kValid;
+  if (qShape.size() != 2 || qShape[0] != g.n || qShape[1] != k ||
+      yt.getDimSize(0) != g.m || g.m < 1 || k < 2 || k % 2 || g.group < 1)
     return false;
-  g.unit = std::min(g.group, kMaxUnit);
-  if (g.k % g.unit || (g.group > kMaxUnit && g.group % kMaxUnit))
-    return false;
+  g.groups = (k + g.group - 1) / g.group;
+  if (g.groups == 1) {
+    // One scale per column (per-channel weights): any unit; K padded to
+    // whole units with zero weights.
+    g.unit = std::min(kMaxUnit, (k + kStep - 1) / kStep * kStep);
+    g.group = g.k = (k + g.unit - 1) / g.unit * g.unit;
+  } else {
+    // Units within groups: groups of 16s up to 128, or of 128s.
+    if (g.group % kStep || (g.group > kMaxUnit && g.group % kMaxUnit))
+      return false;
+    g.unit = std::min(g.group, kMaxUnit);
+    g.k = (k + g.unit - 1) / g.unit * g.unit;
+  }
   g.stepK = kStep;
   g.chunks = 1;
   if (!planStreamK(g))
     return false;
-  g.groups = (g.k + g.group - 1) / g.group;
 
   auto qv = readIntElements(qa, /*isUnsigned=*/true);
   auto sv = readFloatElements(cast<ElementsAttr>(*sg.getInitialValue()));
   auto zv = readFloatElements(cast<ElementsAttr>(*zg.getInitialValue()));
-  if (!qv || !sv || !zv || (int64_t)qv->size() != g.n * g.k ||
+  if (!qv || !sv || !zv || (int64_t)qv->size() != g.n * k ||
       (int64_t)sv->size() != g.n * g.groups ||
       (int64_t)zv->size() != g.n * g.groups)
     return false;

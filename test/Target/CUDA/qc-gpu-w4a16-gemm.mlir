@@ -105,23 +105,80 @@ func.func @w4_edges(%x: memref<40x512xf32>, %y: memref<40x200xf32>) {
 
 // -----
 
-// K = 40 is not a multiple of the mma's 16: the generic stays for
-// qc-gpu-distribute.
+// K = 40 in one group (per-channel scales): padded to one 48-deep unit
+// (three 16-deep steps, 3 x 32 lanes x 4 words = 384) whose last 8 weights
+// are the zero point (8: nibbles 0x8), and x's pairs past K read as zeros
+// (k clamped to 38, the pair selected away).
 
-// CHECK-LABEL: func.func @w4_left_alone
-// CHECK-NOT: gpu.launch
-// CHECK: linalg.generic
-// CHECK-SAME: qc.ukernel = "gemv_w4_f32"
+// CHECK-LABEL: func.func @w4_padded
+// CHECK: memref.get_global @__qc_w4a16_weights : memref<384xi32>
+// CHECK: gpu.launch
+// CHECK-COUNT-3: nvgpu.device_async_copy
+// CHECK: %[[IN:.*]] = arith.cmpi ult, %{{.*}}, %c40{{.*}} : index
+// CHECK: %[[VALID:.*]] = arith.andi %{{.*}}, %[[IN]] : i1
+// CHECK: %[[K:.*]] = arith.minui %{{.*}}, %c38{{.*}} : index
+// CHECK: vector.load %arg0[%{{.*}}, %[[K]]] {alignment = 8 : i64} : memref<1x40xf32>, vector<2xf32>
+// CHECK: arith.select %[[VALID]]
+// CHECK-NOT: linalg.generic
 
 memref.global "private" constant @q3 : memref<8x40xi8> = dense<3>
 memref.global "private" constant @s3 : memref<8x1xf32> = dense<2.500000e-01>
 memref.global "private" constant @z3 : memref<8x1xf32> = dense<8.0>
-func.func @w4_left_alone(%x: memref<1x40xf32>, %y: memref<1x8xf32>) {
+func.func @w4_padded(%x: memref<1x40xf32>, %y: memref<1x8xf32>) {
   %q = memref.get_global @q3 : memref<8x40xi8>
   %s = memref.get_global @s3 : memref<8x1xf32>
   %z = memref.get_global @z3 : memref<8x1xf32>
   linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (n, k floordiv 64)>, affine_map<(m, n, k) -> (n, k floordiv 64)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%x, %q, %s, %z : memref<1x40xf32>, memref<8x40xi8>, memref<8x1xf32>, memref<8x1xf32>) outs(%y : memref<1x8xf32>) attrs = {qc.ukernel = "gemv_w4_f32", qc.w4_group = 64 : i64} {
+  ^bb0(%a: f32, %qq: i8, %ss: f32, %zz: f32, %acc: f32):
+    %qf = arith.uitofp %qq : i8 to f32
+    %d = arith.subf %qf, %zz : f32
+    %w = arith.mulf %d, %ss : f32
+    %p = arith.mulf %a, %w : f32
+    %r = arith.addf %acc, %p : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// Several groups of 24 (not a multiple of the mma's 16 deep steps) and an
+// odd K: the generics stay for qc-gpu-distribute.
+
+// CHECK-LABEL: func.func @w4_left_alone
+// CHECK-NOT: gpu.launch
+// CHECK: linalg.generic
+// CHECK-SAME: qc.ukernel = "gemv_w4_f32"
+// CHECK: linalg.generic
+// CHECK-SAME: qc.ukernel = "gemv_w4_f32"
+// CHECK-NOT: gpu.launch
+
+memref.global "private" constant @q4 : memref<8x48xi8> = dense<3>
+memref.global "private" constant @s4 : memref<8x2xf32> = dense<2.500000e-01>
+memref.global "private" constant @z4 : memref<8x2xf32> = dense<8.0>
+memref.global "private" constant @q5 : memref<8x39xi8> = dense<3>
+memref.global "private" constant @s5 : memref<8x1xf32> = dense<2.500000e-01>
+memref.global "private" constant @z5 : memref<8x1xf32> = dense<8.0>
+func.func @w4_left_alone(%x: memref<1x48xf32>, %y: memref<1x8xf32>, %x5: memref<1x39xf32>, %y5: memref<1x8xf32>) {
+  %q = memref.get_global @q4 : memref<8x48xi8>
+  %s = memref.get_global @s4 : memref<8x2xf32>
+  %z = memref.get_global @z4 : memref<8x2xf32>
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (n, k floordiv 24)>, affine_map<(m, n, k) -> (n, k floordiv 24)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %q, %s, %z : memref<1x48xf32>, memref<8x48xi8>, memref<8x2xf32>, memref<8x2xf32>) outs(%y : memref<1x8xf32>) attrs = {qc.ukernel = "gemv_w4_f32", qc.w4_group = 24 : i64} {
+  ^bb0(%a: f32, %qq: i8, %ss: f32, %zz: f32, %acc: f32):
+    %qf = arith.uitofp %qq : i8 to f32
+    %d = arith.subf %qf, %zz : f32
+    %w = arith.mulf %d, %ss : f32
+    %p = arith.mulf %a, %w : f32
+    %r = arith.addf %acc, %p : f32
+    linalg.yield %r : f32
+  }
+  %q5 = memref.get_global @q5 : memref<8x39xi8>
+  %s5 = memref.get_global @s5 : memref<8x1xf32>
+  %z5 = memref.get_global @z5 : memref<8x1xf32>
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (n, k floordiv 64)>, affine_map<(m, n, k) -> (n, k floordiv 64)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x5, %q5, %s5, %z5 : memref<1x39xf32>, memref<8x39xi8>, memref<8x1xf32>, memref<8x1xf32>) outs(%y5 : memref<1x8xf32>) attrs = {qc.ukernel = "gemv_w4_f32", qc.w4_group = 64 : i64} {
   ^bb0(%a: f32, %qq: i8, %ss: f32, %zz: f32, %acc: f32):
     %qf = arith.uitofp %qq : i8 to f32
     %d = arith.subf %qf, %zz : f32

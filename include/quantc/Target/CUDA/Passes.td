@@ -149,10 +149,15 @@ def QCGPUW4A16Gemm : Pass<"qc-gpu-w4a16-gemm", "ModuleOp"> {
       atomics (`y` is zero-filled before, as the generic's init): no
       second pass and no tail wave.
 
-    A generic the kernel cannot take (K or the group not a multiple of 16,
-    a group above 128 that is not a multiple of 128, non-integer zero
-    points, operands that are not constant globals) is left alone, and
-    `qc-gpu-distribute` lowers it like any loop nest.
+    K that is not a multiple of the unit (the group, or for one group per
+    column, per-channel weights, up to 128) is padded to one with weights
+    that decode to 0, and x's pairs past K read as zeros: per-channel
+    weights with any even K (120, 240, 360 in PP-OCRv4 rec) and the
+    im2col GEMMs of convolutions take the kernel. A generic it cannot take
+    (odd K, several groups of a size that is not a multiple of 16 or is
+    above 128 and not a multiple of 128, non-integer zero points, operands
+    that are not constant globals) is left alone, and `qc-gpu-distribute`
+    lowers it like any loop nest.
 
     Before:
     ```mlir
