@@ -23,6 +23,25 @@
 // RUN: quant-run %t/m.so --inputs %t/in --outputs %t/out
 // RUN: quant-run %t/m.so --inputs %t/in --outputs %t/out2 --threads 2
 // RUN: for i in 0 1 2 3 4; do %npy compare %t/out/out$i.npy %t/ref/out$i.npy 1e-5 && %npy compare %t/out2/out$i.npy %t/ref/out$i.npy 1e-5 || exit 1; done
+// The CUDA target's forms (--gpu-forms, as loops on the CPU): y0 and y2 as
+// the gemv_w4_f32 generic that qc-gpu-w4a16-gemm takes, on the im2col of
+// the input with pixels as rows, then the bias and NCHW epilogue; y1's
+// groups of 36 fit no int4 kernel group and keep the f32 convolution on
+// weights dequantized at compile time; y3 and y4 are gemv_w4_f32 too.
+// RUN: quantc %s -o %t/g.so --no-data-tiling --no-threads --gpu-forms
+// RUN: quant-run %t/g.so --inputs %t/in --outputs %t/gout
+// RUN: for i in 0 1 2 3 4; do %npy compare %t/gout/out$i.npy %t/ref/out$i.npy 1e-5 || exit 1; done
+// RUN: quant-opt %s --pass-pipeline="builtin.module(convert-qc-to-linalg{packed-w4})" | FileCheck %s --check-prefix=GPU
+// GPU-LABEL: func.func @wq
+// GPU: tensor.pad
+// GPU: linalg.generic {{.*}} ins(%{{.*}} : tensor<1x8x12x12xf32>) outs(%{{.*}} : tensor<100x72xf32>)
+// GPU: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<100x72xf32>, tensor<20x72xi8>, tensor<20x1xf32>, tensor<20x1xf32>) outs(%{{.*}} : tensor<100x20xf32>) attrs = {qc.ukernel = "gemv_w4_f32", qc.w4_group = 128 : i64}
+// GPU: linalg.generic {{.*}} ins(%{{.*}} : tensor<100x20xf32>) outs(%{{.*}} : tensor<1x20x10x10xf32>)
+// GPU: linalg.conv_2d_nchw_fchw
+// GPU: linalg.generic {{.*}} ins(%{{.*}} : tensor<1x12x7x7xf32>) outs(%{{.*}} : tensor<49x12xf32>)
+// GPU: qc.ukernel = "gemv_w4_f32", qc.w4_group = 64 : i64
+// GPU: qc.ukernel = "gemv_w4_f32", qc.w4_group = 32 : i64
+// GPU: qc.ukernel = "gemv_w4_f32", qc.w4_group = 64 : i64
 // RUN: quantc %s -o - --emit=llvm | FileCheck %s
 // CHECK: llvm.func @qrt_ukernel_mmt4d_f32_wq(
 // CHECK-NOT: qrt_ukernel_gemv_w4_f32

@@ -82,8 +82,12 @@ def ConvertQCToLinalg : Pass<"convert-qc-to-linalg", "ModuleOp"> {
 
     With `packed-w4` (and no `data-tiling`: the CUDA target), only the
     `gemv_w4_f32` form is used, for matrix products with any number of
-    rows: the CUDA pipeline's `qc-gpu-w4a16-gemm` turns it into a
-    tensor-core kernel on the packed weights.
+    rows and for convolutions (group 1, batch 1) on the im2col of their
+    zero-padded input with pixels as rows (`A[p][k]`; one zero channel
+    with zero-point weights when K is odd), followed by an epilogue that
+    reads the result transposed, adds the bias and writes NCHW: the CUDA
+    pipeline's `qc-gpu-w4a16-gemm` turns it into a tensor-core kernel on
+    the packed weights.
 
     With `integer-contractions` (and no `data-tiling`: the CUDA target), a
     W8A8 matrix product (u8 per-tensor activations through qc.dequantize
@@ -117,7 +121,8 @@ def ConvertQCToLinalg : Pass<"convert-qc-to-linalg", "ModuleOp"> {
            "Lower contractions to packed mmt4d tiles (CPU)">,
     Option<"packedW4", "packed-w4", "bool", /*default=*/"false",
            "Without data-tiling: keep constant int4 weights of f32 matrix "
-           "products as the tagged gemv_w4_f32 generic (CUDA)">,
+           "products and convolutions as the tagged gemv_w4_f32 generic "
+           "(after an im2col for convolutions) (CUDA)">,
     Option<"integerContractions", "integer-contractions", "bool",
            /*default=*/"false",
            "Without data-tiling: W8A8 matrix products and convolutions as "

@@ -186,6 +186,33 @@ Value tiling::buildIm2col(OpBuilder &b, Location loc, Value xp, int64_t kh,
                        RankedTensorType::get({c * kh * kw, oh * ow}, elem));
 }
 
+Value tiling::buildIm2colRows(OpBuilder &b, Location loc, Value xp,
+                              const ConvGemmShape &shape) {
+  MLIRContext *ctx = b.getContext();
+  auto xt = cast<RankedTensorType>(xp.getType());
+  const WindowParams &wp = shape.window;
+  int64_t kw = shape.kw, ow = shape.ow, tap = shape.kh * kw;
+  int64_t k = xt.getDimSize(1) * tap;
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  AffineExpr r = d(1) % tap;
+  AffineMap im2col = AffineMap::get(
+      2, 0,
+      {getAffineConstantExpr(0, ctx), d(1).floorDiv(tap),
+       d(0).floorDiv(ow) * wp.strides[0] + r.floorDiv(kw) * wp.dilations[0],
+       (d(0) % ow) * wp.strides[1] + (r % kw) * wp.dilations[1]},
+      ctx);
+  auto aType = RankedTensorType::get({shape.p, k}, xt.getElementType());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{aType}, ValueRange{xp},
+             ValueRange{createEmpty(b, loc, aType)},
+             {im2col, AffineMap::getMultiDimIdentityMap(2, ctx)},
+             SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+             [](OpBuilder &nb, Location l, ValueRange v) {
+               linalg::YieldOp::create(nb, l, v[0]);
+             })
+      .getResult(0);
+}
+
 bool tiling::ConvGemmShape::isPointwise() const {
   return kh == 1 && kw == 1 &&
          llvm::all_of(window.strides, [](int64_t s) { return s == 1; }) &&

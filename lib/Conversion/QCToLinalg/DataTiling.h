@@ -98,6 +98,14 @@ FailureOr<ConvGemmShape> matchConvGemmShape(ConvOp op);
 Value buildConvColumns(OpBuilder &b, Location loc, Value x,
                        const ConvGemmShape &shape);
 
+/// The im2col matrix with pixels as rows, A[P][K] = xp[0][k / T][oh * sh +
+/// (k % T) / KW * dh][ow * sw + (k % T) % KW * dw] (T = KH*KW taps, k = (c,
+/// kh, kw), p = (oh, ow)), of a padded NCHW input xp[1][C'][Hp][Wp] whose
+/// C' channels may exceed the convolution's (K = C' * T): the A operand
+/// of the CUDA target's GEMM kernels.
+Value buildIm2colRows(OpBuilder &b, Location loc, Value xp,
+                      const ConvGemmShape &shape);
+
 /// out[r][c] = OUT[..] (+ bias[r] with `biasPerRow`, else bias[c]) for an
 /// f32 mmt4d result OUT[M1][N1][M0][16] (M0 from its type), as a
 /// linalg.generic that elementwise consumers fuse into.

@@ -388,26 +388,8 @@ struct QuantizedConv : OpConversionPattern<ConvOp> {
     Value xp =
         createPad(b, loc, x.storage, {0, 0, wp.padsBegin[0], wp.padsBegin[1]},
                   {0, cPadded - c, wp.padsEnd[0], wp.padsEnd[1]}, zp);
-    // A[p][k] = xp[0][c][oh*sh + kh*dh][ow*sw + kw*dw].
+    Value a = buildIm2colRows(b, loc, xp, shape);
     auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-    AffineExpr r = d(1) % tap;
-    AffineMap im2col = AffineMap::get(
-        2, 0,
-        {getAffineConstantExpr(0, ctx), d(1).floorDiv(tap),
-         d(0).floorDiv(ow) * wp.strides[0] + r.floorDiv(kw) * wp.dilations[0],
-         (d(0) % ow) * wp.strides[1] + (r % kw) * wp.dilations[1]},
-        ctx);
-    auto aType = RankedTensorType::get({p, k}, i8);
-    Value a =
-        linalg::GenericOp::create(
-            b, loc, TypeRange{aType}, ValueRange{xp},
-            ValueRange{createEmpty(b, loc, aType)},
-            {im2col, AffineMap::getMultiDimIdentityMap(2, ctx)},
-            SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
-            [](OpBuilder &nb, Location l, ValueRange v) {
-              linalg::YieldOp::create(nb, l, v[0]);
-            })
-            .getResult(0);
     std::vector<int8_t> wt(cout * k, 0);
     for (int64_t o = 0; o < cout; ++o)
       for (int64_t ci = 0; ci < c; ++ci)

@@ -18,6 +18,11 @@
 // 4 bits, groups that no kernel group size fits) keep the f32 path: they
 // are dequantized at compile time.
 //
+// Without data tiling, `packed-w4` (the CUDA target) uses the
+// `gemv_w4_f32` form for matrix products with any number of rows and for
+// convolutions (group 1, batch 1): on the im2col of the input with pixels
+// as rows, followed by an epilogue that adds the bias and writes NCHW.
+//
 // Matrix products with more rows than the GEMV serves well, and
 // convolutions (group 1, batch 1) with such weights, become the data-tiled
 // f32 GEMM of DataTiling.cpp with the weight operand kept packed: a generic
@@ -78,13 +83,16 @@ std::optional<QuantConstant> readNarrowWeight(Value w) {
   return readQuantConstant(w);
 }
 
-std::optional<W4Weight> matchW4Weight(Value w) {
-  auto wt = dyn_cast<RankedTensorType>(w.getType());
-  std::optional<QuantConstant> c;
-  if (!wt || wt.getRank() != 2 || !(c = readNarrowWeight(w)))
+/// `w` (qc.dequantize of a quantized constant of at most 4 bits) as `n`
+/// columns of `k` reduction elements, element (nn, kk) at flat index
+/// at(nn, kk) of the constant.
+std::optional<W4Weight>
+matchW4Weight(Value w, int64_t n, int64_t k,
+              function_ref<int64_t(int64_t, int64_t)> at) {
+  std::optional<QuantConstant> c = readNarrowWeight(w);
+  if (!c || (int64_t)c->q.size() != n * k)
     return std::nullopt;
   quant::QuantizedType qt = c->type;
-  int64_t k = wt.getDimSize(0), n = wt.getDimSize(1);
   // Signed storage moves by 8 into 0..15 (the kernel's default zero point
   // 8 is then a signed zero point of 0).
   int64_t offset = qt.isSigned() ? 8 : 0;
@@ -99,8 +107,8 @@ std::optional<W4Weight> matchW4Weight(Value w) {
       if (first == kk)
         continue;
       for (int64_t nn = 0; nn < n; ++nn)
-        if (c->scale[kk * n + nn] != c->scale[first * n + nn] ||
-            c->zp[kk * n + nn] != c->zp[first * n + nn])
+        if (c->scale[at(nn, kk)] != c->scale[at(nn, first)] ||
+            c->zp[at(nn, kk)] != c->zp[at(nn, first)])
           return false;
     }
     return true;
@@ -118,7 +126,7 @@ std::optional<W4Weight> matchW4Weight(Value w) {
              std::vector<float>(n * kb)};
   for (int64_t kk = 0; kk < k; ++kk)
     for (int64_t nn = 0; nn < n; ++nn) {
-      int64_t e = kk * n + nn;
+      int64_t e = at(nn, kk);
       r.q[nn * k + kk] = (int8_t)(c->q[e] + offset);
       if (kk % group == 0) {
         r.scale[nn * kb + kk / group] = c->scale[e];
@@ -277,6 +285,45 @@ linalg::GenericOp buildMmt4dWq(OpBuilder &b, Location loc, Value x,
   return op;
 }
 
+/// Y[m][n] = sum_k X[m][k] * ((Q[n][k] - Z[n][k / G]) * S[n][k / G]) for
+/// x [M][K] f32: the generic tagged `gemv_w4_f32` (see the file comment).
+Value buildW4Gemv(OpBuilder &b, Location loc, Value x, const W4Weight &w,
+                  int64_t m, int64_t n, int64_t k) {
+  MLIRContext *ctx = b.getContext();
+  Type f32 = b.getF32Type(), i8 = b.getI8Type();
+  int64_t kb = (k + w.group - 1) / w.group;
+  Value q = rawConstant(b, loc, ArrayRef<int8_t>(w.q), i8, {n, k}, "w4_weight");
+  Value s =
+      rawConstant(b, loc, ArrayRef<float>(w.scale), f32, {n, kb}, "w4_scale");
+  Value z =
+      rawConstant(b, loc, ArrayRef<float>(w.zp), f32, {n, kb}, "w4_zero_point");
+  auto outType = RankedTensorType::get({m, n}, f32);
+  Value init = createFilled(b, loc, outType, createScalar(b, loc, f32, 0));
+  // Loops (m, n, k).
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  AffineMap group = AffineMap::get(3, 0, {d(1), d(2).floorDiv(w.group)}, ctx);
+  SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
+                                 AffineMap::get(3, 0, {d(1), d(2)}, ctx), group,
+                                 group,
+                                 AffineMap::get(3, 0, {d(0), d(1)}, ctx)};
+  SmallVector<utils::IteratorType> iters = {utils::IteratorType::parallel,
+                                            utils::IteratorType::parallel,
+                                            utils::IteratorType::reduction};
+  auto gemv = linalg::GenericOp::create(
+      b, loc, TypeRange{outType}, ValueRange{x, q, s, z}, ValueRange{init},
+      maps, iters, [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value qf = arith::UIToFPOp::create(nb, l, f32, a[1]);
+        Value wv = arith::MulFOp::create(
+            nb, l, arith::SubFOp::create(nb, l, qf, a[3]), a[2]);
+        Value p = arith::MulFOp::create(nb, l, a[0], wv);
+        linalg::YieldOp::create(nb, l,
+                                Value(arith::AddFOp::create(nb, l, a[4], p)));
+      });
+  gemv->setAttr("qc.ukernel", b.getStringAttr("gemv_w4_f32"));
+  gemv->setAttr("qc.w4_group", b.getI64IntegerAttr(w.group));
+  return gemv.getResult(0);
+}
+
 /// qc.conv (2-D, group 1, batch 1, f32 activations) with a constant weight
 /// of at most 4 bits: OUT[Cout][P] = W[Cout][K] * Col[K][P] as DataTiledConv
 /// computes it, the weights packed.
@@ -331,13 +378,13 @@ struct WeightOnlyInt4MatMul : OpConversionPattern<MatMulOp> {
         !op.getType().getElementType().isF32())
       return failure();
     Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
-    Type f32 = rewriter.getF32Type(), i8 = rewriter.getI8Type();
+    Type f32 = rewriter.getF32Type();
     int64_t k = bt.getDimSize(0), n = bt.getDimSize(1);
     int64_t m = at.getNumElements() / k;
     std::optional<W4Weight> w;
     if (m <= kGemvMaxRows || gemvOnly)
-      w = matchW4Weight(op.getRhs());
+      w = matchW4Weight(op.getRhs(), n, k,
+                        [&](int64_t nn, int64_t kk) { return kk * n + nn; });
     if (!w && gemvOnly)
       return failure();
     if (!w) {
@@ -355,44 +402,87 @@ struct WeightOnlyInt4MatMul : OpConversionPattern<MatMulOp> {
       rewriter.replaceOp(op, createReshape(rewriter, loc, y, op.getType()));
       return success();
     }
-    int64_t kb = (k + w->group - 1) / w->group;
     Value x = createReshape(rewriter, loc, adaptor.getLhs(),
                             RankedTensorType::get({m, k}, f32));
-    Value q = rawConstant(rewriter, loc, ArrayRef<int8_t>(w->q), i8, {n, k},
-                          "w4_weight");
-    Value s = rawConstant(rewriter, loc, ArrayRef<float>(w->scale), f32,
-                          {n, kb}, "w4_scale");
-    Value z = rawConstant(rewriter, loc, ArrayRef<float>(w->zp), f32, {n, kb},
-                          "w4_zero_point");
-    auto outType = RankedTensorType::get({m, n}, f32);
-    Value init = createFilled(rewriter, loc, outType,
-                              createScalar(rewriter, loc, f32, 0));
-    // Loops (m, n, k).
+    Value y = buildW4Gemv(rewriter, loc, x, *w, m, n, k);
+    rewriter.replaceOp(op, createReshape(rewriter, loc, y, op.getType()));
+    return success();
+  }
+};
+
+/// The CUDA form of qc.conv (2-D, group 1, batch 1, f32 activations) with
+/// a constant weight of at most 4 bits (`packed-w4`): A[P][K] = the im2col
+/// of the zero-padded input with pixels as rows (one zero channel with
+/// zero-point weights when C * KH * KW is odd: the kernel reads pairs),
+/// the `gemv_w4_f32` generic ACC[P][Cout] = A * W^T on the unpacked int4
+/// weights, and an epilogue that reads ACC transposed, adds the bias and
+/// writes NCHW.
+struct PackedW4Conv : OpConversionPattern<ConvOp> {
+  PackedW4Conv(const TypeConverter &tc, MLIRContext *ctx)
+      : OpConversionPattern(tc, ctx, /*benefit=*/3) {}
+  LogicalResult
+  matchAndRewrite(ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!op.getX().getType().getElementType().isF32() ||
+        !op.getType().getElementType().isF32())
+      return failure();
+    FailureOr<ConvGemmShape> shape = matchConvGemmShape(op);
+    if (failed(shape))
+      return failure();
+    int64_t c = shape->c, cout = shape->cout, tap = shape->kh * shape->kw;
+    int64_t k = shape->k;
+    std::optional<W4Weight> w = matchW4Weight(
+        op.getW(), cout, k, [&](int64_t o, int64_t kk) { return o * k + kk; });
+    if (!w)
+      return failure();
+    int64_t cPadded = (c * tap) % 2 ? c + 1 : c, kp = cPadded * tap;
+    if ((kp + w->group - 1) / w->group != (k + w->group - 1) / w->group)
+      return failure(); // the padding would need scales of its own
+    if (kp != k) {
+      // Zero-point weights (0 after dequantization) for the extra channel.
+      int64_t kb = (k + w->group - 1) / w->group;
+      std::vector<int8_t> q(cout * kp);
+      for (int64_t o = 0; o < cout; ++o)
+        for (int64_t kk = 0; kk < kp; ++kk)
+          q[o * kp + kk] =
+              kk < k ? w->q[o * k + kk] : (int8_t)w->zp[o * kb + kk / w->group];
+      w->q = std::move(q);
+    }
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Type f32 = rewriter.getF32Type();
+    const WindowParams &wp = shape->window;
+    Value xp = createPad(rewriter, loc, adaptor.getX(),
+                         {0, 0, wp.padsBegin[0], wp.padsBegin[1]},
+                         {0, cPadded - c, wp.padsEnd[0], wp.padsEnd[1]},
+                         createScalar(rewriter, loc, f32, 0));
+    Value a = buildIm2colRows(rewriter, loc, xp, *shape);
+    Value acc = buildW4Gemv(rewriter, loc, a, *w, shape->p, cout, kp);
+    // y[0][o][oh][ow] = acc[oh * OW + ow][o] (+ bias[o]), over the
+    // result's own shape so that what follows fuses into it.
     auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-    AffineMap group =
-        AffineMap::get(3, 0, {d(1), d(2).floorDiv(w->group)}, ctx);
-    SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
-                                   AffineMap::get(3, 0, {d(1), d(2)}, ctx),
-                                   group, group,
-                                   AffineMap::get(3, 0, {d(0), d(1)}, ctx)};
-    SmallVector<utils::IteratorType> iters = {utils::IteratorType::parallel,
-                                              utils::IteratorType::parallel,
-                                              utils::IteratorType::reduction};
-    auto gemv = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{outType}, ValueRange{x, q, s, z},
-        ValueRange{init}, maps, iters,
-        [&](OpBuilder &b, Location l, ValueRange a) {
-          Value qf = arith::UIToFPOp::create(b, l, f32, a[1]);
-          Value wv = arith::MulFOp::create(
-              b, l, arith::SubFOp::create(b, l, qf, a[3]), a[2]);
-          Value p = arith::MulFOp::create(b, l, a[0], wv);
-          linalg::YieldOp::create(b, l,
-                                  Value(arith::AddFOp::create(b, l, a[4], p)));
-        });
-    gemv->setAttr("qc.ukernel", rewriter.getStringAttr("gemv_w4_f32"));
-    gemv->setAttr("qc.w4_group", rewriter.getI64IntegerAttr(w->group));
-    rewriter.replaceOp(
-        op, createReshape(rewriter, loc, gemv.getResult(0), op.getType()));
+    SmallVector<Value> inputs = {acc};
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(4, 0, {d(2) * shape->ow + d(3), d(1)}, ctx)};
+    if (Value bias = adaptor.getB()) {
+      inputs.push_back(bias);
+      maps.push_back(AffineMap::get(4, 0, d(1), ctx));
+    }
+    maps.push_back(AffineMap::getMultiDimIdentityMap(4, ctx));
+    RankedTensorType type = op.getType();
+    Value y =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{type}, inputs,
+            ValueRange{createEmpty(rewriter, loc, type)}, maps,
+            SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+            [&](OpBuilder &b, Location l, ValueRange v) {
+              Value r = v[0];
+              if (v.size() > 2)
+                r = arith::AddFOp::create(b, l, r, v[1]);
+              linalg::YieldOp::create(b, l, r);
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, y);
     return success();
   }
 };
@@ -409,4 +499,5 @@ void lowering::populatePackedW4GemvPatterns(const TypeConverter &converter,
                                             RewritePatternSet &patterns) {
   patterns.add<WeightOnlyInt4MatMul>(converter, patterns.getContext(),
                                      /*gemvOnly=*/true);
+  patterns.add<PackedW4Conv>(converter, patterns.getContext());
 }
