@@ -20,9 +20,10 @@
 
 // Kernels for the sm_80 default: the quantization of the input (round to
 // nearest even, stored as u8), the im2col of the u8 input (pixels as rows),
-// the zero fill of the i32 accumulator, the int8 tensor-core GEMM of
-// qc-gpu-w8a8-gemm, and the requantizing epilogue with the bias, which
-// reads the accumulator transposed and writes the NCHW output.
+// and the int8 tensor-core GEMM of qc-gpu-w8a8-gemm, whose blocks own
+// their tiles (one unit each) and so run the requantizing epilogue with the
+// bias on their final sums, writing the NCHW output: no zero fill, no
+// atomics, no i32 accumulator in memory, no epilogue kernel.
 // PTX: // ---- kernel module @qc_model_entry_kernel
 // PTX: .target sm_80
 // PTX: .visible .entry qc_model_entry_kernel(
@@ -37,15 +38,13 @@
 // PTX: ld.global.b8
 // PTX: st.global.b8
 // PTX-LABEL: // ---- kernel module @qc_model_entry_kernel_1
-// PTX: st.global.b32 [%rd{{[0-9]+}}], 0;
-// PTX-LABEL: // ---- kernel module @qc_model_entry_kernel_2
 // PTX: cp.async.cg.shared.global
 // PTX-COUNT-8: mma.sync.aligned.m16n8k32.row.col.s32.u8.s8.s32
-// PTX: atom.global.add.u32
-// PTX-LABEL: // ---- kernel module @qc_model_entry_kernel_3
+// PTX-NOT: atom.global
 // PTX: cvt.rn.f32.s32
 // PTX: fma.rn.f32
 // PTX: st.global.b32
+// PTX-NOT: atom.global
 // PTX-NOT: kernel module
 
 // The host passes each kernel exactly its parameters: bare pointers on both

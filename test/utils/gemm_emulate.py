@@ -9,6 +9,14 @@ GPU.
   gemm_emulate.py gen w8a8 M K N DIR     DIR/in.mlir: a tagged
                                          matmul_u8s8s32 generic on random
                                          s8 weights, and x (u8)
+  gemm_emulate.py gen w8a8e M K N OW DIR DIR/in.mlir: as w8a8, on an
+                                         accumulator in its own buffer with
+                                         a zero fill, followed by a
+                                         convolution's requantizing
+                                         epilogue: out[0][n][p / OW][p % OW]
+                                         = fma(float(acc[p][n] - zc[n]),
+                                         sc[n], bias[n]) (what qc-gpu-w8a8-
+                                         gemm fuses into the kernel)
   gemm_emulate.py gen w4a16 M K N G DIR  DIR/in.mlir: a tagged gemv_w4_f32
                                          generic on random int4 weights,
                                          scales and zero points per group of
@@ -16,7 +24,9 @@ GPU.
   gemm_emulate.py check DIR OUT          OUT: in.mlir after the kernel pass,
                                          outlining and gpu-module-to-binary
                                          (format=isa); runs the launch and
-                                         compares: W8A8 sums exactly, W4A16
+                                         compares: W8A8 sums exactly (and
+                                         the epilogue's results with
+                                         numpy's f32 operations), W4A16
                                          against x rounded to f16 times the
                                          dequantized weights (relative error
                                          below 1e-5: only the order of the
@@ -103,9 +113,72 @@ func.func @g(%x: memref<{m}x{k}xi8>, %y: memref<{m}x{n}xi32>) {{
 ''')
 
 
+def hexblob(a):
+    return "0x04000000" + a.tobytes().hex().upper()
+
+
+def gen_epilogue(m, k, n, ow, d):
+    gen(m, k, n, d)
+    rng = np.random.default_rng(m + k + n + ow)
+    zc = rng.integers(-2000, 2000, n).astype(np.int32)
+    sc = (rng.random(n) * 1e-3).astype(np.float32)
+    bias = rng.standard_normal(n).astype(np.float32)
+    np.savez(os.path.join(d, "epilogue.npz"), zc=zc, sc=sc, bias=bias, ow=ow)
+    w = np.load(os.path.join(d, "w.npy"))
+    oh = m // ow
+    with open(os.path.join(d, "in.mlir"), "w") as f:
+        f.write(f'''memref.global "private" constant @w : memref<{n}x{k}xi8> = dense<{lit(w)}>
+memref.global "private" constant @zc : memref<{n}xi32> = dense_resource<zc>
+memref.global "private" constant @sc : memref<{n}xf32> = dense_resource<sc>
+memref.global "private" constant @bias : memref<{n}xf32> = dense_resource<bias>
+func.func @g(%x: memref<{m}x{k}xi8>, %out: memref<1x{n}x{oh}x{ow}xf32>) {{
+  %w = memref.get_global @w : memref<{n}x{k}xi8>
+  %zc = memref.get_global @zc : memref<{n}xi32>
+  %sc = memref.get_global @sc : memref<{n}xf32>
+  %bias = memref.get_global @bias : memref<{n}xf32>
+  %zero = arith.constant 0 : i32
+  %acc = memref.alloc() : memref<{m}x{n}xi32>
+  linalg.fill ins(%zero : i32) outs(%acc : memref<{m}x{n}xi32>)
+  linalg.generic {{indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}}
+      ins(%x, %w : memref<{m}x{k}xi8>, memref<{n}x{k}xi8>) outs(%acc : memref<{m}x{n}xi32>) attrs = {{qc.ukernel = "matmul_u8s8s32"}} {{
+  ^bb0(%a: i8, %b: i8, %s: i32):
+    %a32 = arith.extui %a : i8 to i32
+    %b32 = arith.extsi %b : i8 to i32
+    %p = arith.muli %a32, %b32 : i32
+    %r = arith.addi %s, %p : i32
+    linalg.yield %r : i32
+  }}
+  linalg.generic {{indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d2 * {ow} + d3, d1)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}}
+      ins(%acc, %zc, %sc, %bias : memref<{m}x{n}xi32>, memref<{n}xi32>, memref<{n}xf32>, memref<{n}xf32>) outs(%out : memref<1x{n}x{oh}x{ow}xf32>) {{
+  ^bb0(%v: i32, %z: i32, %s: f32, %b: f32, %o: f32):
+    %c = arith.subi %v, %z : i32
+    %f = arith.sitofp %c : i32 to f32
+    %y = math.fma %f, %s, %b : f32
+    linalg.yield %y : f32
+  }}
+  return
+}}
+
+{{-#
+  dialect_resources: {{
+    builtin: {{
+      zc: "{hexblob(zc)}",
+      sc: "{hexblob(sc)}",
+      bias: "{hexblob(bias)}"
+    }}
+  }}
+#-}}
+''')
+
+
 def check(d, out):
     text, ptx, grid, block, args = ptx_emu.read_launch(out, "gemm_emulate")
     w4 = os.path.exists(os.path.join(d, "w4.npz"))
+    epi = np.load(os.path.join(d, "epilogue.npz")) if os.path.exists(os.path.join(d, "epilogue.npz")) else None
+    # Split-K blocks add into y with atomics (y zero-filled); blocks that
+    # own whole tiles store: y starts as NaNs then, so a missed element
+    # fails.
+    atomics = "atom.global.add" in ptx
     if w4:
         data = np.load(os.path.join(d, "w4.npz"))
         x = data["x"]
@@ -122,7 +195,7 @@ def check(d, out):
         if name == "%arg0":
             params.append(mem.alloc(xbytes))
         elif name == "%arg1":
-            y = mem.alloc(bytes(4 * m * n))
+            y = mem.alloc(bytes(4 * m * n) if atomics else b"\xff\xff\xc0\x7f" * (m * n))
             params.append(y)
         else:
             glob = re.search(re.escape(name) + r" = memref\.get_global @(\w+)", text).group(1)
@@ -140,8 +213,24 @@ def check(d, out):
         print("w4a16 emulated: %d x %d match, relative error %.1e (grid %s)"
               % (m, n, err, "x".join(map(str, grid))))
         return
-    got = np.frombuffer(mem.read(y, 4 * m * n), dtype=np.int32).reshape(m, n)
     want = (x.astype(np.int64) @ w.T.astype(np.int64)).astype(np.int32)
+    if epi is not None:
+        if "%alloc" in args or atomics:
+            sys.exit("w8a8 emulated: the epilogue is not fused (the kernel writes the accumulator)")
+        ow = int(epi["ow"])
+        got = np.frombuffer(mem.read(y, 4 * m * n), dtype=np.float32).reshape(n, m // ow, ow)
+        f = (want - epi["zc"]).astype(np.float32)
+        ref = (f.astype(np.float64) * epi["sc"] + epi["bias"]).astype(np.float32)  # one fma
+        ref = ref.T.reshape(n, m // ow, ow)
+        bad = np.argwhere(got.view(np.uint32) != ref.view(np.uint32))
+        if len(bad):
+            c, r0, r1 = bad[0]
+            sys.exit("w8a8 emulated: %d of %d epilogue results differ; first out[0][%d][%d][%d] = %r, expected %r"
+                     % (len(bad), got.size, c, r0, r1, got[c, r0, r1], ref[c, r0, r1]))
+        print("w8a8 emulated: all %d results of %d x %d with the fused epilogue match (grid %s)"
+              % (got.size, m, n, "x".join(map(str, grid))))
+        return
+    got = np.frombuffer(mem.read(y, 4 * m * n), dtype=np.int32).reshape(m, n)
     bad = np.argwhere(got != want)
     if len(bad):
         r, c = bad[0]
@@ -153,6 +242,8 @@ def check(d, out):
 if __name__ == "__main__":
     if sys.argv[1] == "gen" and sys.argv[2] == "w8a8":
         gen(int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6])
+    elif sys.argv[1] == "gen" and sys.argv[2] == "w8a8e":
+        gen_epilogue(int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), sys.argv[7])
     elif sys.argv[1] == "gen" and sys.argv[2] == "w4a16":
         gen_w4(int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), sys.argv[7])
     else:

@@ -13,8 +13,8 @@ cvta, add/sub/mul/mad/neg, bitwise ops and shifts, bfe, min/max, setp,
 selp, predicate logic, bra, ld/st global/shared/param (scalars and v2/v4),
 cp.async, bar.sync, atom.global.add (u32, s32, f32), mma.sync m16n8k32
 u8/s8 x s8 -> s32 and m16n8k16 f16 x f16 -> f32, and the float ops around
-them and of the FWHT kernel (add/sub/mul/fma .rn.f32, cvt.rn.f16x2.f32,
-add/sub .rn.f16x2), ret. Anything else
+them, of the FWHT kernel and of fused epilogues (add/sub/mul/fma .rn.f32,
+cvt.rn.f16x2.f32, cvt.rn.f32.s32, add/sub .rn.f16x2), ret. Anything else
 raises, naming the instruction. Registers hold bits; f32 and f16 results
 are rounded as numpy rounds them (an fma rounds twice, through f64: the
 f16 mma's sums are compared with a tolerance anyway).
@@ -369,10 +369,13 @@ class Kernel:
             mem.data[addr:addr + 4] = new.to_bytes(4, "little")
             R[args[0]] = old
             return
-        if parts[-1] in ("f32", "f16x2") and name in ("add", "sub", "mul", "fma", "cvt"):
+        if (parts[-1] in ("f32", "f16x2") and name in ("add", "sub", "mul", "fma", "cvt")) or \
+                op_is(parts, "cvt.rn.f32.s32"):
             t = parts[-1]
             if op_is(parts, "cvt.rn.f16x2.f32"):
                 R[args[0]] = _bits16pair(_f32(v(args[2])), _f32(v(args[1])))
+            elif op_is(parts, "cvt.rn.f32.s32"):
+                R[args[0]] = _bits32(np.float32(_signed(v(args[1]) & _MASK[32], 32)))
             elif op_is(parts, "add.rn.f32"):
                 R[args[0]] = _bits32(np.float32(_f32(v(args[1]))) + np.float32(_f32(v(args[2]))))
             elif op_is(parts, "sub.rn.f32"):

@@ -52,7 +52,9 @@ void mlir::qc::buildGraphToBuffersPipeline(OpPassManager &pm, bool dataTiling,
   // copies once CSE'd, which canonicalization removes.
   pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
-  pm.addNestedPass<func::FuncOp>(createQCPlanMemory());
+  QCPlanMemoryOptions plan;
+  plan.gemmEpilogues = gpuKernels;
+  pm.addNestedPass<func::FuncOp>(createQCPlanMemory(plan));
 }
 
 void mlir::qc::addHostToLLVMPasses(OpPassManager &pm) {

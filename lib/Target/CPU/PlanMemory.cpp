@@ -2,6 +2,7 @@
 
 #include "quantc/Target/CPU/Passes.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/ADT/DenseMap.h"
 
@@ -29,9 +30,26 @@ static int64_t positionIn(Block &block, Operation *op,
   return top ? pos.lookup(top) : -1;
 }
 
+/// With `gemmEpilogues`, where a tensor-core GEMM generic that reads `v`
+/// ends its inputs' lives: at the next generic (its possible epilogue).
+static int64_t gemmInputEnd(Operation *user, Value v,
+                            const DenseMap<Operation *, int64_t> &pos) {
+  auto gemm = dyn_cast<linalg::GenericOp>(user);
+  auto tag = gemm ? gemm->getAttrOfType<StringAttr>("qc.ukernel") : nullptr;
+  if (!tag ||
+      (tag.getValue() != "matmul_u8s8s32" && tag.getValue() != "gemv_w4_f32") ||
+      !llvm::is_contained(gemm.getDpsInputs(), v))
+    return -1;
+  for (Operation *next = gemm->getNextNode(); next; next = next->getNextNode())
+    if (isa<linalg::GenericOp>(next))
+      return pos.lookup(next);
+  return -1;
+}
+
 /// The last position at which `value` or a view of it is used.
 static int64_t lastUse(Block &block, Value value,
-                       const DenseMap<Operation *, int64_t> &pos) {
+                       const DenseMap<Operation *, int64_t> &pos,
+                       bool gemmEpilogues) {
   int64_t last = -1;
   SmallVector<Value> worklist = {value};
   while (!worklist.empty()) {
@@ -40,6 +58,8 @@ static int64_t lastUse(Block &block, Value value,
       if (isa<memref::DeallocOp>(user))
         continue; // erased below; not a use of the contents
       last = std::max(last, positionIn(block, user, pos));
+      if (gemmEpilogues && user->getBlock() == &block)
+        last = std::max(last, gemmInputEnd(user, v, pos));
       // Views (subview, collapse/expand_shape, reinterpret_cast, casts)
       // extend the buffer's life to their own uses.
       if (auto view = dyn_cast<ViewLikeOpInterface>(user))
@@ -80,8 +100,9 @@ struct QCPlanMemoryPass : qc::impl::QCPlanMemoryBase<QCPlanMemoryPass> {
       }
       int64_t bits = t.getElementTypeBitWidth();
       int64_t bytes = (t.getNumElements() * bits + 7) / 8;
-      buffers.push_back({alloc, std::max<int64_t>(bytes, 1), pos[alloc],
-                         lastUse(block, alloc.getResult(), pos)});
+      buffers.push_back(
+          {alloc, std::max<int64_t>(bytes, 1), pos[alloc],
+           lastUse(block, alloc.getResult(), pos, gemmEpilogues)});
     });
     if (!ok)
       return signalPassFailure();

@@ -5,10 +5,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "StreamKGemm.h"
+#include "Epilogue.h"
 
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include <algorithm>
 
@@ -28,6 +30,7 @@ bool cuda::planStreamK(StreamKShape &s) {
   int64_t wanted = std::max<int64_t>(1, kTargetBlocks / s.rowTiles);
   s.perBlock = std::max<int64_t>(kWarps, (items + wanted - 1) / wanted);
   s.blocks = (items + s.perBlock - 1) / s.perBlock;
+  s.owned = s.perBlock % s.units == 0;
   return s.rowTiles <= 65535;
 }
 
@@ -177,11 +180,44 @@ void StreamKGemmBuilder::build(gpu::LaunchOp launch) {
     auto ifOp = scf::IfOp::create(b, loc, in, /*withElseRegion=*/false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(ifOp.thenBlock());
-    memref::AtomicRMWOp::create(b, loc, accType,
-                                integer ? arith::AtomicRMWKind::addi
-                                        : arith::AtomicRMWKind::addf,
-                                sum, y, ValueRange{row, col});
+    if (s.owned && epilogue)
+      epilogue(row, col, sum);
+    else if (s.owned)
+      memref::StoreOp::create(b, loc, sum, y, ValueRange{row, col});
+    else
+      memref::AtomicRMWOp::create(b, loc, accType,
+                                  integer ? arith::AtomicRMWKind::addi
+                                          : arith::AtomicRMWKind::addf,
+                                  sum, y, ValueRange{row, col});
   }
   // The next tile's sums reuse the shared memory.
   gpu::BarrierOp::create(b, loc);
+}
+
+void cuda::emitStreamKKernel(linalg::GenericOp op, StreamKGemmBuilder &kb) {
+  OpBuilder &b = kb.b;
+  linalg::FillOp fill;
+  std::optional<FusedEpilogue> epilogue;
+  if (kb.s.owned) {
+    // The zero fill of Y: the last op before `op` that touches memory.
+    for (Operation *p = op->getPrevNode(); p; p = p->getPrevNode()) {
+      auto f = dyn_cast<linalg::FillOp>(p);
+      if (f && f.getNumDpsInits() == 1 && f.getDpsInits()[0] == kb.y)
+        fill = f;
+      if (f || !isMemoryEffectFree(p))
+        break;
+    }
+    epilogue = FusedEpilogue::match(op, kb.y);
+    if (epilogue)
+      kb.epilogue = [&](Value row, Value col, Value sum) {
+        epilogue->emit(b, kb.loc, row, col, sum);
+      };
+  }
+  gpu::LaunchOp launch = createStreamKLaunch(b, kb.loc, kb.s);
+  kb.build(launch);
+  gpu::TerminatorOp::create(b, kb.loc);
+  if (fill)
+    fill.erase();
+  if (epilogue)
+    epilogue->op.erase();
 }

@@ -17,7 +17,10 @@
 //   8h + 2c + (e & 1) with r = lane / 4, c = lane % 4.
 // - The block adds its warps' accumulators in shared memory (reusing the
 //   weight slots) and adds the sum to Y with atomics: Y must be zero-filled
-//   before (the generics' init is).
+//   before (the generics' init is). When every block covers whole tiles
+//   (many row tiles: convolutions, with pixels as rows), the block's sums
+//   are final: it stores them, or hands them to a fused epilogue
+//   (Epilogue.h), and Y needs no zero fill.
 //
 // A kernel supplies the body of one unit (StreamKGemmBuilder::unit).
 //
@@ -35,6 +38,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/SymbolTable.h"
+
+#include <functional>
 
 namespace mlir::qc::cuda {
 
@@ -56,6 +61,7 @@ struct StreamKShape {
   int64_t rowTiles = 0; // 16-row tiles
   int64_t perBlock = 0; // (tile, unit) items per block
   int64_t blocks = 0;   // along the (tile, unit) space
+  bool owned = false;   // each block sums whole tiles (perBlock % units == 0)
 
   int64_t stepsPerUnit() const { return unit / stepK; }
   /// 16-byte chunks per lane and unit.
@@ -120,8 +126,12 @@ struct StreamKGemmBuilder {
   /// chunksPerUnit) of the unit in `stage`.
   Value slot(Value stage, int64_t j);
 
+  /// With `s.owned`: what becomes of the final sum of Y[row][col] (row < M,
+  /// col < N); unset, it is stored to Y.
+  std::function<void(Value row, Value col, Value sum)> epilogue;
+
   /// The whole body: stream-K loops, the cp.async pipeline, the block's sum
-  /// and the atomics.
+  /// and the atomics (or, with `s.owned`, the stores or the epilogue).
   void build(gpu::LaunchOp launch);
 
   Type f32() { return b.getF32Type(); }
@@ -150,6 +160,13 @@ struct StreamKGemmBuilder {
 private:
   void issue(Value u, Value stage);
 };
+
+/// The launch of `kb`'s kernel at the builder's insertion point, before the
+/// tagged generic `op` it replaces (which the caller erases). With
+/// `kb.s.owned`, Y's zero fill before `op` goes, and the elementwise
+/// epilogue after `op` runs in the kernel when FusedEpilogue can take it
+/// (the epilogue generic is erased).
+void emitStreamKKernel(linalg::GenericOp op, StreamKGemmBuilder &kb);
 
 } // namespace mlir::qc::cuda
 

@@ -338,10 +338,8 @@ bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op) {
     zeros = global(
         addGlobal(b, module, "__qc_w4a16_zeros", ArrayRef(p.zeros), i32));
 
-  gpu::LaunchOp launch = createStreamKLaunch(b, loc, g);
   W4A16Builder kb(b, loc, g, x, y, words, scales, zeros, p.zero);
-  kb.build(launch);
-  gpu::TerminatorOp::create(b, loc);
+  emitStreamKKernel(op, kb);
 
   // The unpacked operands: dropped once nothing reads them.
   SmallVector<Value> unpacked(llvm::drop_begin(op.getDpsInputs()));

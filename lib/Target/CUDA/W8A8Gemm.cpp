@@ -6,8 +6,9 @@
 // activations, s8 weights, i32 sums) becomes a launch of a warp-level kernel
 // on `mma.sync.m16n8k32` with u8 A, s8 B and s32 accumulators: the products
 // are exact, so the kernel computes the reference evaluator's integers. The
-// requantizing epilogue after the generic (float(ACC - zx * colsum) * scale)
-// stays an elementwise kernel.
+// requantizing epilogue after the generic runs in the kernel where its
+// blocks own whole tiles (StreamKGemm.h, Epilogue.h), else as its own
+// elementwise kernel.
 //
 // The skeleton (stream-K over (64-column tile, 64-deep unit) items, weights
 // double-buffered per warp in shared memory with cp.async, block sums,
@@ -203,10 +204,8 @@ bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op) {
                                       ArrayRef(words), b.getI32Type());
   Value wordsV = memref::GetGlobalOp::create(b, loc, packed.getType(),
                                              packed.getSymName());
-  gpu::LaunchOp launch = createStreamKLaunch(b, loc, s);
   W8A8Builder kb(b, loc, s, x, y, wordsV, k);
-  kb.build(launch);
-  gpu::TerminatorOp::create(b, loc);
+  emitStreamKKernel(op, kb);
 
   // The unpacked weights: dropped once nothing reads them.
   SmallVector<Value> unpacked = {op.getDpsInputs()[1]};

@@ -1,4 +1,5 @@
 // RUN: quant-opt %s -qc-plan-memory -split-input-file -verify-diagnostics -allow-unregistered-dialect | FileCheck %s
+// RUN: quant-opt %s -qc-plan-memory=gemm-epilogues -split-input-file -verify-diagnostics -allow-unregistered-dialect | FileCheck %s --check-prefix=EPI
 
 // %a and %b are live together (%a is copied into %b); %c is born after %a's
 // last use, so it takes %a's bytes. The dealloc is not a use.
@@ -64,5 +65,44 @@ func.func @alignment(%x: memref<3xi8>) {
 func.func @dynamic(%n: index) {
   // expected-error @+1 {{expected a statically shaped allocation in the function's entry block, found 'memref<?xf32>'}}
   %a = memref.alloc(%n) : memref<?xf32>
+  return
+}
+
+// -----
+
+// A tensor-core GEMM generic's input %x dies at the GEMM, so its epilogue's
+// output %y takes its bytes; with gemm-epilogues (CUDA) %x lives until the
+// epilogue, which the kernel may compute while it still reads %x, and %y
+// gets bytes of its own.
+// CHECK-LABEL: func.func @gemm_epilogue(
+// CHECK-SAME:    attributes {qc.arena_size = 192 : i64}
+// CHECK:         memref.view %{{.*}}[%[[XO:.*]]][] : memref<192xi8> to memref<4x16xi8>
+// CHECK:         memref.view %{{.*}}[%[[XO]]][] : memref<192xi8> to memref<4x16xi8>
+// EPI-LABEL:     func.func @gemm_epilogue(
+// EPI-SAME:      attributes {qc.arena_size = 256 : i64}
+// EPI:           memref.view %{{.*}}[%[[XO:.*]]][] : memref<256xi8> to memref<4x16xi8>
+// EPI-NOT:       memref.view %{{.*}}[%[[XO]]][] : memref<256xi8> to memref<4x16xi8>
+// EPI:           memref.view %{{.*}} : memref<256xi8> to memref<4x16xi8>
+func.func @gemm_epilogue(%in: memref<4x16xi8>, %w: memref<8x16xi8>, %out: memref<4x16xi8>) {
+  %x = memref.alloc() : memref<4x16xi8>
+  memref.copy %in, %x : memref<4x16xi8> to memref<4x16xi8>
+  %acc = memref.alloc() : memref<4x8xi32>
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<4x16xi8>, memref<8x16xi8>) outs(%acc : memref<4x8xi32>) attrs = {qc.ukernel = "matmul_u8s8s32"} {
+  ^bb0(%a: i8, %b: i8, %s: i32):
+    %a32 = arith.extui %a : i8 to i32
+    %b32 = arith.extsi %b : i8 to i32
+    %p = arith.muli %a32, %b32 : i32
+    %r = arith.addi %s, %p : i32
+    linalg.yield %r : i32
+  }
+  %y = memref.alloc() : memref<4x16xi8>
+  linalg.generic {indexing_maps = [affine_map<(m, n) -> (m, n floordiv 2)>, affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"]}
+      ins(%acc : memref<4x8xi32>) outs(%y : memref<4x16xi8>) {
+  ^bb0(%v: i32, %o: i8):
+    %t = arith.trunci %v : i32 to i8
+    linalg.yield %t : i8
+  }
+  memref.copy %y, %out : memref<4x16xi8> to memref<4x16xi8>
   return
 }

@@ -3,6 +3,7 @@
 // Two rows, K = 128 (one group), N = 64: one 64-column tile, one split, one
 // row tile. The unpacked weights, scales and zero points are replaced by the
 // packed globals (nibbles 9, zero point 8 for every element: 0x99999999).
+// The block sums the whole tile (one unit), so it stores the sums.
 
 // CHECK-DAG: memref.global "private" constant @__qc_w4a16_scales : memref<64xf32> = dense_resource<__qc_w4a16_scales> {alignment = 64 : i64}
 // CHECK-DAG: memref.global "private" constant @__qc_w4a16_weights : memref<1024xi32> = dense_resource<__qc_w4a16_weights> {alignment = 64 : i64}
@@ -40,7 +41,8 @@
 // CHECK: arith.bitcast {{.*}} : f32 to i32
 // CHECK: memref.store {{.*}}, %[[SMEM]]
 // CHECK: gpu.barrier
-// CHECK: memref.atomic_rmw addf {{.*}}, %arg1[{{.*}}] : (f32, memref<2x64xf32>) -> f32
+// CHECK-NOT: memref.atomic_rmw
+// CHECK: memref.store {{.*}}, %arg1[{{.*}}] : memref<2x64xf32>
 // CHECK: gpu.barrier
 // CHECK-NOT: linalg.generic
 // CHECK: return
@@ -71,7 +73,8 @@ func.func @w4(%x: memref<2x128xf32>, %y: memref<2x64xf32>) {
 // 40 rows (three 16-row tiles), N = 200 (four 64-column tiles, the last
 // padded), K = 512 in groups of 64 with zero points that differ per
 // column: the zero points travel as f16 pairs. 4 tiles x 8 units, at
-// least one unit per warp of 4: 8 blocks per row tile.
+// least one unit per warp of 4: 8 blocks per row tile, which split tiles
+// and add their sums to y with atomics.
 
 // CHECK-LABEL: func.func @w4_edges
 // CHECK: %[[Z:.*]] = memref.get_global @__qc_w4a16_zeros{{.*}} : memref<2048xi32>
@@ -82,6 +85,7 @@ func.func @w4(%x: memref<2x128xf32>, %y: memref<2x64xf32>) {
 // CHECK-COUNT-4: vector.load {{.*}} vector<4xi32>
 // CHECK-NOT: vector.load {{.*}} vector<4xi32>
 // CHECK: scf.yield
+// CHECK: memref.atomic_rmw addf {{.*}}, %arg1[{{.*}}] : (f32, memref<40x200xf32>) -> f32
 
 memref.global "private" constant @q2 : memref<200x512xi8> = dense<3>
 memref.global "private" constant @s2 : memref<200x8xf32> = dense<2.500000e-01>
@@ -186,6 +190,56 @@ func.func @w4_left_alone(%x: memref<1x48xf32>, %y: memref<1x8xf32>, %x5: memref<
     %p = arith.mulf %a, %w : f32
     %r = arith.addf %acc, %p : f32
     linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// A convolution's GEMM (100 pixels as rows, K = 36 in one group padded to
+// 48, 8 channels: one unit per tile, so the blocks own their tiles) with
+// its zero fill and the bias and NCHW epilogue: the epilogue runs in the
+// kernel on each final sum, and the fill and the epilogue generic go.
+
+// CHECK-LABEL: func.func @w4_fused_epilogue
+// CHECK-NOT: linalg.fill
+// CHECK: gpu.launch
+// CHECK-NOT: memref.atomic_rmw
+// CHECK: scf.if
+// CHECK: %[[B:.*]] = memref.load %{{.*}}[%[[N:.*]]] : memref<8xf32>
+// CHECK: %[[Y:.*]] = arith.addf %{{.*}}, %[[B]] : f32
+// CHECK: memref.store %[[Y]], %arg1[%c0{{.*}}, %[[N]], %{{.*}}, %{{.*}}] : memref<1x8x10x10xf32>
+// CHECK: gpu.terminator
+// CHECK-NOT: linalg.generic
+// CHECK: return
+
+memref.global "private" constant @q6 : memref<8x36xi8> = dense<3>
+memref.global "private" constant @s6 : memref<8x1xf32> = dense<2.500000e-01>
+memref.global "private" constant @z6 : memref<8x1xf32> = dense<8.0>
+memref.global "private" constant @b6 : memref<8xf32> = dense<1.5>
+func.func @w4_fused_epilogue(%x: memref<100x36xf32>, %out: memref<1x8x10x10xf32>) {
+  %q = memref.get_global @q6 : memref<8x36xi8>
+  %s = memref.get_global @s6 : memref<8x1xf32>
+  %z = memref.get_global @z6 : memref<8x1xf32>
+  %b = memref.get_global @b6 : memref<8xf32>
+  %zero = arith.constant 0.0 : f32
+  %acc = memref.alloc() : memref<100x8xf32>
+  linalg.fill ins(%zero : f32) outs(%acc : memref<100x8xf32>)
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (n, k floordiv 64)>, affine_map<(m, n, k) -> (n, k floordiv 64)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %q, %s, %z : memref<100x36xf32>, memref<8x36xi8>, memref<8x1xf32>, memref<8x1xf32>) outs(%acc : memref<100x8xf32>) attrs = {qc.ukernel = "gemv_w4_f32", qc.w4_group = 64 : i64} {
+  ^bb0(%a: f32, %qq: i8, %ss: f32, %zz: f32, %r0: f32):
+    %qf = arith.uitofp %qq : i8 to f32
+    %d = arith.subf %qf, %zz : f32
+    %w = arith.mulf %d, %ss : f32
+    %p = arith.mulf %a, %w : f32
+    %r = arith.addf %r0, %p : f32
+    linalg.yield %r : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d2 * 10 + d3, d1)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%acc, %b : memref<100x8xf32>, memref<8xf32>) outs(%out : memref<1x8x10x10xf32>) {
+  ^bb0(%v: f32, %bb: f32, %o: f32):
+    %y = arith.addf %v, %bb : f32
+    linalg.yield %y : f32
   }
   return
 }

@@ -2,7 +2,8 @@
 
 // Two rows, K = 128 (two 64-deep units of two 32-deep steps), N = 64: one
 // 64-column tile, one block, one row tile. The unpacked weights are
-// replaced by the packed global (-3 everywhere: bytes 0xFD).
+// replaced by the packed global (-3 everywhere: bytes 0xFD). The block
+// sums the whole tile (both units), so it stores the sums: no atomics.
 
 // CHECK: memref.global "private" constant @__qc_w8a8_weights : memref<2048xi32> = dense_resource<__qc_w8a8_weights> {alignment = 64 : i64}
 // CHECK-NOT: memref.global "private" constant @w :
@@ -37,7 +38,8 @@
 // CHECK: memref.store {{.*}}, %[[SMEM]]
 // CHECK: gpu.barrier
 // CHECK: arith.addi
-// CHECK: memref.atomic_rmw addi {{.*}}, %arg1[{{.*}}] : (i32, memref<2x64xi32>) -> i32
+// CHECK-NOT: memref.atomic_rmw
+// CHECK: memref.store {{.*}}, %arg1[{{.*}}] : memref<2x64xi32>
 // CHECK: gpu.barrier
 // CHECK-NOT: linalg.generic
 // CHECK: return
@@ -63,7 +65,8 @@ func.func @w8(%x: memref<2x128xi8>, %y: memref<2x64xi32>) {
 // 40 rows (three 16-row tiles: rows 8..15 of the A fragment are loaded),
 // N = 200 (four 64-column tiles, the last padded), K = 160: not a multiple
 // of 64, so units of one 32-deep step (4 chunks per lane). 4 tiles x 5
-// units, at least one unit per warp of 4: 5 blocks per row tile.
+// units, at least one unit per warp of 4: 5 blocks per row tile, which
+// split tiles, so they add their sums to y with atomics.
 
 // CHECK-LABEL: func.func @w8_edges
 // CHECK: %[[W:.*]] = memref.get_global @__qc_w8a8_weights{{.*}} : memref<10240xi32>
@@ -76,6 +79,7 @@ func.func @w8(%x: memref<2x128xi8>, %y: memref<2x64xi32>) {
 // CHECK-COUNT-4: vector.load {{.*}} vector<4xi32>
 // CHECK-NOT: vector.load {{.*}} vector<4xi32>
 // CHECK: scf.yield
+// CHECK: memref.atomic_rmw addi {{.*}}, %arg1[{{.*}}] : (i32, memref<40x200xi32>) -> i32
 
 memref.global "private" constant @w2 : memref<200x160xi8> = dense<5>
 func.func @w8_edges(%x: memref<40x160xi8>, %y: memref<40x200xi32>) {
@@ -171,6 +175,252 @@ func.func @w8_too_many_rows(%x: memref<1048577x32xi8>, %y: memref<1048577x8xi32>
     %p = arith.muli %a32, %b32 : i32
     %r = arith.addi %acc, %p : i32
     linalg.yield %r : i32
+  }
+  return
+}
+
+// -----
+
+// A convolution's GEMM (100 pixels as rows, K = 36, 8 channels: one unit
+// per tile, so every block owns its tiles) with its zero fill and the
+// requantizing epilogue that reads the accumulator transposed: the
+// epilogue runs in the kernel on each final sum (pixel p = row, channel n =
+// col: out[0][n][p / 10][p % 10]), and the fill, the epilogue generic and
+// every write of the accumulator go.
+
+// CHECK-LABEL: func.func @w8_fused_epilogue
+// CHECK-NOT: linalg.fill
+// CHECK: gpu.launch
+// CHECK: scf.if
+// CHECK: %[[LIN:.*]] = arith.addi %{{.*}}, %[[COL:.*]] : index
+// CHECK: %[[N:.*]] = arith.remui %[[LIN]], %c8{{.*}} : index
+// CHECK: %[[P:.*]] = arith.divui %[[LIN]], %c8{{.*}} : index
+// CHECK: %[[H:.*]] = arith.divui %[[P]], %c10{{.*}} : index
+// CHECK: %[[W:.*]] = arith.remui %[[P]], %c10{{.*}} : index
+// CHECK: %[[Z:.*]] = memref.load %{{.*}}[%[[N]]] : memref<8xi32>
+// CHECK: %[[S:.*]] = memref.load %{{.*}}[%[[N]]] : memref<8xf32>
+// CHECK: %[[D:.*]] = arith.subi %{{.*}}, %[[Z]] : i32
+// CHECK: %[[F:.*]] = arith.sitofp %[[D]] : i32 to f32
+// CHECK: %[[Y:.*]] = arith.mulf %[[F]], %[[S]] : f32
+// CHECK: memref.store %[[Y]], %arg1[%c0{{.*}}, %[[N]], %[[H]], %[[W]]] : memref<1x8x10x10xf32>
+// CHECK-NOT: memref.atomic_rmw
+// CHECK-NOT: %alloc[
+// CHECK: gpu.terminator
+// CHECK-NOT: linalg.generic
+// CHECK: return
+
+memref.global "private" constant @w5 : memref<8x36xi8> = dense<2>
+memref.global "private" constant @zc : memref<8xi32> = dense<[1, 2, 3, 4, 5, 6, 7, 8]>
+memref.global "private" constant @sc : memref<8xf32> = dense<0.5>
+func.func @w8_fused_epilogue(%x: memref<100x36xi8>, %out: memref<1x8x10x10xf32>) {
+  %w = memref.get_global @w5 : memref<8x36xi8>
+  %zc = memref.get_global @zc : memref<8xi32>
+  %sc = memref.get_global @sc : memref<8xf32>
+  %zero = arith.constant 0 : i32
+  %acc = memref.alloc() : memref<100x8xi32>
+  linalg.fill ins(%zero : i32) outs(%acc : memref<100x8xi32>)
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<100x36xi8>, memref<8x36xi8>) outs(%acc : memref<100x8xi32>) attrs = {qc.ukernel = "matmul_u8s8s32"} {
+  ^bb0(%a: i8, %b: i8, %s: i32):
+    %a32 = arith.extui %a : i8 to i32
+    %b32 = arith.extsi %b : i8 to i32
+    %p = arith.muli %a32, %b32 : i32
+    %r = arith.addi %s, %p : i32
+    linalg.yield %r : i32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d2 * 10 + d3, d1)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%acc, %zc, %sc : memref<100x8xi32>, memref<8xi32>, memref<8xf32>) outs(%out : memref<1x8x10x10xf32>) {
+  ^bb0(%v: i32, %z: i32, %s: f32, %o: f32):
+    %c = arith.subi %v, %z : i32
+    %f = arith.sitofp %c : i32 to f32
+    %y = arith.mulf %f, %s : f32
+    linalg.yield %y : f32
+  }
+  return
+}
+
+// -----
+
+// The accumulator is read by two generics: no fusion. The block still owns
+// its tiles, so it stores the sums (the zero fill goes); both readers stay.
+
+// CHECK-LABEL: func.func @w8_two_readers
+// CHECK-NOT: linalg.fill
+// CHECK: gpu.launch
+// CHECK-NOT: memref.atomic_rmw
+// CHECK: memref.store %{{.*}}, %alloc[%{{.*}}, %{{.*}}] : memref<100x8xi32>
+// CHECK: gpu.terminator
+// CHECK: linalg.generic
+// CHECK: linalg.generic
+
+memref.global "private" constant @w6 : memref<8x36xi8> = dense<2>
+func.func @w8_two_readers(%x: memref<100x36xi8>, %out: memref<100x8xf32>, %out2: memref<100x8xi32>) {
+  %w = memref.get_global @w6 : memref<8x36xi8>
+  %zero = arith.constant 0 : i32
+  %acc = memref.alloc() : memref<100x8xi32>
+  linalg.fill ins(%zero : i32) outs(%acc : memref<100x8xi32>)
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<100x36xi8>, memref<8x36xi8>) outs(%acc : memref<100x8xi32>) attrs = {qc.ukernel = "matmul_u8s8s32"} {
+  ^bb0(%a: i8, %b: i8, %s: i32):
+    %a32 = arith.extui %a : i8 to i32
+    %b32 = arith.extsi %b : i8 to i32
+    %p = arith.muli %a32, %b32 : i32
+    %r = arith.addi %s, %p : i32
+    linalg.yield %r : i32
+  }
+  linalg.generic {indexing_maps = [affine_map<(m, n) -> (m, n)>, affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"]}
+      ins(%acc : memref<100x8xi32>) outs(%out : memref<100x8xf32>) {
+  ^bb0(%v: i32, %o: f32):
+    %f = arith.sitofp %v : i32 to f32
+    linalg.yield %f : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(m, n) -> (m, n)>, affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"]}
+      ins(%acc : memref<100x8xi32>) outs(%out2 : memref<100x8xi32>) {
+  ^bb0(%v: i32, %o: i32):
+    linalg.yield %v : i32
+  }
+  return
+}
+
+// -----
+
+// As a convolution's GEMM between padded layers: the epilogue writes the
+// interior of the next layer's zero-point-padded input, whose fill comes
+// between the GEMM and the epilogue. Its arena bytes (6912..8064) are not
+// the GEMM's input's (0..3600), so the fill moves before the kernel, which
+// then runs the epilogue into the interior (strided stores).
+
+// CHECK-LABEL: func.func @w8_epilogue_after_pad_fill
+// CHECK: %[[PAD:.*]] = memref.view %arg1[%c6912{{.*}}][] : memref<8192xi8> to memref<1x8x12x12xi8>
+// CHECK: linalg.fill ins(%{{.*}} : i8) outs(%[[PAD]] : memref<1x8x12x12xi8>)
+// CHECK: %[[IN:.*]] = memref.subview %[[PAD]][0, 0, 1, 1] [1, 8, 10, 10] [1, 1, 1, 1]
+// CHECK: gpu.launch
+// CHECK: arith.fptosi %{{.*}} : f32 to i8
+// CHECK: memref.store %{{.*}}, %[[IN]][%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] : memref<1x8x10x10xi8, strided<[1152, 144, 12, 1], offset: 13>>
+// CHECK: gpu.terminator
+// CHECK-NOT: linalg.fill
+// CHECK-NOT: linalg.generic
+// CHECK: return
+
+memref.global "private" constant @w7 : memref<8x36xi8> = dense<2>
+func.func @w8_epilogue_after_pad_fill(%x0: memref<100x36xi8>, %arena: memref<8192xi8>) {
+  %c0 = arith.constant 0 : index
+  %c3712 = arith.constant 3712 : index
+  %c6912 = arith.constant 6912 : index
+  %zero = arith.constant 0 : i32
+  %zp = arith.constant 3 : i8
+  %w = memref.get_global @w7 : memref<8x36xi8>
+  %x = memref.view %arena[%c0][] : memref<8192xi8> to memref<100x36xi8>
+  memref.copy %x0, %x : memref<100x36xi8> to memref<100x36xi8>
+  %acc = memref.view %arena[%c3712][] : memref<8192xi8> to memref<100x8xi32>
+  linalg.fill ins(%zero : i32) outs(%acc : memref<100x8xi32>)
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<100x36xi8>, memref<8x36xi8>) outs(%acc : memref<100x8xi32>) attrs = {qc.ukernel = "matmul_u8s8s32"} {
+  ^bb0(%a: i8, %b: i8, %s: i32):
+    %a32 = arith.extui %a : i8 to i32
+    %b32 = arith.extsi %b : i8 to i32
+    %p = arith.muli %a32, %b32 : i32
+    %r = arith.addi %s, %p : i32
+    linalg.yield %r : i32
+  }
+  %pad = memref.view %arena[%c6912][] : memref<8192xi8> to memref<1x8x12x12xi8>
+  linalg.fill ins(%zp : i8) outs(%pad : memref<1x8x12x12xi8>)
+  %in = memref.subview %pad[0, 0, 1, 1] [1, 8, 10, 10] [1, 1, 1, 1] : memref<1x8x12x12xi8> to memref<1x8x10x10xi8, strided<[1152, 144, 12, 1], offset: 13>>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d2 * 10 + d3, d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%acc : memref<100x8xi32>) outs(%in : memref<1x8x10x10xi8, strided<[1152, 144, 12, 1], offset: 13>>) {
+  ^bb0(%v: i32, %o: i8):
+    %f = arith.sitofp %v : i32 to f32
+    %q = arith.fptosi %f : f32 to i8
+    linalg.yield %q : i8
+  }
+  return
+}
+
+// -----
+
+// The same with the padded buffer on the GEMM's input's arena bytes (the
+// memory plan reuses them once the GEMM has read them): the fill cannot
+// run before the GEMM, so the epilogue stays a generic after it; the block
+// still stores its sums to the accumulator (no atomics, no zero fill).
+
+// CHECK-LABEL: func.func @w8_pad_fill_overlaps_input
+// CHECK-NOT: linalg.fill ins(%{{.*}} : i32)
+// CHECK: gpu.launch
+// CHECK-NOT: memref.atomic_rmw
+// CHECK: memref.store %{{.*}} : memref<100x8xi32>
+// CHECK: gpu.terminator
+// CHECK: linalg.fill ins(%{{.*}} : i8)
+// CHECK: linalg.generic
+
+memref.global "private" constant @w8 : memref<8x36xi8> = dense<2>
+func.func @w8_pad_fill_overlaps_input(%x0: memref<100x36xi8>, %arena: memref<8192xi8>) {
+  %c0 = arith.constant 0 : index
+  %c3712 = arith.constant 3712 : index
+  %zero = arith.constant 0 : i32
+  %zp = arith.constant 3 : i8
+  %w = memref.get_global @w8 : memref<8x36xi8>
+  %x = memref.view %arena[%c0][] : memref<8192xi8> to memref<100x36xi8>
+  memref.copy %x0, %x : memref<100x36xi8> to memref<100x36xi8>
+  %acc = memref.view %arena[%c3712][] : memref<8192xi8> to memref<100x8xi32>
+  linalg.fill ins(%zero : i32) outs(%acc : memref<100x8xi32>)
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<100x36xi8>, memref<8x36xi8>) outs(%acc : memref<100x8xi32>) attrs = {qc.ukernel = "matmul_u8s8s32"} {
+  ^bb0(%a: i8, %b: i8, %s: i32):
+    %a32 = arith.extui %a : i8 to i32
+    %b32 = arith.extsi %b : i8 to i32
+    %p = arith.muli %a32, %b32 : i32
+    %r = arith.addi %s, %p : i32
+    linalg.yield %r : i32
+  }
+  %pad = memref.view %arena[%c0][] : memref<8192xi8> to memref<1x8x12x12xi8>
+  linalg.fill ins(%zp : i8) outs(%pad : memref<1x8x12x12xi8>)
+  %in = memref.subview %pad[0, 0, 1, 1] [1, 8, 10, 10] [1, 1, 1, 1] : memref<1x8x12x12xi8> to memref<1x8x10x10xi8, strided<[1152, 144, 12, 1], offset: 13>>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d2 * 10 + d3, d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%acc : memref<100x8xi32>) outs(%in : memref<1x8x10x10xi8, strided<[1152, 144, 12, 1], offset: 13>>) {
+  ^bb0(%v: i32, %o: i8):
+    %f = arith.sitofp %v : i32 to f32
+    %q = arith.fptosi %f : f32 to i8
+    linalg.yield %q : i8
+  }
+  return
+}
+
+// -----
+
+// The epilogue's output on the GEMM's input's arena bytes: it may not be
+// written while blocks still read the input, so it stays a generic.
+
+// CHECK-LABEL: func.func @w8_epilogue_output_overlaps_input
+// CHECK: gpu.launch
+// CHECK: memref.store %{{.*}} : memref<100x8xi32>
+// CHECK: gpu.terminator
+// CHECK: linalg.generic
+
+memref.global "private" constant @w9 : memref<8x36xi8> = dense<2>
+func.func @w8_epilogue_output_overlaps_input(%x0: memref<100x36xi8>, %arena: memref<8192xi8>) {
+  %c0 = arith.constant 0 : index
+  %c3712 = arith.constant 3712 : index
+  %zero = arith.constant 0 : i32
+  %w = memref.get_global @w9 : memref<8x36xi8>
+  %x = memref.view %arena[%c0][] : memref<8192xi8> to memref<100x36xi8>
+  memref.copy %x0, %x : memref<100x36xi8> to memref<100x36xi8>
+  %acc = memref.view %arena[%c3712][] : memref<8192xi8> to memref<100x8xi32>
+  linalg.fill ins(%zero : i32) outs(%acc : memref<100x8xi32>)
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<100x36xi8>, memref<8x36xi8>) outs(%acc : memref<100x8xi32>) attrs = {qc.ukernel = "matmul_u8s8s32"} {
+  ^bb0(%a: i8, %b: i8, %s: i32):
+    %a32 = arith.extui %a : i8 to i32
+    %b32 = arith.extsi %b : i8 to i32
+    %p = arith.muli %a32, %b32 : i32
+    %r = arith.addi %s, %p : i32
+    linalg.yield %r : i32
+  }
+  %out = memref.view %arena[%c0][] : memref<8192xi8> to memref<1x8x10x10xi8>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d2 * 10 + d3, d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%acc : memref<100x8xi32>) outs(%out : memref<1x8x10x10xi8>) {
+  ^bb0(%v: i32, %o: i8):
+    %q = arith.trunci %v : i32 to i8
+    linalg.yield %q : i8
   }
   return
 }

@@ -71,10 +71,20 @@ def QCPlanMemory : Pass<"qc-plan-memory", "func::FuncOp"> {
     ```
     Allocations that are not statically shaped, or not in the function's
     entry block, are reported as errors.
+
+    With `gemm-epilogues` (the CUDA target), the inputs of the GEMM generics
+    of the tensor-core kernels (`qc.ukernel = "matmul_u8s8s32"` and
+    `"gemv_w4_f32"`) stay live until the next generic after the GEMM: the
+    kernel may compute that generic (the GEMM's epilogue) in its own launch
+    while it still reads its inputs, so the epilogue's output and the
+    fills before it must not share their memory.
   }];
   let options = [
     Option<"alignment", "alignment", "int64_t", /*default=*/"64",
            "Byte alignment of every buffer in the arena">,
+    Option<"gemmEpilogues", "gemm-epilogues", "bool", /*default=*/"false",
+           "Keep the inputs of the tensor-core GEMM generics live until the "
+           "next generic, which the CUDA kernels may fuse (CUDA)">,
   ];
   let dependentDialects = ["::mlir::memref::MemRefDialect",
                            "::mlir::arith::ArithDialect"];

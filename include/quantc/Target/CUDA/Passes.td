@@ -147,7 +147,14 @@ def QCGPUW4A16Gemm : Pass<"qc-gpu-w4a16-gemm", "ModuleOp"> {
       round-robin, add their
       sums in shared memory, and the block adds the result to `y` with
       atomics (`y` is zero-filled before, as the generic's init): no
-      second pass and no tail wave.
+      second pass and no tail wave;
+    - when every block covers whole tiles (convolutions, small products),
+      the block stores its final sums instead, the zero fill of `y` goes,
+      and the elementwise generic right after the GEMM that reads `y` (its
+      epilogue: a convolution's bias and NCHW layout) runs in the kernel on
+      each sum when it can (lib/Target/CUDA/Epilogue.h: `y` read once
+      through strided sums of loops, no other reader, no memory shared
+      with the GEMM's inputs), so `y` is not written at all.
 
     K that is not a multiple of the unit (the group, or for one group per
     column, per-channel weights, up to 128) is padded to one with weights
@@ -207,8 +214,9 @@ def QCGPUW8A8Gemm : Pass<"qc-gpu-w8a8-gemm", "ModuleOp"> {
     constant s8 weight [N][K], i32 sums into a zero-filled `acc`) becomes
     a `gpu.launch` of a warp-level kernel on `nvvm.mma.sync` m16n8k32 with
     u8 A, s8 B and s32 accumulators. The products and sums are exact, so
-    the kernel computes the reference evaluator's integers; the
-    requantizing epilogue after the generic is untouched.
+    the kernel computes the reference evaluator's integers (and, where its
+    blocks own their tiles, the requantizing epilogue after the generic;
+    see below).
 
     The kernel shares the W4A16 kernel's skeleton
     (lib/Target/CUDA/StreamKGemm.h):
@@ -221,7 +229,15 @@ def QCGPUW8A8Gemm : Pass<"qc-gpu-w8a8-gemm", "ModuleOp"> {
     - stream-K over (64-column tile, 64-deep unit) items on one wave of at
       most 528 4-warp blocks (grid z: 16-row tiles); the block sums its
       warps in shared memory and adds the result to `acc` with integer
-      atomics, so the split does not change the result.
+      atomics, so the split does not change the result;
+    - when every block covers whole tiles (convolutions, small products),
+      the block stores its final sums instead and the zero fill of `acc`
+      goes; the requantizing epilogue after the GEMM (with what elementwise
+      fusion merged into it) then runs in the kernel on each sum when it
+      can (lib/Target/CUDA/Epilogue.h: `acc` read once through strided
+      sums of loops, no other reader, no memory shared with the GEMM's
+      inputs; a fill between the two, the padding of the next layer's
+      input, moves before the GEMM), so `acc` is not written at all.
 
     K that is not a multiple of 32 is padded with zero weights (and x's
     groups of four past K read as zeros). A generic the kernel cannot take
