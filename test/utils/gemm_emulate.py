@@ -17,6 +17,12 @@ GPU.
                                          = fma(float(acc[p][n] - zc[n]),
                                          sc[n], bias[n]) (what qc-gpu-w8a8-
                                          gemm fuses into the kernel)
+  gemm_emulate.py gen w4a16e M K N G OW DIR
+                                         as w4a16, on an accumulator of its
+                                         own with a zero fill, followed by
+                                         a convolution's bias epilogue:
+                                         out[0][n][p / OW][p % OW] =
+                                         acc[p][n] + bias[n]
   gemm_emulate.py gen w4a16 M K N G DIR  DIR/in.mlir: a tagged gemv_w4_f32
                                          generic on random int4 weights,
                                          scales and zero points per group of
@@ -70,6 +76,25 @@ func.func @g(%x: memref<{m}x{k}xf32>, %y: memref<{m}x{n}xf32>) {{
 """
 
 
+EPILOGUE_W4 = """  linalg.generic {{indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d2 * {ow} + d3, d1)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}}
+      ins(%y, %bias : memref<{m}x{n}xf32>, memref<{n}xf32>) outs(%out : memref<1x{n}x{oh}x{ow}xf32>) {{
+  ^bb0(%v: f32, %b: f32, %o: f32):
+    %r = arith.addf %v, %b : f32
+    linalg.yield %r : f32
+  }}
+  return
+}}
+
+{{-#
+  dialect_resources: {{
+    builtin: {{
+      bias: "{bias}"
+    }}
+  }}
+#-}}
+"""
+
+
 def flit(a, fmt):
     if a.ndim > 1:
         return "[" + ",".join(flit(r, fmt) for r in a) + "]"
@@ -87,6 +112,26 @@ def gen_w4(m, k, n, g, d):
     with open(os.path.join(d, "in.mlir"), "w") as f:
         f.write(GENERIC_W4.format(m=m, k=k, n=n, g=g, kb=kb, q=lit(q), s=flit(s, "%.9e"),
                                   z=flit(z, "%.1f")))
+
+
+def gen_w4_epilogue(m, k, n, g, ow, d):
+    """gen_w4's GEMM on an accumulator of its own (zero-filled), followed by
+    a convolution's bias and NCHW epilogue: out[0][n][p / OW][p % OW] =
+    acc[p][n] + bias[n]."""
+    gen_w4(m, k, n, g, d)
+    bias = np.random.default_rng(m + n + ow).standard_normal(n).astype(np.float32)
+    np.savez(os.path.join(d, "epilogue.npz"), bias=bias, ow=ow)
+    text = open(os.path.join(d, "in.mlir")).read()
+    oh = m // ow
+    text = text.replace("func.func @g(%x: memref<{m}x{k}xf32>, %y: memref<{m}x{n}xf32>) {{\n".format(m=m, k=k, n=n),
+                        "memref.global \"private\" constant @bias : memref<{n}xf32> = dense_resource<bias>\n"
+                        "func.func @g(%x: memref<{m}x{k}xf32>, %out: memref<1x{n}x{oh}x{ow}xf32>) {{\n"
+                        "  %bias = memref.get_global @bias : memref<{n}xf32>\n"
+                        "  %zero = arith.constant 0.0 : f32\n"
+                        "  %y = memref.alloc() : memref<{m}x{n}xf32>\n"
+                        "  linalg.fill ins(%zero : f32) outs(%y : memref<{m}x{n}xf32>)\n".format(m=m, k=k, n=n, oh=oh, ow=ow))
+    text = text.replace("  return\n}\n", EPILOGUE_W4.format(m=m, n=n, oh=oh, ow=ow, bias=hexblob(bias)))
+    open(os.path.join(d, "in.mlir"), "w").write(text)
 
 
 def gen(m, k, n, d):
@@ -207,11 +252,18 @@ def check(d, out):
         g, k = int(data["g"]), data["q"].shape[1]
         deq = (data["q"] - np.repeat(data["z"], g, axis=1)[:, :k]) * np.repeat(data["s"], g, axis=1)[:, :k]
         want = x.astype(np.float16).astype(np.float64) @ deq.T
+        if epi is not None:
+            if "%alloc" in args or atomics:
+                sys.exit("w4a16 emulated: the epilogue is not fused (the kernel writes the accumulator)")
+            ow = int(epi["ow"])
+            got = got.reshape(n, m // ow, ow).reshape(n, m).T  # out[0][n][p / OW][p % OW]
+            want = want + epi["bias"]
         err = np.linalg.norm(got - want) / np.linalg.norm(want)
         if not err < 1e-5:
             sys.exit("w4a16 emulated: relative error %.2e against numpy" % err)
-        print("w4a16 emulated: %d x %d match, relative error %.1e (grid %s)"
-              % (m, n, err, "x".join(map(str, grid))))
+        print("w4a16 emulated: %d x %d match%s, relative error %.1e (grid %s)"
+              % (m, n, " with the fused epilogue" if epi is not None else "", err,
+                 "x".join(map(str, grid))))
         return
     want = (x.astype(np.int64) @ w.T.astype(np.int64)).astype(np.int32)
     if epi is not None:
@@ -244,6 +296,8 @@ if __name__ == "__main__":
         gen(int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6])
     elif sys.argv[1] == "gen" and sys.argv[2] == "w8a8e":
         gen_epilogue(int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), sys.argv[7])
+    elif sys.argv[1] == "gen" and sys.argv[2] == "w4a16e":
+        gen_w4_epilogue(*(int(v) for v in sys.argv[3:8]), sys.argv[8])
     elif sys.argv[1] == "gen" and sys.argv[2] == "w4a16":
         gen_w4(int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), sys.argv[7])
     else:
