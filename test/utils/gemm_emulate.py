@@ -163,43 +163,43 @@ def hexblob(a):
 
 
 def gen_epilogue(m, k, n, ow, d):
+    """gen's GEMM on an accumulator of its own (zero-filled), followed by a
+    convolution's requantizing epilogue."""
     gen(m, k, n, d)
     rng = np.random.default_rng(m + k + n + ow)
     zc = rng.integers(-2000, 2000, n).astype(np.int32)
     sc = (rng.random(n) * 1e-3).astype(np.float32)
     bias = rng.standard_normal(n).astype(np.float32)
     np.savez(os.path.join(d, "epilogue.npz"), zc=zc, sc=sc, bias=bias, ow=ow)
-    w = np.load(os.path.join(d, "w.npy"))
     oh = m // ow
-    with open(os.path.join(d, "in.mlir"), "w") as f:
-        f.write(f'''memref.global "private" constant @w : memref<{n}x{k}xi8> = dense<{lit(w)}>
-memref.global "private" constant @zc : memref<{n}xi32> = dense_resource<zc>
+    text = open(os.path.join(d, "in.mlir")).read()
+    text = text.replace(
+        "func.func @g(%x: memref<{m}x{k}xi8>, %y: memref<{m}x{n}xi32>) {{\n".format(m=m, k=k, n=n),
+        EPILOGUE_W8_HEAD.format(m=m, k=k, n=n, oh=oh, ow=ow))
+    text = text.replace("  return\n}\n", EPILOGUE_W8.format(
+        m=m, n=n, oh=oh, ow=ow, zc=hexblob(zc), sc=hexblob(sc), bias=hexblob(bias)))
+    open(os.path.join(d, "in.mlir"), "w").write(text)
+
+
+EPILOGUE_W8_HEAD = """memref.global "private" constant @zc : memref<{n}xi32> = dense_resource<zc>
 memref.global "private" constant @sc : memref<{n}xf32> = dense_resource<sc>
 memref.global "private" constant @bias : memref<{n}xf32> = dense_resource<bias>
 func.func @g(%x: memref<{m}x{k}xi8>, %out: memref<1x{n}x{oh}x{ow}xf32>) {{
-  %w = memref.get_global @w : memref<{n}x{k}xi8>
   %zc = memref.get_global @zc : memref<{n}xi32>
   %sc = memref.get_global @sc : memref<{n}xf32>
   %bias = memref.get_global @bias : memref<{n}xf32>
   %zero = arith.constant 0 : i32
-  %acc = memref.alloc() : memref<{m}x{n}xi32>
-  linalg.fill ins(%zero : i32) outs(%acc : memref<{m}x{n}xi32>)
-  linalg.generic {{indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}}
-      ins(%x, %w : memref<{m}x{k}xi8>, memref<{n}x{k}xi8>) outs(%acc : memref<{m}x{n}xi32>) attrs = {{qc.ukernel = "matmul_u8s8s32"}} {{
-  ^bb0(%a: i8, %b: i8, %s: i32):
-    %a32 = arith.extui %a : i8 to i32
-    %b32 = arith.extsi %b : i8 to i32
-    %p = arith.muli %a32, %b32 : i32
-    %r = arith.addi %s, %p : i32
-    linalg.yield %r : i32
-  }}
-  linalg.generic {{indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d2 * {ow} + d3, d1)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}}
-      ins(%acc, %zc, %sc, %bias : memref<{m}x{n}xi32>, memref<{n}xi32>, memref<{n}xf32>, memref<{n}xf32>) outs(%out : memref<1x{n}x{oh}x{ow}xf32>) {{
+  %y = memref.alloc() : memref<{m}x{n}xi32>
+  linalg.fill ins(%zero : i32) outs(%y : memref<{m}x{n}xi32>)
+"""
+
+EPILOGUE_W8 = """  linalg.generic {{indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d2 * {ow} + d3, d1)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}}
+      ins(%y, %zc, %sc, %bias : memref<{m}x{n}xi32>, memref<{n}xi32>, memref<{n}xf32>, memref<{n}xf32>) outs(%out : memref<1x{n}x{oh}x{ow}xf32>) {{
   ^bb0(%v: i32, %z: i32, %s: f32, %b: f32, %o: f32):
     %c = arith.subi %v, %z : i32
     %f = arith.sitofp %c : i32 to f32
-    %y = math.fma %f, %s, %b : f32
-    linalg.yield %y : f32
+    %r = math.fma %f, %s, %b : f32
+    linalg.yield %r : f32
   }}
   return
 }}
@@ -207,13 +207,13 @@ func.func @g(%x: memref<{m}x{k}xi8>, %out: memref<1x{n}x{oh}x{ow}xf32>) {{
 {{-#
   dialect_resources: {{
     builtin: {{
-      zc: "{hexblob(zc)}",
-      sc: "{hexblob(sc)}",
-      bias: "{hexblob(bias)}"
+      zc: "{zc}",
+      sc: "{sc}",
+      bias: "{bias}"
     }}
   }}
 #-}}
-''')
+"""
 
 
 def check(d, out):

@@ -324,6 +324,14 @@ Value buildW4Gemv(OpBuilder &b, Location loc, Value x, const W4Weight &w,
   return gemv.getResult(0);
 }
 
+/// matchConvGemmShape for a convolution of f32 activations to f32.
+FailureOr<ConvGemmShape> matchF32ConvGemmShape(ConvOp op) {
+  if (!op.getX().getType().getElementType().isF32() ||
+      !op.getType().getElementType().isF32())
+    return failure();
+  return matchConvGemmShape(op);
+}
+
 /// qc.conv (2-D, group 1, batch 1, f32 activations) with a constant weight
 /// of at most 4 bits: OUT[Cout][P] = W[Cout][K] * Col[K][P] as DataTiledConv
 /// computes it, the weights packed.
@@ -333,10 +341,7 @@ struct WeightOnlyQuantConv : OpConversionPattern<ConvOp> {
   LogicalResult
   matchAndRewrite(ConvOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (!op.getX().getType().getElementType().isF32() ||
-        !op.getType().getElementType().isF32())
-      return failure();
-    FailureOr<ConvGemmShape> s = matchConvGemmShape(op);
+    FailureOr<ConvGemmShape> s = matchF32ConvGemmShape(op);
     if (failed(s))
       return failure();
     int64_t k = s->k;
@@ -423,10 +428,7 @@ struct PackedW4Conv : OpConversionPattern<ConvOp> {
   LogicalResult
   matchAndRewrite(ConvOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (!op.getX().getType().getElementType().isF32() ||
-        !op.getType().getElementType().isF32())
-      return failure();
-    FailureOr<ConvGemmShape> shape = matchConvGemmShape(op);
+    FailureOr<ConvGemmShape> shape = matchF32ConvGemmShape(op);
     if (failed(shape))
       return failure();
     int64_t c = shape->c, cout = shape->cout, tap = shape->kh * shape->kw;
