@@ -7,6 +7,8 @@
 #include "StreamKGemm.h"
 #include "Epilogue.h"
 
+#include "quantc/Target/LoopUtils.h"
+
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -220,4 +222,10 @@ void cuda::emitStreamKKernel(linalg::GenericOp op, StreamKGemmBuilder &kb) {
     fill.erase();
   if (epilogue)
     epilogue->op.erase();
+  // The unpacked weights (and scales, zero points): dropped once nothing
+  // reads them.
+  auto module = op->getParentOfType<ModuleOp>();
+  SmallVector<Value> unpacked(llvm::drop_begin(op.getDpsInputs()));
+  op.erase();
+  eraseUnusedGlobalReads(module, unpacked);
 }

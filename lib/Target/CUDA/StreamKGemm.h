@@ -161,8 +161,9 @@ private:
   void issue(Value u, Value stage);
 };
 
-/// The launch of `kb`'s kernel at the builder's insertion point, before the
-/// tagged generic `op` it replaces (which the caller erases). With
+/// The launch of `kb`'s kernel at the builder's insertion point, in place
+/// of the tagged generic `op` (erased, and with it the reads of its
+/// unpacked constant operands, all but X, that nothing else uses). With
 /// `kb.s.owned`, Y's zero fill before `op` goes, and the elementwise
 /// epilogue after `op` runs in the kernel when FusedEpilogue can take it
 /// (the epilogue generic is erased).

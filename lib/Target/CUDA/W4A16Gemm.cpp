@@ -340,11 +340,6 @@ bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op) {
 
   W4A16Builder kb(b, loc, g, x, y, words, scales, zeros, p.zero);
   emitStreamKKernel(op, kb);
-
-  // The unpacked operands: dropped once nothing reads them.
-  SmallVector<Value> unpacked(llvm::drop_begin(op.getDpsInputs()));
-  op.erase();
-  eraseUnusedGlobalReads(module, unpacked);
   return true;
 }
 

@@ -206,11 +206,6 @@ bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op) {
                                              packed.getSymName());
   W8A8Builder kb(b, loc, s, x, y, wordsV, k);
   emitStreamKKernel(op, kb);
-
-  // The unpacked weights: dropped once nothing reads them.
-  SmallVector<Value> unpacked = {op.getDpsInputs()[1]};
-  op.erase();
-  eraseUnusedGlobalReads(module, unpacked);
   return true;
 }
 
