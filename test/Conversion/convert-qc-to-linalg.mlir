@@ -148,16 +148,22 @@ func.func @cubic(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32> {
 // TILED:         linalg.generic {indexing_maps = [#[[ROWS]], {{.*}}]{{.*}} ins(%[[ACC]], {{.*}}) outs(%{{.*}} : tensor<8x4x16xf32>)
 // TILED:           arith.subi
 // TILED:           math.fma
-// With integer-contractions (CUDA): the im2col of the zero-point-padded u8
-// input with pixels as rows (A[p][k], k = (c, kh, kw)), the integer GEMM on
-// the weights as [Cout][K], and the epilogue over the NCHW result reading
-// the accumulator transposed (acc[oh * 8 + ow][co]) with the bias.
-// INT-DAG:     #[[A:.*]] = affine_map<(d0, d1) -> (0, d1 floordiv 9, (d0 floordiv 8) * 2 + (d1 mod 9) floordiv 3, (d0 mod 8) * 2 + d1 mod 3)>
+// With integer-contractions (CUDA): the im2col of the u8 input with pixels
+// as rows (A[p][k], k = (c, kh, kw)) and implicit padding (a read outside
+// the input, clamped into it, is replaced by the zero point -128 as i8;
+// no padded copy), the integer GEMM on the weights as [Cout][K], and the
+// epilogue over the NCHW result reading the accumulator transposed
+// (acc[oh * 8 + ow][co]) with the bias.
 // INT-DAG:     #[[T:.*]] = affine_map<(d0, d1, d2, d3) -> (d2 * 8 + d3, d1)>
 // INT-LABEL: func.func @w8a8_conv_im2col(
-// INT:         %[[PAD:.*]] = tensor.pad
-// INT:           tensor.yield %c-128_i8 : i8
-// INT:         %[[COL:.*]] = linalg.generic {indexing_maps = [#[[A]], #{{.*}}]{{.*}} ins(%[[PAD]] : tensor<1x4x17x17xi8>) outs(%{{.*}} : tensor<64x36xi8>)
+// INT-NOT:     tensor.pad
+// INT:         %[[COL:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<64x36xi8>)
+// INT:           linalg.index 0
+// INT:           linalg.index 1
+// INT:           arith.cmpi uge
+// INT:           arith.cmpi ult
+// INT:           %[[V:.*]] = tensor.extract %{{.*}}[%c0{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] : tensor<1x4x16x16xi8>
+// INT:           arith.select %{{.*}}, %[[V]], %c-128_i8 : i8
 // INT:         %[[ACC:.*]] = linalg.generic {{.*}} ins(%[[COL]], %{{.*}} : tensor<64x36xi8>, tensor<8x36xi8>) outs(%{{.*}} : tensor<64x8xi32>) attrs =  {qc.ukernel = "matmul_u8s8s32"}
 // INT:         linalg.generic {indexing_maps = [#[[T]], {{.*}}]{{.*}} ins(%[[ACC]], {{.*}}) outs(%{{.*}} : tensor<1x8x8x8xf32>)
 // INT:           arith.subi

@@ -83,8 +83,9 @@ def ConvertQCToLinalg : Pass<"convert-qc-to-linalg", "ModuleOp"> {
     With `packed-w4` (and no `data-tiling`: the CUDA target), only the
     `gemv_w4_f32` form is used, for matrix products with any number of
     rows and for convolutions (group 1, batch 1) on the im2col of their
-    zero-padded input with pixels as rows (`A[p][k]`; one zero channel
-    with zero-point weights when K is odd), followed by an epilogue that
+    input with pixels as rows and implicit zero padding (`A[p][k]`; one
+    zero channel with zero-point weights when K is odd), followed by an
+    epilogue that
     reads the result transposed, adds the bias and writes NCHW: the CUDA
     pipeline's `qc-gpu-w4a16-gemm` turns it into a tensor-core kernel on
     the packed weights.
@@ -96,8 +97,9 @@ def ConvertQCToLinalg : Pass<"convert-qc-to-linalg", "ModuleOp"> {
     `acc[m][n] += zext(x[m][k]) * sext(w[n][k])` in i32, followed by the
     requantizing epilogue `float(acc - zx * colsum[n]) * (sx * sw[n])`. A
     W8A8 convolution (group 1) becomes the same GEMM on the im2col of its
-    zero-point-padded u8 input with pixels as rows (`A[p][k]`; a few
-    zero-point channels with zero weights make K a multiple of 4) and an
+    u8 input with pixels as rows and implicit zero-point padding (reads
+    outside the input select the zero point: no padded copy; `A[p][k]`; a
+    few zero-point channels with zero weights make K a multiple of 4) and an
     epilogue that reads the accumulator transposed, adds the bias and
     writes NCHW; a depthwise one the i32 generic of the CPU's depthwise
     microkernel, as loops. All sum exact integers, like the reference

@@ -186,29 +186,97 @@ Value tiling::buildIm2col(OpBuilder &b, Location loc, Value xp, int64_t kh,
                        RankedTensorType::get({c * kh * kw, oh * ow}, elem));
 }
 
-Value tiling::buildIm2colRows(OpBuilder &b, Location loc, Value xp,
-                              const ConvGemmShape &shape) {
+Value tiling::buildIm2colRows(OpBuilder &b, Location loc, Value x,
+                              const ConvGemmShape &shape, int64_t channels,
+                              Value padValue) {
   MLIRContext *ctx = b.getContext();
-  auto xt = cast<RankedTensorType>(xp.getType());
+  auto xt = cast<RankedTensorType>(x.getType());
   const WindowParams &wp = shape.window;
   int64_t kw = shape.kw, ow = shape.ow, tap = shape.kh * kw;
-  int64_t k = xt.getDimSize(1) * tap;
-  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-  AffineExpr r = d(1) % tap;
-  AffineMap im2col = AffineMap::get(
-      2, 0,
-      {getAffineConstantExpr(0, ctx), d(1).floorDiv(tap),
-       d(0).floorDiv(ow) * wp.strides[0] + r.floorDiv(kw) * wp.dilations[0],
-       (d(0) % ow) * wp.strides[1] + (r % kw) * wp.dilations[1]},
-      ctx);
-  auto aType = RankedTensorType::get({shape.p, k}, xt.getElementType());
+  int64_t c = xt.getDimSize(1), h = xt.getDimSize(2), w = xt.getDimSize(3);
+  auto aType =
+      RankedTensorType::get({shape.p, channels * tap}, xt.getElementType());
+  Value init = createEmpty(b, loc, aType);
+  auto parallel =
+      SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel);
+  AffineMap id = AffineMap::getMultiDimIdentityMap(2, ctx);
+  bool padded = channels != c ||
+                llvm::any_of(wp.padsBegin, [](int64_t v) { return v; }) ||
+                llvm::any_of(wp.padsEnd, [](int64_t v) { return v; });
+  if (!padded) {
+    // A copy through the im2col map.
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    AffineExpr r = d(1) % tap;
+    AffineMap im2col = AffineMap::get(
+        2, 0,
+        {getAffineConstantExpr(0, ctx), d(1).floorDiv(tap),
+         d(0).floorDiv(ow) * wp.strides[0] + r.floorDiv(kw) * wp.dilations[0],
+         (d(0) % ow) * wp.strides[1] + (r % kw) * wp.dilations[1]},
+        ctx);
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{aType}, ValueRange{x}, ValueRange{init},
+               {im2col, id}, parallel,
+               [](OpBuilder &nb, Location l, ValueRange v) {
+                 linalg::YieldOp::create(nb, l, v[0]);
+               })
+        .getResult(0);
+  }
+  // The padding is implicit: an element outside x (a padded row or column,
+  // or one of the extra channels) reads as `padValue`.
   return linalg::GenericOp::create(
-             b, loc, TypeRange{aType}, ValueRange{xp},
-             ValueRange{createEmpty(b, loc, aType)},
-             {im2col, AffineMap::getMultiDimIdentityMap(2, ctx)},
-             SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
-             [](OpBuilder &nb, Location l, ValueRange v) {
-               linalg::YieldOp::create(nb, l, v[0]);
+             b, loc, TypeRange{aType}, ValueRange{}, ValueRange{init}, {id},
+             parallel,
+             [&](OpBuilder &nb, Location l, ValueRange) {
+               auto cst = [&](int64_t v) -> Value {
+                 return arith::ConstantIndexOp::create(nb, l, v);
+               };
+               auto mulc = [&](Value a, int64_t v) -> Value {
+                 return arith::MulIOp::create(nb, l, a, cst(v));
+               };
+               auto add = [&](Value a, Value v) -> Value {
+                 return arith::AddIOp::create(nb, l, a, v);
+               };
+               auto divc = [&](Value a, int64_t v) -> Value {
+                 return arith::DivUIOp::create(nb, l, a, cst(v));
+               };
+               auto remc = [&](Value a, int64_t v) -> Value {
+                 return arith::RemUIOp::create(nb, l, a, cst(v));
+               };
+               Value p = linalg::IndexOp::create(nb, l, 0);
+               Value k = linalg::IndexOp::create(nb, l, 1);
+               Value ch = divc(k, tap), r = remc(k, tap);
+               // Input row and column, shifted by the leading padding so
+               // that they stay unsigned: in range when in [pad, pad + H).
+               Value ih = add(mulc(divc(p, ow), wp.strides[0]),
+                              mulc(divc(r, kw), wp.dilations[0]));
+               Value iw = add(mulc(remc(p, ow), wp.strides[1]),
+                              mulc(remc(r, kw), wp.dilations[1]));
+               auto within = [&](Value v, int64_t lo, int64_t n) {
+                 Value ge = arith::CmpIOp::create(
+                     nb, l, arith::CmpIPredicate::uge, v, cst(lo));
+                 Value lt = arith::CmpIOp::create(
+                     nb, l, arith::CmpIPredicate::ult, v, cst(lo + n));
+                 return arith::AndIOp::create(nb, l, ge, lt).getResult();
+               };
+               Value in = arith::AndIOp::create(
+                   nb, l,
+                   arith::AndIOp::create(nb, l, within(ch, 0, c),
+                                         within(ih, wp.padsBegin[0], h)),
+                   within(iw, wp.padsBegin[1], w));
+               // Clamped into x, then replaced by the padding value.
+               auto clamp = [&](Value v, int64_t lo, int64_t n) -> Value {
+                 Value t = arith::MaxUIOp::create(nb, l, v, cst(lo));
+                 t = arith::MinUIOp::create(nb, l, t, cst(lo + n - 1));
+                 return arith::SubIOp::create(nb, l, t, cst(lo));
+               };
+               Value v = tensor::ExtractOp::create(
+                   nb, l, x,
+                   ValueRange{cst(0), clamp(ch, 0, c),
+                              clamp(ih, wp.padsBegin[0], h),
+                              clamp(iw, wp.padsBegin[1], w)});
+               linalg::YieldOp::create(
+                   nb, l,
+                   Value(arith::SelectOp::create(nb, l, in, v, padValue)));
              })
       .getResult(0);
 }

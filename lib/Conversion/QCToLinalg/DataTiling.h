@@ -100,11 +100,14 @@ Value buildConvColumns(OpBuilder &b, Location loc, Value x,
 
 /// The im2col matrix with pixels as rows, A[P][K] = xp[0][k / T][oh * sh +
 /// (k % T) / KW * dh][ow * sw + (k % T) % KW * dw] (T = KH*KW taps, k = (c,
-/// kh, kw), p = (oh, ow)), of a padded NCHW input xp[1][C'][Hp][Wp] whose
-/// C' channels may exceed the convolution's (K = C' * T): the A operand
-/// of the CUDA target's GEMM kernels.
-Value buildIm2colRows(OpBuilder &b, Location loc, Value xp,
-                      const ConvGemmShape &shape);
+/// kh, kw), p = (oh, ow), K = `channels` * T) of the NCHW input x[1][C][H][W]
+/// padded by the convolution's pads and to `channels` >= C channels with
+/// `padValue`: the A operand of the CUDA target's GEMM kernels. The padding
+/// is implicit (no padded copy of x): elements outside x read as
+/// `padValue`.
+Value buildIm2colRows(OpBuilder &b, Location loc, Value x,
+                      const ConvGemmShape &shape, int64_t channels,
+                      Value padValue);
 
 /// out[r][c] = OUT[..] (+ bias[r] with `biasPerRow`, else bias[c]) for an
 /// f32 mmt4d result OUT[M1][N1][M0][16] (M0 from its type), as a

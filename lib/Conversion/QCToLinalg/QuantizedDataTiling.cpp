@@ -364,11 +364,11 @@ struct QuantizedConv : OpConversionPattern<ConvOp> {
     return success();
   }
 
-  /// The CUDA form: A[P][K] = the im2col of the zero-point-padded u8 input
-  /// (pixels as rows, k = (c, kh, kw); a few zero-point channels with zero
-  /// weights make K a multiple of 4, which the kernel's 32-bit loads of A
-  /// need), the `matmul_u8s8s32` generic ACC[P][Cout] on the weights
-  /// [Cout][K], and the epilogue y[0][co][oh][ow] = fma(float(ACC[p][co] -
+  /// The CUDA form: A[P][K] = the im2col of the u8 input with implicit
+  /// zero-point padding (pixels as rows, k = (c, kh, kw); a few zero-point
+  /// channels with zero weights make K a multiple of 4, which the kernel's
+  /// 32-bit loads of A need), the `matmul_u8s8s32` generic ACC[P][Cout] on
+  /// the weights [Cout][K], and the epilogue y[0][co][oh][ow] = fma(float(ACC[p][co] -
   /// zx * colsum[co]), sx * sw[co], bias[co]) with p = oh * OW + ow, reading
   /// ACC transposed, so the result is NCHW.
   static Value buildIntegerConv(OpBuilder &b, Location loc,
@@ -377,7 +377,6 @@ struct QuantizedConv : OpConversionPattern<ConvOp> {
                                 ArrayRef<float> bias, RankedTensorType type) {
     MLIRContext *ctx = b.getContext();
     Type i8 = b.getI8Type();
-    const WindowParams &wp = shape.window;
     int64_t c = shape.c, kh = shape.kh, kw = shape.kw, cout = shape.cout;
     int64_t ow = shape.ow, p = shape.p, tap = kh * kw;
     int64_t cPadded = c;
@@ -385,10 +384,7 @@ struct QuantizedConv : OpConversionPattern<ConvOp> {
       ++cPadded;
     int64_t k = cPadded * tap;
     Value zp = createScalar(b, loc, i8, (int8_t)(uint8_t)x.zeroPoint);
-    Value xp =
-        createPad(b, loc, x.storage, {0, 0, wp.padsBegin[0], wp.padsBegin[1]},
-                  {0, cPadded - c, wp.padsEnd[0], wp.padsEnd[1]}, zp);
-    Value a = buildIm2colRows(b, loc, xp, shape);
+    Value a = buildIm2colRows(b, loc, x.storage, shape, cPadded, zp);
     auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
     std::vector<int8_t> wt(cout * k, 0);
     for (int64_t o = 0; o < cout; ++o)

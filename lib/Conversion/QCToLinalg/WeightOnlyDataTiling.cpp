@@ -417,8 +417,8 @@ struct WeightOnlyInt4MatMul : OpConversionPattern<MatMulOp> {
 
 /// The CUDA form of qc.conv (2-D, group 1, batch 1, f32 activations) with
 /// a constant weight of at most 4 bits (`packed-w4`): A[P][K] = the im2col
-/// of the zero-padded input with pixels as rows (one zero channel with
-/// zero-point weights when C * KH * KW is odd: the kernel reads pairs),
+/// of the input with implicit zero padding, pixels as rows (one zero channel
+/// with zero-point weights when C * KH * KW is odd: the kernel reads pairs),
 /// the `gemv_w4_f32` generic ACC[P][Cout] = A * W^T on the unpacked int4
 /// weights, and an epilogue that reads ACC transposed, adds the bias and
 /// writes NCHW.
@@ -453,12 +453,8 @@ struct PackedW4Conv : OpConversionPattern<ConvOp> {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     Type f32 = rewriter.getF32Type();
-    const WindowParams &wp = shape->window;
-    Value xp = createPad(rewriter, loc, adaptor.getX(),
-                         {0, 0, wp.padsBegin[0], wp.padsBegin[1]},
-                         {0, cPadded - c, wp.padsEnd[0], wp.padsEnd[1]},
-                         createScalar(rewriter, loc, f32, 0));
-    Value a = buildIm2colRows(rewriter, loc, xp, *shape);
+    Value a = buildIm2colRows(rewriter, loc, adaptor.getX(), *shape, cPadded,
+                              createScalar(rewriter, loc, f32, 0));
     Value acc = buildW4Gemv(rewriter, loc, a, *w, shape->p, cout, kp);
     // y[0][o][oh][ow] = acc[oh * OW + ow][o] (+ bias[o]), over the
     // result's own shape so that what follows fuses into it.
