@@ -232,7 +232,7 @@ PY
       read -r k8 g8 < <(kernel_times "$DIR/so/$nm.w8a8.so" "$DIR/inputs/$nm/x") || { k8=NA; g8=NA; }
       base=$($PY bench/gpu/cublas_gemm.py "$k" "$n" "$b") || base="NA NA NA NA"
       read -r f16k f16h i8k i8h <<<"$base"
-      echo "| ${k} x ${n} | $b | $k4 / $g4 / $q4 | $k8 / $g8 / $q8 | $(awk -v a="$f16k" 'BEGIN {printf "%.1f", 1e3 * a}') / $f16h | $(awk -v a="$i8k" 'BEGIN {printf "%.1f", 1e3 * a}') / $i8h | $(awk -v a="$f16k" -v b="$k4" 'BEGIN {printf "%.2fx", 1e3 * a / b}') | $(awk -v a="$i8k" -v b="$k8" 'BEGIN {printf "%.2fx", 1e3 * a / b}') |" >>"$md"
+      echo "| ${k} x ${n} | $b | $k4 / $g4 / $q4 | $k8 / $g8 / $q8 | $(awk -v a="$f16k" 'BEGIN {printf "%.1f", 1e3 * a}') / $f16h | $(awk -v a="$i8k" 'BEGIN {printf "%.1f", 1e3 * a}') / $i8h | $(awk -v a="$f16k" -v b="$k4" 'BEGIN {if (b + 0 > 0) printf "%.2fx", 1e3 * a / b; else printf "NA"}') | $(awk -v a="$i8k" -v b="$k8" 'BEGIN {if (b + 0 > 0) printf "%.2fx", 1e3 * a / b; else printf "NA"}') |" >>"$md"
     done
   done
   if [[ -f $DIR/so/fwht.exact.so ]]; then
@@ -240,7 +240,7 @@ PY
     read -r kf gf < <(kernel_times "$DIR/so/fwht.exact.so" "$DIR/inputs/fwht/x") || { kf=NA; gf=NA; }
     {
       echo
-      echo "FWHT (bench/gpu/fwht.mlir, 256 x 4096 f32 in blocks of 4096 and of 64, two kernels): slowest kernel $kf us, GPU per run $gf us, $(awk -v g="$gf" 'BEGIN {printf "%.0f", 16.8e6 / (1e3 * g)}') GB/s moved (4 MB read and 4 MB written per kernel)."
+      echo "FWHT (bench/gpu/fwht.mlir, 256 x 4096 f32 in blocks of 4096 and of 64, two kernels): slowest kernel $kf us, GPU per run $gf us, $(awk -v g="$gf" 'BEGIN {if (g + 0 > 0) printf "%.0f", 16.8e6 / (1e3 * g); else printf "NA"}') GB/s moved (4 MB read and 4 MB written per kernel)."
     } >>"$md"
   fi
   if command -v ncu >/dev/null; then
@@ -257,7 +257,7 @@ PY
         local d
         d=$($PY bench/gpu/ncu_gemm.py "$DIR" "$k" "$n" "$b") || d="NA NA"
         read -r dq dc <<<"$d"
-        echo "| ${k} x ${n} | $b | $dq | $dc | $(awk -v a="$dc" -v b="$dq" 'BEGIN {printf "%.2fx", a / b}') |" >>"$md"
+        echo "| ${k} x ${n} | $b | $dq | $dc | $(awk -v a="$dc" -v b="$dq" 'BEGIN {if (b + 0 > 0) printf "%.2fx", a / b; else printf "NA"}') |" >>"$md"
       done
     done
   fi
