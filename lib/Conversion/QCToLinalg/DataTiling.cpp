@@ -251,16 +251,18 @@ Value tiling::buildIm2colRows(OpBuilder &b, Location loc, Value x,
                               mulc(divc(r, kw), wp.dilations[0]));
                Value iw = add(mulc(remc(p, ow), wp.strides[1]),
                               mulc(remc(r, kw), wp.dilations[1]));
-               auto within = [&](Value v, int64_t lo, int64_t n) {
+               auto below = [&](Value v, int64_t n) -> Value {
+                 return arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
+                                              v, cst(n));
+               };
+               auto within = [&](Value v, int64_t lo, int64_t n) -> Value {
                  Value ge = arith::CmpIOp::create(
                      nb, l, arith::CmpIPredicate::uge, v, cst(lo));
-                 Value lt = arith::CmpIOp::create(
-                     nb, l, arith::CmpIPredicate::ult, v, cst(lo + n));
-                 return arith::AndIOp::create(nb, l, ge, lt).getResult();
+                 return arith::AndIOp::create(nb, l, ge, below(v, lo + n));
                };
                Value in = arith::AndIOp::create(
                    nb, l,
-                   arith::AndIOp::create(nb, l, within(ch, 0, c),
+                   arith::AndIOp::create(nb, l, below(ch, c),
                                          within(ih, wp.padsBegin[0], h)),
                    within(iw, wp.padsBegin[1], w));
                // Clamped into x, then replaced by the padding value.
