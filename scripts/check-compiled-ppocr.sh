@@ -14,14 +14,20 @@
 #     block's max |x| (docs/kernels.md). Measured 2026-11-26 on rec: 1.2e-5
 #     to 8.2e-5 when its 40-row products took the GEMV; 1.6e-5 with
 #     all-f32 arithmetic (det 3.1e-6).
-#   W8A8: SQNR >= 60 dB, and for rec/cls argmax agreement >= 95%. Integer
+#   W8A8: SQNR >= 60 dB (det: 45 dB, below), and for rec/cls argmax
+#     agreement >= 95%. Integer
 #     contractions, depthwise convolutions included, agree exactly
 #     (test/E2E/cpu-w8a8.mlir, cpu-w8a8-depthwise.mlir); the float ops in
 #     between (exp, sigmoid, f32 tiles) differ by rounding, which can move a
 #     value across a rounding boundary of the next quantize: one step of that
 #     activation's scale, which then propagates. Measured 2026-11-26: det
 #     140 dB, rec 103-109 dB, cls 373 dB or identical (30 dB before the
-#     depthwise convolutions were integer: det was at 31.9 dB).
+#     depthwise convolutions were integer: det was at 31.9 dB). One such
+#     step can move a large part of det's map: 2026-11-27 on an AMD EPYC
+#     (avx512), with inputs and calibration rendered there, det's test page
+#     measured 50.8 dB (2233 of 409600 values beyond 1e-5, 10 pixels across
+#     0.3) while its four held-out pages measured 141 dB; hence 45 dB for
+#     det, still far above a semantic mismatch like the one above.
 #
 # With --cuda ARCH, each graph is instead compiled with --target=cuda for
 # ARCH (kernels assembled by ptxas; running them needs a GPU:
@@ -70,13 +76,13 @@ for m in rec cls det; do
         n=$((n + 1))
         g="$OUT/so/$m.$r.$s/$(basename "$f")"
         if [[ $r == w8a8 ]]; then
-          amin=95; [[ $m == det ]] && amin=0
-          verdict=$(/usr/bin/python3 - "$g" "$f" "$amin" <<'PY'
+          amin=95 smin=60; [[ $m == det ]] && amin=0 smin=45
+          verdict=$(/usr/bin/python3 - "$g" "$f" "$amin" "$smin" <<'PY'
 import sys, numpy as np
 a = np.load(sys.argv[1]).astype(np.float64); b = np.load(sys.argv[2]).astype(np.float64)
 sqnr = 10 * np.log10((b ** 2).sum() / max(((a - b) ** 2).sum(), 1e-300))
 agree = 100.0 * (a.argmax(-1) == b.argmax(-1)).mean()
-ok = sqnr >= 60 and agree >= float(sys.argv[3])
+ok = sqnr >= float(sys.argv[4]) and agree >= float(sys.argv[3])
 same = "identical, " if (a == b).all() else ""
 print("%s %ssqnr %.1f dB argmax %.1f%%" % ("ok" if ok else "FAIL", same, min(sqnr, 999), agree))
 PY
