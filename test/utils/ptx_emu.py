@@ -11,7 +11,7 @@ memory one per block.
 Supported: what quantc's tensor-core GEMM kernels use: integer mov, cvt,
 cvta, add/sub/mul/mad/neg, bitwise ops and shifts, bfe, min/max, setp,
 selp, predicate logic, bra, ld/st global/shared/param (scalars and v2/v4),
-cp.async, bar.sync, atom.global.add (u32, s32, f32), mma.sync m16n8k32
+cp.async, bar.sync, ldmatrix (m8n8 b16, not transposed), atom.global.add (u32, s32, f32), mma.sync m16n8k32
 u8/s8 x s8 -> s32 and m16n8k16 f16 x f16 -> f32, and the float ops around
 them, of the FWHT kernel and of fused epilogues (add/sub/mul/fma .rn.f32,
 cvt.rn.f16x2.f32, cvt.rn.f32.s32, add/sub .rn.f16x2), ret. Anything else
@@ -121,7 +121,9 @@ class Kernel:
         text = m.group(4)
         self.shared = {}
         size = 0
-        for name, n in re.findall(r"\.shared\s+(?:\.align\s+\d+\s+)?\.b8\s+(\w+)\[(\d+)\];", text):
+        for align, name, n in re.findall(r"\.shared\s+(?:\.align\s+(\d+)\s+)?\.b8\s+(\w+)\[(\d+)\];", text):
+            a = int(align or 1)
+            size = (size + a - 1) // a * a
             self.shared[name] = size
             size += int(n)
         self.shared_size = size
@@ -216,6 +218,7 @@ class Kernel:
                     self._run_block(mem, shared, threads)
 
     def _run_block(self, mem, shared, threads):
+        self._block_shared = shared
         while True:
             for th in threads:
                 if not th.done and th.wait is None:
@@ -242,6 +245,8 @@ class Kernel:
 
     def _mma(self, warp):
         _, op, args, stmt = self.code[warp[0].pc]
+        if op.startswith("ldmatrix"):
+            return self._ldmatrix(warp, op, args, stmt)
         if op == "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32":
             return self._mma_f16(warp, args)
         if not re.match(r"mma\.sync\.aligned\.m16n8k32\.row\.col\.s32\.([us]8)\.s8\.s32$", op):
@@ -270,6 +275,27 @@ class Kernel:
                 row, col = g + 8 * (e >> 1), 2 * t + (e & 1)
                 s = C[row][col] + sum(A[row][k] * B[k][col] for k in range(32))
                 th.regs[d[e]] = s & _MASK[32]
+
+    def _ldmatrix(self, warp, op, args, stmt):
+        """ldmatrix.sync.aligned.m8n8.x{1,2,4}.shared.b16: matrix i's eight
+        16-byte rows at the addresses of lanes 8i .. 8i + 7; lane l receives
+        in register i the b16 pair (row l / 4, columns 2 (l % 4), + 1)."""
+        m = re.match(r"ldmatrix\.sync\.aligned\.m8n8\.x([124])\.shared\.b16$", op)
+        if not m:
+            raise EmuError("unsupported: " + stmt)
+        dst = self._vec(args[0])
+        shared = self._block_shared
+        rows = []
+        for th in warp:
+            addr = self._addr(th, args[1])
+            if addr % 16:
+                raise EmuError("ldmatrix row address %d not 16-byte aligned" % addr)
+            rows.append(shared[addr:addr + 16])
+        for lane, th in enumerate(warp):
+            for i in range(int(m.group(1))):
+                row = rows[8 * i + lane // 4]
+                w = 4 * (lane % 4)
+                th.regs[dst[i]] = int.from_bytes(row[w:w + 4], "little")
 
     def _mma_f16(self, warp, args):
         d, a, b, c = (self._vec(x) for x in args)
@@ -304,8 +330,8 @@ class Kernel:
                     continue
             parts = op.split(".")
             name = parts[0]
-            if name == "mma":
-                th.wait = "mma"
+            if name in ("mma", "ldmatrix"):
+                th.wait = "mma"  # warp-collective
                 return
             if name == "bar":
                 th.wait = "bar"
