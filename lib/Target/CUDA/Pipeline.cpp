@@ -49,6 +49,9 @@ void mlir::qc::buildCUDACodegenPipeline(OpPassManager &pm,
   // bounds instead of parameters.
   pm.addNestedPass<func::FuncOp>(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
+  // The host's copies of workgroup globals that outlining moved into the
+  // kernels' modules (the X slices of the tensor-core GEMMs).
+  pm.addPass(createSymbolDCEPass());
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());

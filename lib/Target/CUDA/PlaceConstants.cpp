@@ -3,6 +3,7 @@
 #include "quantc/Target/CPU/Passes.h"
 #include "quantc/Target/CUDA/Passes.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/Support/MathExtras.h"
@@ -52,6 +53,10 @@ struct QCGPUPlaceConstantsPass
     WalkResult walk = entry.walk([&](memref::GetGlobalOp get) {
       auto global = module.lookupSymbol<memref::GlobalOp>(get.getNameAttr());
       MemRefType t = get.getType();
+      // A kernel's shared memory (outlined with the kernel), not a constant.
+      auto space = dyn_cast_or_null<gpu::AddressSpaceAttr>(t.getMemorySpace());
+      if (space && space.getValue() == gpu::AddressSpace::Workgroup)
+        return WalkResult::advance();
       if (!global || !global.getConstant() || !t.hasStaticShape() ||
           !t.getLayout().isIdentity()) {
         get.emitOpError("expected a statically shaped constant global with "

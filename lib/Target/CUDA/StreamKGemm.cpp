@@ -20,19 +20,29 @@ using namespace mlir;
 using namespace mlir::qc;
 using namespace mlir::qc::cuda;
 
+bool cuda::worthSharingX(int64_t n) {
+  int64_t tiles = (n + kTileN - 1) / kTileN;
+  return tiles >= kWarps && (tiles % kWarps == 0 || tiles >= 4 * kWarps);
+}
+
 bool cuda::planStreamK(StreamKShape &s) {
   assert(s.k % s.unit == 0 && s.unit % s.stepK == 0 && "unit does not fit");
   s.tiles = (s.n + kTileN - 1) / kTileN;
   s.steps = s.k / s.stepK;
   s.units = s.k / s.unit;
   s.rowTiles = (s.m + 15) / 16; // grid.z
-  // The tiles x units items split evenly over about kTargetBlocks blocks
-  // (one wave), at least one unit per warp.
-  int64_t items = s.tiles * s.units;
+  // The items split evenly over about kTargetBlocks blocks (one wave): at
+  // least one unit per warp, (tile, unit) items or, with sharedX, (group
+  // of kWarps tiles, unit) items that every warp of the block works on.
+  int64_t items = s.groupsN() * s.units;
   int64_t wanted = std::max<int64_t>(1, kTargetBlocks / s.rowTiles);
-  s.perBlock = std::max<int64_t>(kWarps, (items + wanted - 1) / wanted);
+  s.perBlock =
+      std::max<int64_t>(s.sharedX ? 1 : kWarps, (items + wanted - 1) / wanted);
   s.blocks = (items + s.perBlock - 1) / s.perBlock;
   s.owned = s.perBlock % s.units == 0;
+  // Rows of 16-byte multiples, shifted by 16 bytes from row to row: the
+  // eight rows an ldmatrix reads at once fall in different banks.
+  s.xStride = s.unit * s.xBytes / 2 + 8;
   return s.rowTiles <= 65535;
 }
 
@@ -60,11 +70,32 @@ gpu::LaunchOp cuda::createStreamKLaunch(OpBuilder &b, Location loc,
       {slots}, b.getI32Type(), MemRefLayoutAttrInterface(),
       gpu::AddressSpaceAttr::get(b.getContext(),
                                  gpu::GPUDialect::getWorkgroupAddressSpace()));
+  // X's slices (sharedX): a workgroup global rather than an attribution,
+  // for its 16-byte alignment (ldmatrix reads 16-byte rows); outlining
+  // copies it into the kernel's module (symbol-dce drops the host's copy).
+  memref::GlobalOp xsGlobal;
+  if (s.sharedX) {
+    auto xsType =
+        MemRefType::get({kStages, 16, s.xStride}, b.getF16Type(),
+                        MemRefLayoutAttrInterface(), smem.getMemorySpace());
+    OpBuilder::InsertionGuard guard(b);
+    auto module =
+        b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>();
+    b.clearInsertionPoint(); // SymbolTable::insert names it uniquely
+    xsGlobal = memref::GlobalOp::create(
+        b, loc, "__qc_gemm_x", b.getStringAttr("private"), xsType,
+        /*initialValue=*/Attribute(), /*constant=*/false,
+        b.getI64IntegerAttr(16));
+    SymbolTable(module).insert(xsGlobal, module.getBody()->begin());
+  }
   auto launch = gpu::LaunchOp::create(
       b, loc, idx(s.blocks), idx(1), idx(s.rowTiles), idx(kWarps * 32), idx(1),
       idx(1), /*dynamicSharedMemorySize=*/nullptr,
       /*asyncTokenType=*/nullptr, ValueRange{}, TypeRange{smem});
   b.setInsertionPointToStart(&launch.getBody().front());
+  if (xsGlobal)
+    memref::GetGlobalOp::create(b, loc, xsGlobal.getType(),
+                                xsGlobal.getSymName());
   return launch;
 }
 
@@ -86,9 +117,66 @@ void StreamKGemmBuilder::issue(Value u, Value stage) {
   }
 }
 
+scf::ForOp StreamKGemmBuilder::unitLoop(Value first, Value end, int64_t step) {
+  Value zero =
+      integer
+          ? i32c(0)
+          : arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)).getResult();
+  auto ifThen = [&](Value cond, function_ref<void()> body) {
+    auto ifOp = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    body();
+  };
+  // The warp's weights travel through its own kStages slots of shared
+  // memory: while the tensor cores work on one unit, the next one is on its
+  // way.
+  ifThen(ult(first, end), [&] { issue(first, idx(0)); });
+  NVVM::CpAsyncCommitGroupOp::create(b, loc);
+  SmallVector<Value> init(8 * 4, zero);
+  auto loop = scf::ForOp::create(b, loc, first, end, idx(step), init);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value u = loop.getInductionVar();
+  Value stage = rem(div(sub(u, first), step), kStages);
+  Value later = addc(u, step);
+  ifThen(ult(later, end), [&] { issue(later, rem(addc(stage, 1), kStages)); });
+  NVVM::CpAsyncCommitGroupOp::create(b, loc);
+  if (s.sharedX) {
+    // The X slice of this unit, written by the whole block while the
+    // weights are in flight; xs[stage] was last read two units ago, before
+    // the previous unit's barrier.
+    fillX(u, stage);
+    gpu::BarrierOp::create(b, loc);
+  }
+  NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(1));
+  SmallVector<Value> next = unit(u, stage, loop.getRegionIterArgs());
+  scf::YieldOp::create(b, loc, next);
+  return loop;
+}
+
+void StreamKGemmBuilder::finish(Value row, Value col, Value sum) {
+  Value in =
+      arith::AndIOp::create(b, loc, ult(row, idx(s.m)), ult(col, idx(s.n)));
+  auto ifOp = scf::IfOp::create(b, loc, in, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  if (s.owned && epilogue)
+    epilogue(row, col, sum);
+  else if (s.owned)
+    memref::StoreOp::create(b, loc, sum, y, ValueRange{row, col});
+  else
+    memref::AtomicRMWOp::create(b, loc, integer ? i32() : f32(),
+                                integer ? arith::AtomicRMWKind::addi
+                                        : arith::AtomicRMWKind::addf,
+                                sum, y, ValueRange{row, col});
+}
+
 void StreamKGemmBuilder::build(gpu::LaunchOp launch) {
-  Value tid = launch.getThreadIds().x;
+  tid = launch.getThreadIds().x;
   smem = launch.getWorkgroupAttributions()[0];
+  if (s.sharedX)
+    xs = cast<memref::GetGlobalOp>(launch.getBody().front().front());
   rowTile = launch.getBlockIds().z;
   lane = rem(tid, 32);
   warp = div(tid, 32);
@@ -99,11 +187,8 @@ void StreamKGemmBuilder::build(gpu::LaunchOp launch) {
   Value mV = idx(s.m);
   valid0 = ult(row0, mV);
   valid1 = ult(row1, mV);
-  Type accType = integer ? i32() : f32();
-  Value zero =
-      integer
-          ? i32c(0)
-          : arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)).getResult();
+  if (s.sharedX)
+    return buildSharedX(launch);
 
   // Stream-K: the block's work items [lo, hi) of the (tile, unit) space,
   // tile by tile (at most a few: perBlock is below `units` unless few
@@ -117,35 +202,10 @@ void StreamKGemmBuilder::build(gpu::LaunchOp launch) {
   tile = tiles.getInductionVar();
   Value base = mulc(tile, s.units);
   // This warp's units of the tile: from the block's first + warp, step
-  // kWarps. The warp's weights travel through its own kStages slots of
-  // shared memory: while the tensor cores work on one unit, the next one is
-  // on its way.
+  // kWarps.
   Value first = add(sub(maxu(lo, base), base), warp);
   Value end = sub(minu(hi, addc(base, s.units)), base);
-  auto ifThen = [&](Value cond, function_ref<void()> body) {
-    auto ifOp = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(ifOp.thenBlock());
-    body();
-  };
-  ifThen(ult(first, end), [&] { issue(first, idx(0)); });
-  NVVM::CpAsyncCommitGroupOp::create(b, loc);
-  SmallVector<Value> init(8 * 4, zero);
-  auto loop = scf::ForOp::create(b, loc, first, end, idx(kWarps), init);
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(loop.getBody());
-    Value u = loop.getInductionVar();
-    Value stage = rem(div(sub(u, first), kWarps), kStages);
-    Value later = addc(u, kWarps);
-    ifThen(ult(later, end),
-           [&] { issue(later, rem(addc(stage, 1), kStages)); });
-    NVVM::CpAsyncCommitGroupOp::create(b, loc);
-    NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(1));
-    SmallVector<Value> next = unit(u, stage, loop.getRegionIterArgs());
-    scf::YieldOp::create(b, loc, next);
-  }
-
+  scf::ForOp loop = unitLoop(first, end, kWarps);
   NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0));
 
   // The block's sum of its warps' accumulators, added to Y. The sums
@@ -161,7 +221,6 @@ void StreamKGemmBuilder::build(gpu::LaunchOp launch) {
     memref::StoreOp::create(b, loc, a, smem, sumAt(warp, idx(v), lane));
   }
   gpu::BarrierOp::create(b, loc);
-  Value nV = idx(s.n);
   for (int64_t qv = 0; qv < 32 * 32 / (kWarps * 32); ++qv) {
     Value id = addc(tid, qv * kWarps * 32);
     Value v = div(id, 32), ln = rem(id, 32);
@@ -178,21 +237,45 @@ void StreamKGemmBuilder::build(gpu::LaunchOp launch) {
     Value row = add(add(mulc(rowTile, 16), div(ln, 4)), mulc(div(e, 2), 8));
     Value col = add(add(mulc(tile, kTileN), mulc(h, 8)),
                     add(mulc(rem(ln, 4), 2), rem(e, 2)));
-    Value in = arith::AndIOp::create(b, loc, ult(row, mV), ult(col, nV));
-    auto ifOp = scf::IfOp::create(b, loc, in, /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(ifOp.thenBlock());
-    if (s.owned && epilogue)
-      epilogue(row, col, sum);
-    else if (s.owned)
-      memref::StoreOp::create(b, loc, sum, y, ValueRange{row, col});
-    else
-      memref::AtomicRMWOp::create(b, loc, accType,
-                                  integer ? arith::AtomicRMWKind::addi
-                                          : arith::AtomicRMWKind::addf,
-                                  sum, y, ValueRange{row, col});
+    finish(row, col, sum);
   }
   // The next tile's sums reuse the shared memory.
+  gpu::BarrierOp::create(b, loc);
+}
+
+void StreamKGemmBuilder::buildSharedX(gpu::LaunchOp launch) {
+  // Stream-K over (group, unit) items: the block's items [lo, hi), group by
+  // group; every warp walks the same units, warp w on the group's tile w
+  // (the last group's missing tiles: a copy of its last tile, not stored).
+  Value lo = mulc(launch.getBlockIds().x, s.perBlock);
+  Value hi = minu(idx(s.groupsN() * s.units), addc(lo, s.perBlock));
+  auto groups = scf::ForOp::create(b, loc, div(lo, s.units),
+                                   addc(div(addc(hi, -1), s.units), 1), idx(1));
+  OpBuilder::InsertionGuard groupGuard(b);
+  b.setInsertionPoint(groups.getBody()->getTerminator());
+  Value group = groups.getInductionVar();
+  Value wanted = add(mulc(group, kWarps), warp);
+  Value active = ult(wanted, idx(s.tiles));
+  tile = minu(wanted, idx(s.tiles - 1));
+  Value base = mulc(group, s.units);
+  Value first = sub(maxu(lo, base), base);
+  Value end = sub(minu(hi, addc(base, s.units)), base);
+  scf::ForOp loop = unitLoop(first, end, 1);
+  NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0));
+  // Each lane's accumulators are final for its warp's tile: value 4h + e is
+  // row r (+ 8 for e >= 2), column 8h + 2c + (e & 1).
+  auto ifOp = scf::IfOp::create(b, loc, active, /*withElseRegion=*/false);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    for (int64_t v = 0; v < 32; ++v) {
+      int64_t h = v / 4, e = v % 4;
+      Value row = e >= 2 ? row1 : row0;
+      Value col = add(mulc(tile, kTileN), addc(mulc(c, 2), 8 * h + (e & 1)));
+      finish(row, col, loop.getResult(v));
+    }
+  }
+  // The next group's first unit writes xs[0] again.
   gpu::BarrierOp::create(b, loc);
 }
 

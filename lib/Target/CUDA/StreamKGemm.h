@@ -22,6 +22,15 @@
 //   are final: it stores them, or hands them to a fused epilogue
 //   (Epilogue.h), and Y needs no zero fill.
 //
+// Shared-X mode (StreamKShape::sharedX, for N of at least kWarps tiles): the
+// items are (group of kWarps tiles, K unit) pairs instead; the block's warps
+// take the group's tiles, one each, and walk the same units together, so
+// each unit's slice of X (16 rows x unit) is read from global memory once
+// per block into shared memory (StreamKGemmBuilder::fillX) and every warp
+// reads its A fragments from there (ldmatrix in the W4A16 kernel). A warp
+// sums its own tile: no block sum; the atomics, stores or fused epilogue
+// take each lane's accumulators directly.
+//
 // A kernel supplies the body of one unit (StreamKGemmBuilder::unit).
 //
 //===----------------------------------------------------------------------===//
@@ -35,6 +44,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/SymbolTable.h"
@@ -62,6 +72,14 @@ struct StreamKShape {
   int64_t perBlock = 0; // (tile, unit) items per block
   int64_t blocks = 0;   // along the (tile, unit) space
   bool owned = false;   // each block sums whole tiles (perBlock % units == 0)
+  bool sharedX = false; // items are (kWarps tiles, unit): X shared by warps
+  int64_t xBytes = 2;   // sharedX: bytes per element of X in shared memory
+  int64_t xStride = 0;  // sharedX: 16-bit elements per row of an X slice
+
+  /// Tile groups along N: tiles with sharedX (items are (group, unit)).
+  int64_t groupsN() const {
+    return sharedX ? (tiles + kWarps - 1) / kWarps : tiles;
+  }
 
   int64_t stepsPerUnit() const { return unit / stepK; }
   /// 16-byte chunks per lane and unit.
@@ -69,9 +87,14 @@ struct StreamKShape {
 };
 
 /// Fills the derived fields of `s` from m, n, k, stepK, chunks and unit
-/// (k a multiple of unit, unit of stepK). False when the launch would
-/// exceed the grid's limits (more than 65535 16-row tiles in grid.z).
+/// (k a multiple of unit, unit of stepK), sharedX and xBytes. False when the
+/// launch would exceed the grid's limits (more than 65535 16-row tiles in
+/// grid.z).
 bool planStreamK(StreamKShape &s);
+
+/// Whether a kernel of N columns is worth sharing X (sharedX): whole groups
+/// of kWarps tiles, or enough tiles that a partial last group wastes little.
+bool worthSharingX(int64_t n);
 
 /// The generics on buffers tagged `qc.ukernel = kind` outside any launch:
 /// what a kernel pass rewrites.
@@ -96,7 +119,9 @@ memref::GlobalOp addGlobal(OpBuilder &b, ModuleOp module, StringRef name,
 }
 
 /// The launch of a kernel of shape `s`: (blocks, 1, rowTiles) blocks of
-/// kWarps warps, with the shared memory the skeleton needs. The builder is
+/// kWarps warps, with the shared memory the skeleton needs (with sharedX,
+/// also a workgroup global of kStages slices of X as 16-bit elements,
+/// [kStages][16][xStride] f16, read by the body's first op). The builder is
 /// left at the start of its body.
 gpu::LaunchOp createStreamKLaunch(OpBuilder &b, Location loc,
                                   const StreamKShape &s);
@@ -115,12 +140,19 @@ struct StreamKGemmBuilder {
   Value y;      // [M][N], f32 or i32
   bool integer; // i32 accumulators and Y, else f32
 
-  // Set by build() before unit() is called.
-  Value smem, lane, warp, r, c, row0, row1, valid0, valid1, rowTile, tile;
+  // Set by build() before unit() is called (xs: with sharedX only).
+  Value smem, xs, tid, lane, warp, r, c, row0, row1, valid0, valid1, rowTile,
+      tile;
 
   /// The accumulators after unit `u` of `tile`, whose weights are in slot
-  /// `stage` (chunk j at slot(stage, j)).
+  /// `stage` (chunk j at slot(stage, j)) and, with sharedX, its slice of X
+  /// in xs[stage].
   virtual SmallVector<Value> unit(Value u, Value stage, ValueRange acc) = 0;
+
+  /// With sharedX: the block's threads together write unit `u`'s slice of X
+  /// (rows 16 rowTile .., k from u * unit) to xs[stage]. The skeleton puts
+  /// a barrier between it and unit().
+  virtual void fillX(Value u, Value stage) {}
 
   /// The shared-memory index (i32) of this lane's chunk j (0 ..
   /// chunksPerUnit) of the unit in `stage`.
@@ -159,6 +191,11 @@ struct StreamKGemmBuilder {
 
 private:
   void issue(Value u, Value stage);
+  /// The pipeline over units [first, end) of `tile`: the accumulators.
+  scf::ForOp unitLoop(Value first, Value end, int64_t step);
+  /// What becomes of the final (or, split, partial) sum of Y[row][col].
+  void finish(Value row, Value col, Value sum);
+  void buildSharedX(gpu::LaunchOp launch);
 };
 
 /// The launch of `kb`'s kernel at the builder's insertion point, in place

@@ -18,7 +18,10 @@
 //   step, bypassing L1), double buffered per warp: while the tensor cores
 //   work on one unit, the next is on its way. Each lane reads back only
 //   the chunks it copied, so cp.async.wait_group orders them without a
-//   barrier. X is read from global memory (L1) and rounded to f16.
+//   barrier. X is read from global memory (L1) and rounded to f16; with
+//   at least four column tiles (StreamKShape::sharedX) the block converts
+//   each unit's slice of X to f16 once into shared memory (fillX) and the
+//   warps, one per tile, load their A fragments with ldmatrix.
 // - A pair decodes in registers with two integer ops:
 //   ((w >> 4p) & 0x000F000F) | 0x64006400 is the f16 pair (1024 + q0,
 //   1024 + q1); subtracting 1024 + z leaves q - z exactly.
@@ -55,6 +58,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/SymbolTable.h"
@@ -177,6 +181,33 @@ struct W4A16Builder : StreamKGemmBuilder {
     return arith::SelectOp::create(b, loc, valid, h, zeroA());
   }
 
+  /// X's rows 16 rowTile .. (at most M of them) and k from u * unit, as f16
+  /// pairs in xs[stage] (zeros past M and past K): each thread converts
+  /// pairs id, id + 128, ... of the slice.
+  void fillX(Value u, Value stage) override {
+    int64_t rows = std::min<int64_t>(16, g.m), pairsPerRow = g.unit / 2;
+    int64_t pairs = rows * pairsPerRow, threads = kWarps * 32;
+    for (int64_t q = 0; q * threads < pairs; ++q) {
+      Value id = addc(tid, q * threads);
+      auto store = [&] {
+        Value row = div(id, pairsPerRow), kk = mulc(rem(id, pairsPerRow), 2);
+        Value gRow = add(mulc(rowTile, 16), row);
+        Value h = loadA(gRow, ult(gRow, idx(g.m)), add(mulc(u, g.unit), kk));
+        vector::StoreOp::create(b, loc, h, xs, ValueRange{stage, row, kk},
+                                /*nontemporal=*/false, llvm::Align(4));
+      };
+      if ((q + 1) * threads <= pairs) {
+        store();
+        continue;
+      }
+      auto ifOp = scf::IfOp::create(b, loc, ult(id, idx(pairs)),
+                                    /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      store();
+    }
+  }
+
   /// Pair `p` (0..3) of a packed word minus the zero point, as f16 q - z.
   Value decode(Value word, int64_t p, Value zeroPair) {
     Value v = word;
@@ -225,12 +256,26 @@ struct W4A16Builder : StreamKGemmBuilder {
       Value w = vector::LoadOp::create(b, loc, VectorType::get({4}, i32()),
                                        smem, slot(stage, j),
                                        /*nontemporal=*/false, llvm::Align(16));
-      Value k0 = add(mulc(st, kStep), mulc(c, 2)), k8 = addc(k0, 8);
-      // At most 8 rows: the fragment's rows 8..15 are zeros.
-      Value hi0 = g.m > 8 ? loadA(row1, valid1, k0) : zeroA();
-      Value hi8 = g.m > 8 ? loadA(row1, valid1, k8) : zeroA();
-      SmallVector<Value> a = {loadA(row0, valid0, k0), hi0,
-                              loadA(row0, valid0, k8), hi8};
+      SmallVector<Value> a;
+      if (g.sharedX) {
+        // The four 8x8 f16 matrices of the A fragment from X's slice:
+        // lanes 0-7 address rows 0-7 at k 16j, lanes 8-15 rows 8-15, lanes
+        // 16-31 the same 8 deeper.
+        auto frag = VectorType::get({4, 2}, f16());
+        Value ld = nvgpu::LdMatrixOp::create(
+            b, loc, frag, xs,
+            ValueRange{stage, rem(lane, 16),
+                       addc(mulc(div(lane, 16), 8), 16 * j)},
+            /*transpose=*/false, /*numTiles=*/4);
+        for (int64_t i = 0; i < 4; ++i)
+          a.push_back(vector::ExtractOp::create(b, loc, ld, i));
+      } else {
+        Value k0 = add(mulc(st, kStep), mulc(c, 2)), k8 = addc(k0, 8);
+        // At most 8 rows: the fragment's rows 8..15 are zeros.
+        Value hi0 = g.m > 8 ? loadA(row1, valid1, k0) : zeroA();
+        Value hi8 = g.m > 8 ? loadA(row1, valid1, k8) : zeroA();
+        a = {loadA(row0, valid0, k0), hi0, loadA(row0, valid0, k8), hi8};
+      }
       for (int64_t i = 0; i < 4; ++i) {
         Value word = vector::ExtractOp::create(b, loc, w, i);
         for (int64_t e = 0; e < 2; ++e) {
@@ -304,6 +349,7 @@ bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op) {
   }
   g.stepK = kStep;
   g.chunks = 1;
+  g.sharedX = worthSharingX(g.n);
   if (!planStreamK(g))
     return false;
 

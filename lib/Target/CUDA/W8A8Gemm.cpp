@@ -25,7 +25,10 @@
 //   registers 2 and 3 the same 16 deeper. Rows past M read row M - 1 and are
 //   replaced by zeros (their sums are not stored). K that is not a multiple
 //   of 32 is padded to one with zero weights, and X's groups of four past K
-//   read as zeros.
+//   read as zeros. With at least four column tiles (StreamKShape::sharedX)
+//   the block copies each unit's slice of X once into shared memory
+//   (fillX; byte pairs as 16-bit elements) and the warps, one per tile,
+//   load the same registers with ldmatrix.
 // - Sums are exact in i32 across units, warps and blocks (integer atomics),
 //   so the result does not depend on the split.
 //
@@ -131,18 +134,63 @@ struct W8A8Builder : StreamKGemmBuilder {
     return out;
   }
 
+  /// X's rows 16 rowTile .. (at most M of them) and k from u * unit, as
+  /// groups of four bytes (zeros past M and past K) in xs[stage], whose f16
+  /// elements hold byte pairs: each thread copies groups id, id + 128, ...
+  void fillX(Value u, Value stage) override {
+    int64_t rows = std::min<int64_t>(16, s.m), perRow = s.unit / 4;
+    int64_t groups = rows * perRow, threads = kWarps * 32;
+    auto v2f16 = VectorType::get({2}, b.getF16Type());
+    for (int64_t q = 0; q * threads < groups; ++q) {
+      Value id = addc(tid, q * threads);
+      auto store = [&] {
+        Value row = div(id, perRow), kk = mulc(rem(id, perRow), 4);
+        Value gRow = add(mulc(rowTile, 16), row);
+        Value word = loadA(gRow, ult(gRow, idx(s.m)), add(mulc(u, s.unit), kk));
+        Value pair = LLVM::BitcastOp::create(b, loc, v2f16, word);
+        vector::StoreOp::create(b, loc, pair, xs,
+                                ValueRange{stage, row, div(kk, 2)},
+                                /*nontemporal=*/false, llvm::Align(4));
+      };
+      if ((q + 1) * threads <= groups) {
+        store();
+        continue;
+      }
+      auto ifOp = scf::IfOp::create(b, loc, ult(id, idx(groups)),
+                                    /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      store();
+    }
+  }
+
   SmallVector<Value> unit(Value u, Value stage, ValueRange acc) override {
     SmallVector<Value> sums(acc.begin(), acc.end());
     int64_t su = s.stepsPerUnit();
     Value stepBase = mulc(u, su);
     for (int64_t j = 0; j < su; ++j) {
-      Value k0 = add(mulc(addc(stepBase, j), kStep), mulc(c, 4));
-      Value k16 = addc(k0, 16);
-      // At most 8 rows: the fragment's rows 8..15 are zeros.
-      Value hi0 = s.m > 8 ? loadA(row1, valid1, k0) : i32c(0);
-      Value hi16 = s.m > 8 ? loadA(row1, valid1, k16) : i32c(0);
-      SmallVector<Value> a = {loadA(row0, valid0, k0), hi0,
-                              loadA(row0, valid0, k16), hi16};
+      SmallVector<Value> a;
+      if (s.sharedX) {
+        // The A fragment's four 8x8 matrices of 16-bit byte pairs (rows of
+        // 16 k): lanes 0-7 address rows 0-7 at byte 32j, lanes 8-15 rows
+        // 8-15, lanes 16-31 the same 16 bytes deeper.
+        auto frag = VectorType::get({4, 2}, b.getF16Type());
+        Value ld = nvgpu::LdMatrixOp::create(
+            b, loc, frag, xs,
+            ValueRange{stage, rem(lane, 16),
+                       addc(mulc(div(lane, 16), 8), 16 * j)},
+            /*transpose=*/false, /*numTiles=*/4);
+        for (int64_t i = 0; i < 4; ++i)
+          a.push_back(LLVM::BitcastOp::create(
+              b, loc, i32(), vector::ExtractOp::create(b, loc, ld, i)));
+      } else {
+        Value k0 = add(mulc(addc(stepBase, j), kStep), mulc(c, 4));
+        Value k16 = addc(k0, 16);
+        // At most 8 rows: the fragment's rows 8..15 are zeros.
+        Value hi0 = s.m > 8 ? loadA(row1, valid1, k0) : i32c(0);
+        Value hi16 = s.m > 8 ? loadA(row1, valid1, k16) : i32c(0);
+        a = {loadA(row0, valid0, k0), hi0, loadA(row0, valid0, k16), hi16};
+      }
       for (int64_t i = 0; i < kChunks; ++i) {
         Value w =
             vector::LoadOp::create(b, loc, VectorType::get({4}, i32()), smem,
@@ -191,6 +239,8 @@ bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op) {
   s.stepK = kStep;
   s.chunks = kChunks;
   s.unit = s.k % kUnit ? kStep : kUnit;
+  s.sharedX = worthSharingX(s.n);
+  s.xBytes = 1;
   if (!planStreamK(s))
     return false;
   auto wv = readIntElements(wa, /*isUnsigned=*/false);

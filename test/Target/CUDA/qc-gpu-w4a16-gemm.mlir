@@ -72,20 +72,38 @@ func.func @w4(%x: memref<2x128xf32>, %y: memref<2x64xf32>) {
 
 // 40 rows (three 16-row tiles), N = 200 (four 64-column tiles, the last
 // padded), K = 512 in groups of 64 with zero points that differ per
-// column: the zero points travel as f16 pairs. 4 tiles x 8 units, at
-// least one unit per warp of 4: 8 blocks per row tile, which split tiles
-// and add their sums to y with atomics.
+// column: the zero points travel as f16 pairs. Four tiles share X: the
+// block's warps take one tile each and walk the same units, each unit's
+// 16 x 64 slice of X goes once to shared memory as f16 (a workgroup global
+// aligned to 16 bytes, rows of 72 halves: 16 bytes apart in the banks),
+// and the A fragments come from it through ldmatrix, one per 16-deep step.
+// One group x 8 units, one unit per block: 8 blocks per row tile, which
+// split tiles; each warp adds its own tile's sums to y with atomics (no
+// block sum).
 
+// CHECK: memref.global "private" @__qc_gemm_x : memref<2x16x72xf16, #gpu.address_space<workgroup>> {alignment = 16 : i64}
 // CHECK-LABEL: func.func @w4_edges
 // CHECK: %[[Z:.*]] = memref.get_global @__qc_w4a16_zeros{{.*}} : memref<2048xi32>
-// CHECK: gpu.launch blocks({{.*}}) in (%{{.*}} = %c8{{.*}}, %{{.*}} = %c1{{.*}}, %{{.*}} = %c3{{.*}}) {{.*}} workgroup(%{{.*}} : memref<4096xi32, #gpu.address_space<workgroup>>)
+// CHECK: gpu.launch blocks({{.*}}) in (%{{.*}} = %c8{{.*}}, %{{.*}} = %c1{{.*}}, %{{.*}} = %c3{{.*}}) {{.*}} workgroup(%[[SMEM:.*]] : memref<4096xi32, #gpu.address_space<workgroup>>)
+// CHECK: %[[XS:.*]] = memref.get_global @__qc_gemm_x
 // CHECK-COUNT-4: nvgpu.device_async_copy
+// CHECK: nvvm.cp.async.commit.group
+// CHECK: scf.for
+// CHECK-COUNT-4: nvgpu.device_async_copy
+// CHECK: nvvm.cp.async.commit.group
+// The slice: 512 f16 pairs, four per thread.
+// CHECK-COUNT-4: vector.store %{{.*}}, %[[XS]][{{.*}}] {alignment = 4 : i64} : memref<2x16x72xf16, #gpu.address_space<workgroup>>, vector<2xf16>
+// CHECK-NOT: vector.store
+// CHECK: gpu.barrier
 // CHECK: nvvm.cp.async.wait.group 1
 // CHECK-COUNT-8: memref.load %[[Z]]
-// CHECK-COUNT-4: vector.load {{.*}} vector<4xi32>
-// CHECK-NOT: vector.load {{.*}} vector<4xi32>
+// CHECK-COUNT-4: nvgpu.ldmatrix %[[XS]][{{.*}}] {numTiles = 4 : i32, transpose = false} : memref<2x16x72xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+// CHECK-NOT: nvgpu.ldmatrix
+// CHECK-NOT: vector.load %arg0
 // CHECK: scf.yield
-// CHECK: memref.atomic_rmw addf {{.*}}, %arg1[{{.*}}] : (f32, memref<40x200xf32>) -> f32
+// CHECK-NOT: memref.store {{.*}}, %[[SMEM]]
+// CHECK-COUNT-32: memref.atomic_rmw addf {{.*}}, %arg1[{{.*}}] : (f32, memref<40x200xf32>) -> f32
+// CHECK: gpu.barrier
 
 memref.global "private" constant @q2 : memref<200x512xi8> = dense<3>
 memref.global "private" constant @s2 : memref<200x8xf32> = dense<2.500000e-01>

@@ -62,24 +62,42 @@ func.func @w8(%x: memref<2x128xi8>, %y: memref<2x64xi32>) {
 
 // -----
 
-// 40 rows (three 16-row tiles: rows 8..15 of the A fragment are loaded),
-// N = 200 (four 64-column tiles, the last padded), K = 160: not a multiple
-// of 64, so units of one 32-deep step (4 chunks per lane). 4 tiles x 5
-// units, at least one unit per warp of 4: 5 blocks per row tile, which
-// split tiles, so they add their sums to y with atomics.
+// 40 rows (three 16-row tiles), N = 200 (four 64-column tiles, the last
+// padded), K = 160: not a multiple of 64, so units of one 32-deep step (4
+// chunks per lane). Four tiles share X: the block's warps take one tile
+// each and walk the same units; each unit's 16 x 32-byte slice of X goes
+// once to shared memory (u8 byte pairs as 16-bit elements, rows of 24:
+// 48 bytes, 16-byte aligned), one 4-byte group per thread, and the A
+// fragments come from it through ldmatrix. One group x 5 units, one unit
+// per block: 5 blocks per row tile, which split tiles; each warp adds its
+// own tile's sums to y with atomics (no block sum).
 
+// CHECK: memref.global "private" @__qc_gemm_x : memref<2x16x24xf16, #gpu.address_space<workgroup>> {alignment = 16 : i64}
 // CHECK-LABEL: func.func @w8_edges
 // CHECK: %[[W:.*]] = memref.get_global @__qc_w8a8_weights{{.*}} : memref<10240xi32>
-// CHECK: gpu.launch blocks({{.*}}) in (%{{.*}} = %c5{{.*}}, %{{.*}} = %c1{{.*}}, %{{.*}} = %c3{{.*}}) {{.*}} workgroup(%{{.*}} : memref<4096xi32, #gpu.address_space<workgroup>>)
+// CHECK: gpu.launch blocks({{.*}}) in (%{{.*}} = %c5{{.*}}, %{{.*}} = %c1{{.*}}, %{{.*}} = %c3{{.*}}) {{.*}} workgroup(%[[SMEM:.*]] : memref<4096xi32, #gpu.address_space<workgroup>>)
+// CHECK: %[[XS:.*]] = memref.get_global @__qc_gemm_x
 // CHECK-COUNT-4: nvgpu.device_async_copy
 // CHECK-NOT: nvgpu.device_async_copy
 // CHECK: nvvm.cp.async.commit.group
+// CHECK: scf.for
+// CHECK-COUNT-4: nvgpu.device_async_copy
+// CHECK: nvvm.cp.async.commit.group
+// CHECK: vector.load %arg0{{.*}} : memref<40x160xi8>, vector<4xi8>
+// CHECK: llvm.bitcast %{{.*}} : i32 to vector<2xf16>
+// CHECK: vector.store %{{.*}}, %[[XS]][{{.*}}] {alignment = 4 : i64} : memref<2x16x24xf16, #gpu.address_space<workgroup>>, vector<2xf16>
+// CHECK-NOT: vector.store
+// CHECK: gpu.barrier
 // CHECK: nvvm.cp.async.wait.group 1
-// CHECK-COUNT-4: vector.load %arg0{{.*}} : memref<40x160xi8>, vector<4xi8>
+// CHECK: nvgpu.ldmatrix %[[XS]][{{.*}}] {numTiles = 4 : i32, transpose = false} : memref<2x16x24xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+// CHECK-NOT: nvgpu.ldmatrix
+// CHECK-NOT: vector.load %arg0
 // CHECK-COUNT-4: vector.load {{.*}} vector<4xi32>
 // CHECK-NOT: vector.load {{.*}} vector<4xi32>
 // CHECK: scf.yield
-// CHECK: memref.atomic_rmw addi {{.*}}, %arg1[{{.*}}] : (i32, memref<40x200xi32>) -> i32
+// CHECK-NOT: memref.store {{.*}}, %[[SMEM]]
+// CHECK-COUNT-32: memref.atomic_rmw addi {{.*}}, %arg1[{{.*}}] : (i32, memref<40x200xi32>) -> i32
+// CHECK: gpu.barrier
 
 memref.global "private" constant @w2 : memref<200x160xi8> = dense<5>
 func.func @w8_edges(%x: memref<40x160xi8>, %y: memref<40x200xi32>) {

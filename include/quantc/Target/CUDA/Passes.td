@@ -16,7 +16,8 @@ def QCGPUPlaceConstants : Pass<"qc-gpu-place-constants", "ModuleOp"> {
     (64-byte aligned, each global once), replaces each `memref.get_global`
     in the entry with a `memref.view` of the arena, grows the arena argument
     and `qc.arena_size`, and records where the constants start in
-    `qc.constants_offset`. It also emits `@qc_model_upload(%arena)`, which
+    `qc.constants_offset`. Globals in workgroup memory (a kernel's shared
+    memory, read inside its launch) are no constants and stay. It also emits `@qc_model_upload(%arena)`, which
     copies each global from the library image into its place with
     `gpu.memcpy`; the runtime calls it once when the model is opened, so a
     run copies only the model's inputs and outputs.
@@ -148,6 +149,13 @@ def QCGPUW4A16Gemm : Pass<"qc-gpu-w4a16-gemm", "ModuleOp"> {
       sums in shared memory, and the block adds the result to `y` with
       atomics (`y` is zero-filled before, as the generic's init): no
       second pass and no tail wave;
+    - with at least four column tiles (a multiple of four, or 16 or more),
+      items are (group of four tiles, unit) instead: the warps take a tile
+      each and walk the same units, the block converts each unit's slice
+      of x to f16 once into shared memory (a 16-byte-aligned workgroup
+      global, rows padded against bank conflicts) and the warps load their
+      A fragments from it with `ldmatrix`; each warp adds its own tile's
+      sums to `y` (no block sum);
     - when every block covers whole tiles (convolutions, small products),
       the block stores its final sums instead, the zero fill of `y` goes,
       and the elementwise generic right after the GEMM that reads `y` (its
@@ -225,7 +233,10 @@ def QCGPUW8A8Gemm : Pass<"qc-gpu-w8a8-gemm", "ModuleOp"> {
       fragments (four 128-bit chunks per lane and 32-deep step of a
       64-column tile; a warp reads 512 contiguous bytes per chunk) and
       double-buffered per warp in shared memory with `cp.async`;
-    - A fragments are 32-bit loads of four consecutive u8 activations;
+    - A fragments are 32-bit loads of four consecutive u8 activations or,
+      with at least four column tiles, `ldmatrix` loads from a slice of x
+      the block copied once into shared memory, its warps taking a tile
+      each of a group of four (as in qc-gpu-w4a16-gemm);
     - stream-K over (64-column tile, 64-deep unit) items on one wave of at
       most 528 4-warp blocks (grid z: 16-row tiles); the block sums its
       warps in shared memory and adds the result to `acc` with integer
