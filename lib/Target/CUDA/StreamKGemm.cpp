@@ -105,6 +105,23 @@ Value StreamKGemmBuilder::slot(Value stage, int64_t j) {
               4);
 }
 
+void StreamKGemmBuilder::forEachBlockItem(int64_t count,
+                                          function_ref<void(Value)> body) {
+  int64_t threads = kWarps * 32;
+  for (int64_t q = 0; q * threads < count; ++q) {
+    Value id = addc(tid, q * threads);
+    if ((q + 1) * threads <= count) {
+      body(id);
+      continue;
+    }
+    auto ifOp = scf::IfOp::create(b, loc, ult(id, idx(count)),
+                                  /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    body(id);
+  }
+}
+
 void StreamKGemmBuilder::issue(Value u, Value stage) {
   Type token = nvgpu::DeviceAsyncTokenType::get(b.getContext());
   int64_t cu = s.chunksPerUnit();

@@ -154,6 +154,11 @@ struct StreamKGemmBuilder {
   /// a barrier between it and unit().
   virtual void fillX(Value u, Value stage) {}
 
+  /// Runs `body(id)` for ids tid, tid + 128, ... below `count`: the block's
+  /// threads sharing `count` items (a guard only for the last round, when
+  /// it is partial).
+  void forEachBlockItem(int64_t count, function_ref<void(Value id)> body);
+
   /// The shared-memory index (i32) of this lane's chunk j (0 ..
   /// chunksPerUnit) of the unit in `stage`.
   Value slot(Value stage, int64_t j);

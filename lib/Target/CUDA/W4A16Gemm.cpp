@@ -58,7 +58,6 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/SymbolTable.h"
@@ -182,30 +181,16 @@ struct W4A16Builder : StreamKGemmBuilder {
   }
 
   /// X's rows 16 rowTile .. (at most M of them) and k from u * unit, as f16
-  /// pairs in xs[stage] (zeros past M and past K): each thread converts
-  /// pairs id, id + 128, ... of the slice.
+  /// pairs in xs[stage] (zeros past M and past K), one pair per item.
   void fillX(Value u, Value stage) override {
-    int64_t rows = std::min<int64_t>(16, g.m), pairsPerRow = g.unit / 2;
-    int64_t pairs = rows * pairsPerRow, threads = kWarps * 32;
-    for (int64_t q = 0; q * threads < pairs; ++q) {
-      Value id = addc(tid, q * threads);
-      auto store = [&] {
-        Value row = div(id, pairsPerRow), kk = mulc(rem(id, pairsPerRow), 2);
-        Value gRow = add(mulc(rowTile, 16), row);
-        Value h = loadA(gRow, ult(gRow, idx(g.m)), add(mulc(u, g.unit), kk));
-        vector::StoreOp::create(b, loc, h, xs, ValueRange{stage, row, kk},
-                                /*nontemporal=*/false, llvm::Align(4));
-      };
-      if ((q + 1) * threads <= pairs) {
-        store();
-        continue;
-      }
-      auto ifOp = scf::IfOp::create(b, loc, ult(id, idx(pairs)),
-                                    /*withElseRegion=*/false);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(ifOp.thenBlock());
-      store();
-    }
+    int64_t perRow = g.unit / 2;
+    forEachBlockItem(std::min<int64_t>(16, g.m) * perRow, [&](Value id) {
+      Value row = div(id, perRow), kk = mulc(rem(id, perRow), 2);
+      Value gRow = add(mulc(rowTile, 16), row);
+      Value h = loadA(gRow, ult(gRow, idx(g.m)), add(mulc(u, g.unit), kk));
+      vector::StoreOp::create(b, loc, h, xs, ValueRange{stage, row, kk},
+                              /*nontemporal=*/false, llvm::Align(4));
+    });
   }
 
   /// Pair `p` (0..3) of a packed word minus the zero point, as f16 q - z.

@@ -136,32 +136,19 @@ struct W8A8Builder : StreamKGemmBuilder {
 
   /// X's rows 16 rowTile .. (at most M of them) and k from u * unit, as
   /// groups of four bytes (zeros past M and past K) in xs[stage], whose f16
-  /// elements hold byte pairs: each thread copies groups id, id + 128, ...
+  /// elements hold byte pairs, one group per item.
   void fillX(Value u, Value stage) override {
-    int64_t rows = std::min<int64_t>(16, s.m), perRow = s.unit / 4;
-    int64_t groups = rows * perRow, threads = kWarps * 32;
+    int64_t perRow = s.unit / 4;
     auto v2f16 = VectorType::get({2}, b.getF16Type());
-    for (int64_t q = 0; q * threads < groups; ++q) {
-      Value id = addc(tid, q * threads);
-      auto store = [&] {
-        Value row = div(id, perRow), kk = mulc(rem(id, perRow), 4);
-        Value gRow = add(mulc(rowTile, 16), row);
-        Value word = loadA(gRow, ult(gRow, idx(s.m)), add(mulc(u, s.unit), kk));
-        Value pair = LLVM::BitcastOp::create(b, loc, v2f16, word);
-        vector::StoreOp::create(b, loc, pair, xs,
-                                ValueRange{stage, row, div(kk, 2)},
-                                /*nontemporal=*/false, llvm::Align(4));
-      };
-      if ((q + 1) * threads <= groups) {
-        store();
-        continue;
-      }
-      auto ifOp = scf::IfOp::create(b, loc, ult(id, idx(groups)),
-                                    /*withElseRegion=*/false);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(ifOp.thenBlock());
-      store();
-    }
+    forEachBlockItem(std::min<int64_t>(16, s.m) * perRow, [&](Value id) {
+      Value row = div(id, perRow), kk = mulc(rem(id, perRow), 4);
+      Value gRow = add(mulc(rowTile, 16), row);
+      Value word = loadA(gRow, ult(gRow, idx(s.m)), add(mulc(u, s.unit), kk));
+      Value pair = LLVM::BitcastOp::create(b, loc, v2f16, word);
+      vector::StoreOp::create(b, loc, pair, xs,
+                              ValueRange{stage, row, div(kk, 2)},
+                              /*nontemporal=*/false, llvm::Align(4));
+    });
   }
 
   SmallVector<Value> unit(Value u, Value stage, ValueRange acc) override {
