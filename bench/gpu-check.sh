@@ -11,7 +11,8 @@
 # PP-OCR cls with the fp32, W8A8 and W4A16 recipes; cls fp32 also for sm_80
 # (the driver compiles its PTX on a newer GPU: forward compatibility); and
 # the GEMM benchmark models y = x @ W for W of 4096x4096 and 4096x11008,
-# batch 1 and 16, with the W4A16 (RTN, group 128) and W8A8 recipes; and
+# batch 1 and 16, with the W4A16 (RTN, group 128) and W8A8 recipes (each
+# also with --cuda-shared-x=false, timed beside it); and
 # the online Hadamard rotation (bench/gpu/fwht.mlir, the FWHT kernel). It
 # writes each model's reference outputs (quant-run --reference: the
 # evaluator on the same quantized graph) beside its inputs, copies libqrt,
@@ -52,9 +53,11 @@ CHECK_GEMMS=("256 72 3" "512 200 40" "128 64 1")
 BIN=build/bin
 
 # One GEMM model of bench/gpu/make_gemm.py (in SRC) with the W4A16 and W8A8
-# recipes: library, input and reference outputs.
+# recipes: library, input and reference outputs; with AB set, also the
+# libraries built with --cuda-shared-x=false (<recipe>-noshare: every warp
+# reads its own x), so that one run compares the two kernels.
 gemm_model() {
-  local src=$1 name=$2 r
+  local src=$1 name=$2 ab=${3:-} r
   mkdir -p "$DIR/inputs/$name"
   cp -r "$src/inputs/$name" "$DIR/inputs/$name/x"
   for r in w4a16 w8a8; do
@@ -65,6 +68,10 @@ gemm_model() {
       -o "$DIR/so/$name.$r.so"
     $BIN/quant-run "$DIR/mlir/$name.$r.mlir" --reference \
       --inputs "$DIR/inputs/$name/x" --outputs "$DIR/ref/$name.$r.x" >/dev/null
+    [[ -n $ab ]] || continue
+    $BIN/quantc "$DIR/mlir/$name.$r.mlir" --target=cuda --cuda-arch="$ARCH" \
+      --cuda-shared-x=false -o "$DIR/so/$name.$r-noshare.so"
+    cp -r "$DIR/ref/$name.$r.x" "$DIR/ref/$name.$r-noshare.x"
   done
 }
 
@@ -121,7 +128,7 @@ n.save(sys.argv[1], n.random.default_rng(5).standard_normal((256, 4096)).astype(
     read -r k n <<<"$kn"
     /usr/bin/python3 bench/gpu/make_gemm.py "$gemm" "$k" "$n" "${BATCHES[@]}"
     for b in "${BATCHES[@]}"; do
-      gemm_model "$gemm" "gemm_${k}x${n}_b$b"
+      gemm_model "$gemm" "gemm_${k}x${n}_b$b" ab
     done
   done
   for kn in "${CHECK_GEMMS[@]}"; do
@@ -218,8 +225,8 @@ PY
   done
   {
     echo
-    echo "| GEMM K x N | batch | quantc W4A16 kernel (us) / GPU per run (us) / host to host (ms) | quantc W8A8 kernel (us) / GPU per run (us) / host to host (ms) | cuBLAS fp16 kernel (us) / host to host (ms) | cuBLASLt int8 kernel (us) / host to host (ms) | cuBLAS fp16 kernel / quantc W4A16 kernel | cuBLASLt int8 kernel / quantc W8A8 kernel |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| GEMM K x N | batch | quantc W4A16 kernel (us) / GPU per run (us) / host to host (ms) | quantc W8A8 kernel (us) / GPU per run (us) / host to host (ms) | cuBLAS fp16 kernel (us) / host to host (ms) | cuBLASLt int8 kernel (us) / host to host (ms) | cuBLAS fp16 kernel / quantc W4A16 kernel | cuBLASLt int8 kernel / quantc W8A8 kernel | x not shared: W4A16 / W8A8 kernel (us) |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   } >>"$md"
   local kn k n b
   for kn in "${GEMMS[@]}"; do
@@ -230,9 +237,11 @@ PY
       read -r k4 g4 < <(kernel_times "$DIR/so/$nm.w4a16.so" "$DIR/inputs/$nm/x") || { k4=NA; g4=NA; }
       q8=$($PY bench/gpu/qrt_run.py "$DIR/libqrt.so" "$DIR/so/$nm.w8a8.so" --inputs "$DIR/inputs/$nm/x" --bench "$ITERS" | awk '{print $2}') || q8=NA
       read -r k8 g8 < <(kernel_times "$DIR/so/$nm.w8a8.so" "$DIR/inputs/$nm/x") || { k8=NA; g8=NA; }
+      read -r k4n _ < <(kernel_times "$DIR/so/$nm.w4a16-noshare.so" "$DIR/inputs/$nm/x") || k4n=NA
+      read -r k8n _ < <(kernel_times "$DIR/so/$nm.w8a8-noshare.so" "$DIR/inputs/$nm/x") || k8n=NA
       base=$($PY bench/gpu/cublas_gemm.py "$k" "$n" "$b") || base="NA NA NA NA"
       read -r f16k f16h i8k i8h <<<"$base"
-      echo "| ${k} x ${n} | $b | $k4 / $g4 / $q4 | $k8 / $g8 / $q8 | $(awk -v a="$f16k" 'BEGIN {printf "%.1f", 1e3 * a}') / $f16h | $(awk -v a="$i8k" 'BEGIN {printf "%.1f", 1e3 * a}') / $i8h | $(awk -v a="$f16k" -v b="$k4" 'BEGIN {if (b + 0 > 0) printf "%.2fx", 1e3 * a / b; else printf "NA"}') | $(awk -v a="$i8k" -v b="$k8" 'BEGIN {if (b + 0 > 0) printf "%.2fx", 1e3 * a / b; else printf "NA"}') |" >>"$md"
+      echo "| ${k} x ${n} | $b | $k4 / $g4 / $q4 | $k8 / $g8 / $q8 | $(awk -v a="$f16k" 'BEGIN {printf "%.1f", 1e3 * a}') / $f16h | $(awk -v a="$i8k" 'BEGIN {printf "%.1f", 1e3 * a}') / $i8h | $(awk -v a="$f16k" -v b="$k4" 'BEGIN {if (b + 0 > 0) printf "%.2fx", 1e3 * a / b; else printf "NA"}') | $(awk -v a="$i8k" -v b="$k8" 'BEGIN {if (b + 0 > 0) printf "%.2fx", 1e3 * a / b; else printf "NA"}') | $k4n / $k8n |" >>"$md"
     done
   done
   if [[ -f $DIR/so/fwht.exact.so ]]; then

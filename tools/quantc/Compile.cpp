@@ -99,6 +99,13 @@ int quantc::runCompile(int argc, char **argv) {
                "(sm_80, sm_86, sm_89, sm_90, ...); the embedded PTX runs on "
                "newer GPUs too"),
       cl::init("sm_80"), cl::cat(category));
+  cl::opt<bool> cudaSharedX(
+      "cuda-shared-x",
+      cl::desc("With --target=cuda: tensor-core GEMMs with at least four "
+               "64-column tiles read x once per block into shared memory "
+               "and load it with ldmatrix (false: each warp reads its own "
+               "x; for comparisons, docs/cuda.md)"),
+      cl::init(true), cl::cat(category));
   cl::opt<std::string> cpu("cpu",
                            cl::desc("LLVM CPU to compile for (default: the "
                                     "host's)"),
@@ -292,6 +299,7 @@ int quantc::runCompile(int argc, char **argv) {
 
   qc::CUDACompileOptions cudaOptions;
   cudaOptions.chip = cudaArch;
+  cudaOptions.sharedX = cudaSharedX;
   cudaOptions.keepIntermediates = keep;
   cudaOptions.verbose = verbose;
   cudaOptions.producer =
@@ -306,6 +314,7 @@ int quantc::runCompile(int argc, char **argv) {
       return 1;
     qc::CUDAPipelineOptions pipeline;
     pipeline.chip = cudaArch;
+    pipeline.sharedX = cudaSharedX;
     qc::buildCUDACodegenPipeline(pm, pipeline);
     if (failed(pm.run(*module)))
       return 1;

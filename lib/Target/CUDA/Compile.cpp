@@ -32,6 +32,7 @@ static LogicalResult lower(ModuleOp module, const CUDACompileOptions &options,
   pipeline.features = options.features;
   pipeline.format = format.str();
   pipeline.blockSize = options.blockSize;
+  pipeline.sharedX = options.sharedX;
   buildCUDACodegenPipeline(pm, pipeline);
   return pm.run(module);
 }

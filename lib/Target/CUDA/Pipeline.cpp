@@ -34,8 +34,8 @@ void mlir::qc::buildCUDACodegenPipeline(OpPassManager &pm,
   // the FWHT kernel.
   buildGraphToBuffersPipeline(pm, /*dataTiling=*/false, /*threads=*/false,
                               /*gpuKernels=*/true);
-  pm.addPass(createQCGPUW4A16Gemm());
-  pm.addPass(createQCGPUW8A8Gemm());
+  pm.addPass(createQCGPUW4A16Gemm({options.sharedX}));
+  pm.addPass(createQCGPUW8A8Gemm({options.sharedX}));
   pm.addPass(createQCGPUHadamard());
   pm.addPass(createQCGPUPlaceConstants());
 

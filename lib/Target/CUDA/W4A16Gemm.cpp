@@ -294,7 +294,8 @@ struct W4A16Builder : StreamKGemmBuilder {
 
 /// Rewrites one tagged generic; false (and nothing changed) when the kernel
 /// cannot take it.
-bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op) {
+bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
+                   bool sharedX) {
   auto groupAttr = op->getAttrOfType<IntegerAttr>("qc.w4_group");
   if (!groupAttr || op.getNumDpsInputs() != 4 || op.getNumDpsInits() != 1)
     return false;
@@ -334,7 +335,7 @@ bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op) {
   }
   g.stepK = kStep;
   g.chunks = 1;
-  g.sharedX = worthSharingX(g.n);
+  g.sharedX = sharedX && worthSharingX(g.n);
   if (!planStreamK(g))
     return false;
 
@@ -375,11 +376,12 @@ bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op) {
 }
 
 struct QCGPUW4A16GemmPass : qc::impl::QCGPUW4A16GemmBase<QCGPUW4A16GemmPass> {
+  using Base::Base;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     OpBuilder b(&getContext());
     for (linalg::GenericOp op : taggedGenerics(module, "gemv_w4_f32"))
-      (void)lowerToKernel(b, module, op);
+      (void)lowerToKernel(b, module, op, sharedX);
   }
 };
 

@@ -200,7 +200,8 @@ struct W8A8Builder : StreamKGemmBuilder {
 
 /// Rewrites one tagged generic; false (and nothing changed) when the kernel
 /// cannot take it.
-bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op) {
+bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op,
+                   bool sharedX) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
     return false;
   Value x = op.getDpsInputs()[0], y = op.getDpsInits()[0];
@@ -226,7 +227,7 @@ bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op) {
   s.stepK = kStep;
   s.chunks = kChunks;
   s.unit = s.k % kUnit ? kStep : kUnit;
-  s.sharedX = worthSharingX(s.n);
+  s.sharedX = sharedX && worthSharingX(s.n);
   s.xBytes = 1;
   if (!planStreamK(s))
     return false;
@@ -247,11 +248,12 @@ bool lowerToKernel(OpBuilder &b, ModuleOp module, linalg::GenericOp op) {
 }
 
 struct QCGPUW8A8GemmPass : qc::impl::QCGPUW8A8GemmBase<QCGPUW8A8GemmPass> {
+  using Base::Base;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     OpBuilder b(&getContext());
     for (linalg::GenericOp op : taggedGenerics(module, "matmul_u8s8s32"))
-      (void)lowerToKernel(b, module, op);
+      (void)lowerToKernel(b, module, op, sharedX);
   }
 };
 

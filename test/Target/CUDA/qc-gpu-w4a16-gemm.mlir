@@ -1,4 +1,5 @@
 // RUN: quant-opt %s -split-input-file -qc-gpu-w4a16-gemm | FileCheck %s
+// RUN: quant-opt %s -split-input-file -qc-gpu-w4a16-gemm=shared-x=false | FileCheck %s --check-prefix=NOSHARE
 
 // Two rows, K = 128 (one group), N = 64: one 64-column tile, one split, one
 // row tile. The unpacked weights, scales and zero points are replaced by the
@@ -104,6 +105,17 @@ func.func @w4(%x: memref<2x128xf32>, %y: memref<2x64xf32>) {
 // CHECK-NOT: memref.store {{.*}}, %[[SMEM]]
 // CHECK-COUNT-32: memref.atomic_rmw addf {{.*}}, %arg1[{{.*}}] : (f32, memref<40x200xf32>) -> f32
 // CHECK: gpu.barrier
+
+// With shared-x=false, each warp reads its own x (four units of a tile per
+// block, block sum in shared memory).
+// NOSHARE-LABEL: func.func @w4_edges
+// NOSHARE-NOT: __qc_gemm_x
+// NOSHARE-NOT: nvgpu.ldmatrix
+// NOSHARE: vector.load %arg0{{.*}} : memref<40x512xf32>, vector<2xf32>
+// NOSHARE-NOT: nvgpu.ldmatrix
+// NOSHARE: scf.yield
+// NOSHARE: memref.store {{.*}} : memref<4096xi32, #gpu.address_space<workgroup>>
+// NOSHARE: memref.atomic_rmw addf
 
 memref.global "private" constant @q2 : memref<200x512xi8> = dense<3>
 memref.global "private" constant @s2 : memref<200x8xf32> = dense<2.500000e-01>

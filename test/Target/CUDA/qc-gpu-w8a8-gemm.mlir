@@ -1,4 +1,5 @@
 // RUN: quant-opt %s -split-input-file -qc-gpu-w8a8-gemm | FileCheck %s
+// RUN: quant-opt %s -split-input-file -qc-gpu-w8a8-gemm=shared-x=false | FileCheck %s --check-prefix=NOSHARE
 
 // Two rows, K = 128 (two 64-deep units of two 32-deep steps), N = 64: one
 // 64-column tile, one block, one row tile. The unpacked weights are
@@ -98,6 +99,17 @@ func.func @w8(%x: memref<2x128xi8>, %y: memref<2x64xi32>) {
 // CHECK-NOT: memref.store {{.*}}, %[[SMEM]]
 // CHECK-COUNT-32: memref.atomic_rmw addi {{.*}}, %arg1[{{.*}}] : (i32, memref<40x200xi32>) -> i32
 // CHECK: gpu.barrier
+
+// With shared-x=false, each warp reads its own x (block sum in shared
+// memory).
+// NOSHARE-LABEL: func.func @w8_edges
+// NOSHARE-NOT: __qc_gemm_x
+// NOSHARE-NOT: nvgpu.ldmatrix
+// NOSHARE: vector.load %arg0{{.*}} : memref<40x160xi8>, vector<4xi8>
+// NOSHARE-NOT: nvgpu.ldmatrix
+// NOSHARE: scf.yield
+// NOSHARE: memref.store {{.*}} : memref<4096xi32, #gpu.address_space<workgroup>>
+// NOSHARE: memref.atomic_rmw addi
 
 memref.global "private" constant @w2 : memref<200x160xi8> = dense<5>
 func.func @w8_edges(%x: memref<40x160xi8>, %y: memref<40x200xi32>) {

@@ -15,6 +15,9 @@ struct CUDACompileOptions {
   /// PTX ISA version (LLVM NVPTX feature).
   std::string features = "+ptx80";
   int64_t blockSize = 256;
+  /// The tensor-core GEMMs share x through shared memory where they can
+  /// (the kernel passes' shared-x option).
+  bool sharedX = true;
   std::string producer = "quantc";
   bool keepIntermediates = false;
   bool verbose = false;

@@ -47,6 +47,11 @@ struct CUDAPipelineOptions : public PassPipelineOptions<CUDAPipelineOptions> {
   PassOptions::Option<int64_t> blockSize{*this, "block-size",
                                          llvm::cl::desc("Threads per block"),
                                          llvm::cl::init(256)};
+  PassOptions::Option<bool> sharedX{
+      *this, "shared-x",
+      llvm::cl::desc("Tensor-core GEMMs with at least four column tiles "
+                     "share x through shared memory and ldmatrix"),
+      llvm::cl::init(true)};
   PassOptions::Option<unsigned> optLevel{
       *this, "opt-level", llvm::cl::desc("NVPTX optimization level"),
       llvm::cl::init(3)};

@@ -200,6 +200,11 @@ def QCGPUW4A16Gemm : Pass<"qc-gpu-w4a16-gemm", "ModuleOp"> {
     }
     ```
   }];
+  let options = [
+    Option<"sharedX", "shared-x", "bool", /*default=*/"true",
+           "With at least four 64-column tiles, share x through shared "
+           "memory and ldmatrix (false: every warp reads its own x)">
+  ];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::NVVM::NVVMDialect",
                            "::mlir::nvgpu::NVGPUDialect",
@@ -282,6 +287,11 @@ def QCGPUW8A8Gemm : Pass<"qc-gpu-w8a8-gemm", "ModuleOp"> {
     }
     ```
   }];
+  let options = [
+    Option<"sharedX", "shared-x", "bool", /*default=*/"true",
+           "With at least four 64-column tiles, share x through shared "
+           "memory and ldmatrix (false: every warp reads its own x)">
+  ];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::NVVM::NVVMDialect",
                            "::mlir::nvgpu::NVGPUDialect",
