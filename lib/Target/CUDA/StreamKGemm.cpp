@@ -34,10 +34,13 @@ bool cuda::planStreamK(StreamKShape &s) {
   // The items split evenly over about kTargetBlocks blocks (one wave): at
   // least one unit per warp, (tile, unit) items or, with sharedX, (group
   // of kWarps tiles, unit) items that every warp of the block works on.
+  // With K of at most kWarps units a block takes whole groups, as it takes
+  // whole tiles without sharedX: it owns them (no atomics, no zero fill, a
+  // fused epilogue) instead of splitting a short K.
   int64_t items = s.groupsN() * s.units;
   int64_t wanted = std::max<int64_t>(1, kTargetBlocks / s.rowTiles);
-  s.perBlock =
-      std::max<int64_t>(s.sharedX ? 1 : kWarps, (items + wanted - 1) / wanted);
+  int64_t least = !s.sharedX ? kWarps : s.units <= kWarps ? s.units : 1;
+  s.perBlock = std::max<int64_t>(least, (items + wanted - 1) / wanted);
   s.blocks = (items + s.perBlock - 1) / s.perBlock;
   s.owned = s.perBlock % s.units == 0;
   // Rows of 16-byte multiples, shifted by 16 bytes from row to row: the
