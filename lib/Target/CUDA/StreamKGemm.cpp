@@ -12,6 +12,7 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include <algorithm>
@@ -106,6 +107,19 @@ Value StreamKGemmBuilder::slot(Value stage, int64_t j) {
   return mulc(add(mulc(add(mulc(warp, kStages), stage), s.chunksPerUnit() * 32),
                   add(idx(j * 32), lane)),
               4);
+}
+
+SmallVector<Value> StreamKGemmBuilder::ldmatrixA(Value stage, int64_t j) {
+  auto frag = VectorType::get({4, 2}, b.getF16Type());
+  // Row lane % 16; lanes 16-31 eight elements (16 bytes) further.
+  Value ld = nvgpu::LdMatrixOp::create(
+      b, loc, frag, xs,
+      ValueRange{stage, rem(lane, 16), addc(mulc(div(lane, 16), 8), 16 * j)},
+      /*transpose=*/false, /*numTiles=*/4);
+  SmallVector<Value> a;
+  for (int64_t i = 0; i < 4; ++i)
+    a.push_back(vector::ExtractOp::create(b, loc, ld, i));
+  return a;
 }
 
 void StreamKGemmBuilder::forEachBlockItem(int64_t count,

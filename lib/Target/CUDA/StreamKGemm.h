@@ -154,6 +154,12 @@ struct StreamKGemmBuilder {
   /// a barrier between it and unit().
   virtual void fillX(Value u, Value stage) {}
 
+  /// With sharedX: the A fragment of mma step j of the unit in xs[stage],
+  /// four 16-bit pairs, by one ldmatrix.x4 (lanes 0-7 address rows 0-7 of
+  /// the step's first 16 bytes, lanes 8-15 rows 8-15, lanes 16-31 the same
+  /// 16 bytes further).
+  SmallVector<Value> ldmatrixA(Value stage, int64_t j);
+
   /// Runs `body(id)` for ids tid, tid + 128, ... below `count`: the block's
   /// threads sharing `count` items (a guard only for the last round, when
   /// it is partial).

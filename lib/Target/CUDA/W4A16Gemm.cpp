@@ -243,17 +243,7 @@ struct W4A16Builder : StreamKGemmBuilder {
                                        /*nontemporal=*/false, llvm::Align(16));
       SmallVector<Value> a;
       if (g.sharedX) {
-        // The four 8x8 f16 matrices of the A fragment from X's slice:
-        // lanes 0-7 address rows 0-7 at k 16j, lanes 8-15 rows 8-15, lanes
-        // 16-31 the same 8 deeper.
-        auto frag = VectorType::get({4, 2}, f16());
-        Value ld = nvgpu::LdMatrixOp::create(
-            b, loc, frag, xs,
-            ValueRange{stage, rem(lane, 16),
-                       addc(mulc(div(lane, 16), 8), 16 * j)},
-            /*transpose=*/false, /*numTiles=*/4);
-        for (int64_t i = 0; i < 4; ++i)
-          a.push_back(vector::ExtractOp::create(b, loc, ld, i));
+        a = ldmatrixA(stage, j); // f16 pairs of X's slice
       } else {
         Value k0 = add(mulc(st, kStep), mulc(c, 2)), k8 = addc(k0, 8);
         // At most 8 rows: the fragment's rows 8..15 are zeros.

@@ -158,18 +158,9 @@ struct W8A8Builder : StreamKGemmBuilder {
     for (int64_t j = 0; j < su; ++j) {
       SmallVector<Value> a;
       if (s.sharedX) {
-        // The A fragment's four 8x8 matrices of 16-bit byte pairs (rows of
-        // 16 k): lanes 0-7 address rows 0-7 at byte 32j, lanes 8-15 rows
-        // 8-15, lanes 16-31 the same 16 bytes deeper.
-        auto frag = VectorType::get({4, 2}, b.getF16Type());
-        Value ld = nvgpu::LdMatrixOp::create(
-            b, loc, frag, xs,
-            ValueRange{stage, rem(lane, 16),
-                       addc(mulc(div(lane, 16), 8), 16 * j)},
-            /*transpose=*/false, /*numTiles=*/4);
-        for (int64_t i = 0; i < 4; ++i)
-          a.push_back(LLVM::BitcastOp::create(
-              b, loc, i32(), vector::ExtractOp::create(b, loc, ld, i)));
+        // Byte pairs: each register is four consecutive k of one row.
+        for (Value pair : ldmatrixA(stage, j))
+          a.push_back(LLVM::BitcastOp::create(b, loc, i32(), pair));
       } else {
         Value k0 = add(mulc(addc(stepBase, j), kStep), mulc(c, 4));
         Value k16 = addc(k0, 16);

@@ -17,8 +17,9 @@ def QCGPUPlaceConstants : Pass<"qc-gpu-place-constants", "ModuleOp"> {
     in the entry with a `memref.view` of the arena, grows the arena argument
     and `qc.arena_size`, and records where the constants start in
     `qc.constants_offset`. Globals in workgroup memory (a kernel's shared
-    memory, read inside its launch) are no constants and stay. It also emits `@qc_model_upload(%arena)`, which
-    copies each global from the library image into its place with
+    memory, read inside its launch) are not constants and stay. It also
+    emits `@qc_model_upload(%arena)`, which copies each global from the
+    library image into its place with
     `gpu.memcpy`; the runtime calls it once when the model is opened, so a
     run copies only the model's inputs and outputs.
 
