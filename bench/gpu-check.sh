@@ -29,7 +29,10 @@
 # where Nsight Compute is installed, the W4A16 and cuBLAS fp16 GEMM kernels
 # alone (bench/gpu/ncu_gemm.py). It
 # writes DIR/gpu-check.md and exits 1 if a check fails. The models come from
-# `MODELS` (default "cls rec det"; empty: the GEMMs alone).
+# `MODELS` (default "cls rec det"; empty: the GEMMs alone); GEMM_SIZES and
+# GEMM_BATCHES replace the timed GEMM shapes, BIN the tools' folder, PYTHON
+# the GPU machine's python (test/E2E/gpu-check-dry-run.test runs both steps
+# here with a stand-in for it).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -43,14 +46,18 @@ MODELS=${MODELS-cls rec det}
 declare -A MODEL=([det]=ch_PP-OCRv4_det_infer.onnx [rec]=ch_PP-OCRv4_rec_infer.onnx
                   [cls]=ch_ppocr_mobile_v2.0_cls_infer.onnx)
 declare -A SHAPE=([det]=1,3,640,640 [rec]=1,3,48,320 [cls]=1,3,48,192)
-GEMMS=("4096 4096" "4096 11008")
-BATCHES=(1 16)
+# GEMM_SIZES ("KxN ...") and GEMM_BATCHES replace the timed GEMMs' shapes
+# (test/E2E/gpu-check-dry-run.test uses a small one); prepare records them
+# in DIR for run.
+read -ra GEMMS <<<"${GEMM_SIZES:-4096x4096 4096x11008}"
+GEMMS=("${GEMMS[@]/x/ }")
+read -ra BATCHES <<<"${GEMM_BATCHES:-1 16}"
 # Checked, not timed: shapes that exercise the W4A16 kernel's edges (rows
 # past M in a 16-row tile, two row tiles, columns past N in a 64-column
 # tile, K in few units).
 CHECK_GEMMS=("256 72 3" "512 200 40" "128 64 1")
 
-BIN=build/bin
+BIN=${BIN:-build/bin}
 
 # One GEMM model of bench/gpu/make_gemm.py (in SRC) with the W4A16 and W8A8
 # recipes: library, input and reference outputs; with AB set, also the
@@ -79,10 +86,10 @@ prepare() {
   for tool in quantc quant-run; do
     [[ -x $BIN/$tool ]] || { echo "gpu-check: error: $BIN/$tool missing (scripts/build.sh)" >&2; exit 1; }
   done
-  [[ -d models/inputs/rec ]] || { echo "gpu-check: error: models/inputs missing (scripts/make-inputs.py)" >&2; exit 1; }
+  [[ -z $MODELS || -d models/inputs/rec ]] || { echo "gpu-check: error: models/inputs missing (scripts/make-inputs.py)" >&2; exit 1; }
   rm -rf "$DIR"
   mkdir -p "$DIR"/{so,mlir,inputs,ref}
-  cp -L build/lib/libqrt.so "$DIR/libqrt.so"
+  cp -L "$BIN/../lib/libqrt.so" "$DIR/libqrt.so"
   local m r s
   for m in $MODELS; do
     for r in fp32 w8a8 w4a16; do
@@ -136,6 +143,8 @@ n.save(sys.argv[1], n.random.default_rng(5).standard_normal((256, 4096)).astype(
     /usr/bin/python3 bench/gpu/make_gemm.py "$gemm" "$k" "$n" "$b"
     gemm_model "$gemm" "gemm_${k}x${n}_b$b"
   done
+  printf '%s\n' "${GEMMS[@]}" >"$DIR/gemms"
+  echo "${BATCHES[@]}" >"$DIR/batches"
   rm -rf "$gemm" "$DIR/mlir"
   xz -1 -T2 "$DIR"/so/*.so
   du -sh "$DIR" >&2
@@ -154,6 +163,9 @@ kernel_times() {
 run() {
   command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
   local PY=${PYTHON:-python3} fail=0
+  # The timed GEMMs prepare built.
+  [[ ! -f $DIR/gemms ]] || mapfile -t GEMMS <"$DIR/gemms"
+  [[ ! -f $DIR/batches ]] || read -ra BATCHES <"$DIR/batches"
   "$PY" -c 'import lzma, sys
 for f in sys.argv[1:]:
     open(f[:-3], "wb").write(lzma.open(f).read())' "$DIR"/so/*.so.xz

@@ -17,6 +17,8 @@ PKGS=(
   nodejs npm
   # realistic model inputs (scripts/make-inputs.py renders text with a TrueType font)
   python3-pil fonts-dejavu-core
+  # bench/gpu-check.sh compresses the libraries it carries to a GPU machine
+  xz-utils
 )
 
 missing=()
