@@ -11,7 +11,8 @@ memory one per block.
 Supported: what quantc's tensor-core GEMM kernels use: integer mov, cvt,
 cvta, add/sub/mul/mad/neg, bitwise ops and shifts, bfe, min/max, setp,
 selp, predicate logic, bra, ld/st global/shared/param (scalars and v2/v4),
-cp.async, bar.sync, ldmatrix (m8n8 b16, not transposed), atom.global.add (u32, s32, f32), mma.sync m16n8k32
+cp.async, bar.sync, ldmatrix (m8n8 b16, not transposed), atom.global.add
+(u32, s32, f32), mma.sync m16n8k32
 u8/s8 x s8 -> s32 and m16n8k16 f16 x f16 -> f32, and the float ops around
 them, of the FWHT kernel and of fused epilogues (add/sub/mul/fma .rn.f32,
 cvt.rn.f16x2.f32, cvt.rn.f32.s32, add/sub .rn.f16x2), ret. Anything else
@@ -218,7 +219,6 @@ class Kernel:
                     self._run_block(mem, shared, threads)
 
     def _run_block(self, mem, shared, threads):
-        self._block_shared = shared
         while True:
             for th in threads:
                 if not th.done and th.wait is None:
@@ -235,7 +235,7 @@ class Kernel:
             for w in range(0, len(threads), 32):
                 warp = threads[w:w + 32]
                 if all(th.wait == "mma" for th in warp) and len({th.pc for th in warp}) == 1:
-                    self._mma(warp)
+                    self._mma(warp, shared)
                     for th in warp:
                         th.wait = None
                         th.pc += 1
@@ -243,10 +243,10 @@ class Kernel:
             if not progressed:
                 raise EmuError("deadlock: threads wait at %s" % sorted({(th.wait, th.pc) for th in live}))
 
-    def _mma(self, warp):
+    def _mma(self, warp, shared):
         _, op, args, stmt = self.code[warp[0].pc]
         if op.startswith("ldmatrix"):
-            return self._ldmatrix(warp, op, args, stmt)
+            return self._ldmatrix(warp, shared, op, args, stmt)
         if op == "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32":
             return self._mma_f16(warp, args)
         if not re.match(r"mma\.sync\.aligned\.m16n8k32\.row\.col\.s32\.([us]8)\.s8\.s32$", op):
@@ -276,7 +276,7 @@ class Kernel:
                 s = C[row][col] + sum(A[row][k] * B[k][col] for k in range(32))
                 th.regs[d[e]] = s & _MASK[32]
 
-    def _ldmatrix(self, warp, op, args, stmt):
+    def _ldmatrix(self, warp, shared, op, args, stmt):
         """ldmatrix.sync.aligned.m8n8.x{1,2,4}.shared.b16: matrix i's eight
         16-byte rows at the addresses of lanes 8i .. 8i + 7; lane l receives
         in register i the b16 pair (row l / 4, columns 2 (l % 4), + 1)."""
@@ -284,7 +284,6 @@ class Kernel:
         if not m:
             raise EmuError("unsupported: " + stmt)
         dst = self._vec(args[0])
-        shared = self._block_shared
         rows = []
         for th in warp:
             addr = self._addr(th, args[1])

@@ -74,32 +74,11 @@ gpu::LaunchOp cuda::createStreamKLaunch(OpBuilder &b, Location loc,
       {slots}, b.getI32Type(), MemRefLayoutAttrInterface(),
       gpu::AddressSpaceAttr::get(b.getContext(),
                                  gpu::GPUDialect::getWorkgroupAddressSpace()));
-  // X's slices (sharedX): a workgroup global rather than an attribution,
-  // for its 16-byte alignment (ldmatrix reads 16-byte rows); outlining
-  // copies it into the kernel's module (symbol-dce drops the host's copy).
-  memref::GlobalOp xsGlobal;
-  if (s.sharedX) {
-    auto xsType =
-        MemRefType::get({kStages, 16, s.xStride}, b.getF16Type(),
-                        MemRefLayoutAttrInterface(), smem.getMemorySpace());
-    OpBuilder::InsertionGuard guard(b);
-    auto module =
-        b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>();
-    b.clearInsertionPoint(); // SymbolTable::insert names it uniquely
-    xsGlobal = memref::GlobalOp::create(
-        b, loc, "__qc_gemm_x", b.getStringAttr("private"), xsType,
-        /*initialValue=*/Attribute(), /*constant=*/false,
-        b.getI64IntegerAttr(16));
-    SymbolTable(module).insert(xsGlobal, module.getBody()->begin());
-  }
   auto launch = gpu::LaunchOp::create(
       b, loc, idx(s.blocks), idx(1), idx(s.rowTiles), idx(kWarps * 32), idx(1),
       idx(1), /*dynamicSharedMemorySize=*/nullptr,
       /*asyncTokenType=*/nullptr, ValueRange{}, TypeRange{smem});
   b.setInsertionPointToStart(&launch.getBody().front());
-  if (xsGlobal)
-    memref::GetGlobalOp::create(b, loc, xsGlobal.getType(),
-                                xsGlobal.getSymName());
   return launch;
 }
 
@@ -209,8 +188,26 @@ void StreamKGemmBuilder::finish(Value row, Value col, Value sum) {
 void StreamKGemmBuilder::build(gpu::LaunchOp launch) {
   tid = launch.getThreadIds().x;
   smem = launch.getWorkgroupAttributions()[0];
-  if (s.sharedX)
-    xs = cast<memref::GetGlobalOp>(launch.getBody().front().front());
+  if (s.sharedX) {
+    // X's slices: a workgroup global rather than an attribution, for its
+    // 16-byte alignment (ldmatrix reads 16-byte rows); outlining copies it
+    // into the kernel's module (symbol-dce drops the host's copy).
+    auto type = MemRefType::get(
+        {kStages, 16, s.xStride}, b.getF16Type(), MemRefLayoutAttrInterface(),
+        cast<MemRefType>(smem.getType()).getMemorySpace());
+    auto module = launch->getParentOfType<ModuleOp>();
+    memref::GlobalOp global;
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.clearInsertionPoint(); // SymbolTable::insert names it uniquely
+      global = memref::GlobalOp::create(
+          b, loc, "__qc_gemm_x", b.getStringAttr("private"), type,
+          /*initialValue=*/Attribute(), /*constant=*/false,
+          b.getI64IntegerAttr(16));
+      SymbolTable(module).insert(global, module.getBody()->begin());
+    }
+    xs = memref::GetGlobalOp::create(b, loc, type, global.getSymName());
+  }
   rowTile = launch.getBlockIds().z;
   lane = rem(tid, 32);
   warp = div(tid, 32);

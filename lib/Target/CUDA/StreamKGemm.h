@@ -27,7 +27,7 @@
 // take the group's tiles, one each, and walk the same units together, so
 // each unit's slice of X (16 rows x unit) is read from global memory once
 // per block into shared memory (StreamKGemmBuilder::fillX) and every warp
-// reads its A fragments from there (ldmatrix in the W4A16 kernel). A warp
+// reads its A fragments from there with ldmatrix. A warp
 // sums its own tile: no block sum; the atomics, stores or fused epilogue
 // take each lane's accumulators directly.
 //
@@ -119,10 +119,10 @@ memref::GlobalOp addGlobal(OpBuilder &b, ModuleOp module, StringRef name,
 }
 
 /// The launch of a kernel of shape `s`: (blocks, 1, rowTiles) blocks of
-/// kWarps warps, with the shared memory the skeleton needs (with sharedX,
-/// also a workgroup global of kStages slices of X as 16-bit elements,
-/// [kStages][16][xStride] f16, read by the body's first op). The builder is
-/// left at the start of its body.
+/// kWarps warps, with the weight slots the skeleton needs (with sharedX,
+/// build() adds a workgroup global of kStages slices of X as 16-bit
+/// elements, [kStages][16][xStride] f16). The builder is left at the start
+/// of its body.
 gpu::LaunchOp createStreamKLaunch(OpBuilder &b, Location loc,
                                   const StreamKShape &s);
 
