@@ -396,7 +396,10 @@ LogicalResult mlir::qc::compileForCPU(ModuleOp module,
               "-I", QUANTC_RUNTIME_INCLUDE_DIR, descPath.str().str(),
               QUANTC_MODEL_SUPPORT_SOURCE, objPath.str().str(),
               QUANTC_KERNELS_LIB, "-o", outputPath.str(), "-lm",
-              "-Wl,--exclude-libs,ALL", "-Wl,-z,noexecstack"});
+              // The kernels are C++: without libstdc++ among the model's
+              // own dependencies, a host that dlopens libqrt locally (a
+              // plugin, Python's ctypes) cannot load the model.
+              "-lstdc++", "-Wl,--exclude-libs,ALL", "-Wl,-z,noexecstack"});
   }
   if (!options.keepIntermediates)
     llvm::sys::fs::remove_directories(dir);
