@@ -142,18 +142,23 @@ scf::ForOp StreamKGemmBuilder::unitLoop(Value first, Value end, int64_t step) {
     body();
   };
   // The warp's weights travel through its own kStages slots of shared
-  // memory: while the tensor cores work on one unit, the next one is on its
-  // way.
-  ifThen(ult(first, end), [&] { issue(first, idx(0)); });
-  NVVM::CpAsyncCommitGroupOp::create(b, loc);
+  // memory: while the tensor cores work on one unit, the next kStages - 1
+  // are on their way (one commit group per unit, empty past the end).
+  for (int64_t i = 0; i + 1 < kStages; ++i) {
+    Value v = addc(first, i * step);
+    ifThen(ult(v, end), [&] { issue(v, idx(i)); });
+    NVVM::CpAsyncCommitGroupOp::create(b, loc);
+  }
   SmallVector<Value> init(8 * 4, zero);
   auto loop = scf::ForOp::create(b, loc, first, end, idx(step), init);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
   Value u = loop.getInductionVar();
   Value stage = rem(div(sub(u, first), step), kStages);
-  Value later = addc(u, step);
-  ifThen(ult(later, end), [&] { issue(later, rem(addc(stage, 1), kStages)); });
+  // The slot of the unit before this one, whose reads have completed.
+  Value later = addc(u, (kStages - 1) * step);
+  ifThen(ult(later, end),
+         [&] { issue(later, rem(addc(stage, kStages - 1), kStages)); });
   NVVM::CpAsyncCommitGroupOp::create(b, loc);
   if (s.sharedX) {
     // The X slice of this unit, written by the whole block while the
@@ -162,7 +167,7 @@ scf::ForOp StreamKGemmBuilder::unitLoop(Value first, Value end, int64_t step) {
     fillX(u, stage);
     gpu::BarrierOp::create(b, loc);
   }
-  NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(1));
+  NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(kStages - 1));
   SmallVector<Value> next = unit(u, stage, loop.getRegionIterArgs());
   scf::YieldOp::create(b, loc, next);
   return loop;
