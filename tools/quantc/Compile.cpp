@@ -103,9 +103,9 @@ int quantc::runCompile(int argc, char **argv) {
       "cuda-shared-x",
       cl::desc("With --target=cuda: tensor-core GEMMs with at least four "
                "64-column tiles read x once per block into shared memory "
-               "and load it with ldmatrix (false: each warp reads its own "
-               "x; for comparisons, docs/cuda.md)"),
-      cl::init(true), cl::cat(category));
+               "and load it with ldmatrix (default false: each warp reads "
+               "its own x, measured faster on an H200; docs/cuda.md)"),
+      cl::init(false), cl::cat(category));
   cl::opt<std::string> cpu("cpu",
                            cl::desc("LLVM CPU to compile for (default: the "
                                     "host's)"),

@@ -1,5 +1,5 @@
-// RUN: quant-opt %s -split-input-file -qc-gpu-w4a16-gemm | FileCheck %s
-// RUN: quant-opt %s -split-input-file -qc-gpu-w4a16-gemm=shared-x=false | FileCheck %s --check-prefix=NOSHARE
+// RUN: quant-opt %s -split-input-file -qc-gpu-w4a16-gemm=shared-x=true | FileCheck %s
+// RUN: quant-opt %s -split-input-file -qc-gpu-w4a16-gemm | FileCheck %s --check-prefix=NOSHARE
 
 // Two rows, K = 128 (one group), N = 64: one 64-column tile, one split, one
 // row tile. The unpacked weights, scales and zero points are replaced by the
@@ -106,7 +106,7 @@ func.func @w4(%x: memref<2x128xf32>, %y: memref<2x64xf32>) {
 // CHECK-COUNT-32: memref.atomic_rmw addf {{.*}}, %arg1[{{.*}}] : (f32, memref<40x200xf32>) -> f32
 // CHECK: gpu.barrier
 
-// With shared-x=false, each warp reads its own x (four units of a tile per
+// By default (shared-x=false) each warp reads its own x (four units of a tile per
 // block, block sum in shared memory).
 // NOSHARE-LABEL: func.func @w4_edges
 // NOSHARE-NOT: __qc_gemm_x

@@ -1,5 +1,5 @@
-// RUN: quant-opt %s -split-input-file -qc-gpu-w8a8-gemm | FileCheck %s
-// RUN: quant-opt %s -split-input-file -qc-gpu-w8a8-gemm=shared-x=false | FileCheck %s --check-prefix=NOSHARE
+// RUN: quant-opt %s -split-input-file -qc-gpu-w8a8-gemm=shared-x=true | FileCheck %s
+// RUN: quant-opt %s -split-input-file -qc-gpu-w8a8-gemm | FileCheck %s --check-prefix=NOSHARE
 
 // Two rows, K = 128 (two 64-deep units of two 32-deep steps), N = 64: one
 // 64-column tile, one block, one row tile. The unpacked weights are
@@ -100,7 +100,7 @@ func.func @w8(%x: memref<2x128xi8>, %y: memref<2x64xi32>) {
 // CHECK-COUNT-32: memref.atomic_rmw addi {{.*}}, %arg1[{{.*}}] : (i32, memref<40x200xi32>) -> i32
 // CHECK: gpu.barrier
 
-// With shared-x=false, each warp reads its own x (block sum in shared
+// By default (shared-x=false) each warp reads its own x (block sum in shared
 // memory).
 // NOSHARE-LABEL: func.func @w8_edges
 // NOSHARE-NOT: __qc_gemm_x

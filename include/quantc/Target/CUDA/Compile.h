@@ -16,8 +16,9 @@ struct CUDACompileOptions {
   std::string features = "+ptx80";
   int64_t blockSize = 256;
   /// The tensor-core GEMMs share x through shared memory where they can
-  /// (the kernel passes' shared-x option).
-  bool sharedX = true;
+  /// (the kernel passes' shared-x option; off: measured slower on an H200,
+  /// docs/cuda.md).
+  bool sharedX = false;
   std::string producer = "quantc";
   bool keepIntermediates = false;
   bool verbose = false;

@@ -50,8 +50,9 @@ struct CUDAPipelineOptions : public PassPipelineOptions<CUDAPipelineOptions> {
   PassOptions::Option<bool> sharedX{
       *this, "shared-x",
       llvm::cl::desc("Tensor-core GEMMs with at least four column tiles "
-                     "share x through shared memory and ldmatrix"),
-      llvm::cl::init(true)};
+                     "share x through shared memory and ldmatrix "
+                     "(measured slower on an H200; docs/cuda.md)"),
+      llvm::cl::init(false)};
   PassOptions::Option<unsigned> optLevel{
       *this, "opt-level", llvm::cl::desc("NVPTX optimization level"),
       llvm::cl::init(3)};

@@ -150,13 +150,15 @@ def QCGPUW4A16Gemm : Pass<"qc-gpu-w4a16-gemm", "ModuleOp"> {
       sums in shared memory, and the block adds the result to `y` with
       atomics (`y` is zero-filled before, as the generic's init): no
       second pass and no tail wave;
-    - with at least four column tiles (a multiple of four, or 16 or more),
-      items are (group of four tiles, unit) instead: the warps take a tile
+    - with `shared-x` and at least four column tiles (a multiple of four,
+      or 16 or more), items are (group of four tiles, unit) instead: the warps take a tile
       each and walk the same units, the block converts each unit's slice
       of x to f16 once into shared memory (a 16-byte-aligned workgroup
       global, rows padded against bank conflicts) and the warps load their
       A fragments from it with `ldmatrix`; each warp adds its own tile's
-      sums to `y` (no block sum);
+      sums to `y` (no block sum). Off by default: on an H200 it was up
+      to 1.7x slower at batch 16 and at most 1.1x faster at batch 1
+      (docs/performance.md);
     - when every block covers whole tiles (convolutions, small products),
       the block stores its final sums instead, the zero fill of `y` goes,
       and the elementwise generic right after the GEMM that reads `y` (its
@@ -202,9 +204,10 @@ def QCGPUW4A16Gemm : Pass<"qc-gpu-w4a16-gemm", "ModuleOp"> {
     ```
   }];
   let options = [
-    Option<"sharedX", "shared-x", "bool", /*default=*/"true",
+    Option<"sharedX", "shared-x", "bool", /*default=*/"false",
            "With at least four 64-column tiles, share x through shared "
-           "memory and ldmatrix (false: every warp reads its own x)">
+           "memory and ldmatrix (default false: every warp reads its own "
+           "x, measured faster on an H200 at batch 1 to 16)">
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::NVVM::NVVMDialect",
@@ -240,7 +243,7 @@ def QCGPUW8A8Gemm : Pass<"qc-gpu-w8a8-gemm", "ModuleOp"> {
       64-column tile; a warp reads 512 contiguous bytes per chunk) and
       double-buffered per warp in shared memory with `cp.async`;
     - A fragments are 32-bit loads of four consecutive u8 activations or,
-      with at least four column tiles, `ldmatrix` loads from a slice of x
+      with `shared-x` and at least four column tiles, `ldmatrix` loads from a slice of x
       the block copied once into shared memory, its warps taking a tile
       each of a group of four (as in qc-gpu-w4a16-gemm);
     - stream-K over (64-column tile, 64-deep unit) items on one wave of at
@@ -289,9 +292,10 @@ def QCGPUW8A8Gemm : Pass<"qc-gpu-w8a8-gemm", "ModuleOp"> {
     ```
   }];
   let options = [
-    Option<"sharedX", "shared-x", "bool", /*default=*/"true",
+    Option<"sharedX", "shared-x", "bool", /*default=*/"false",
            "With at least four 64-column tiles, share x through shared "
-           "memory and ldmatrix (false: every warp reads its own x)">
+           "memory and ldmatrix (default false: every warp reads its own "
+           "x, measured faster on an H200 at batch 1 to 16)">
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::NVVM::NVVMDialect",
