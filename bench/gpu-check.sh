@@ -32,7 +32,9 @@
 # cuBLASLt int8 on the same GEMM shapes (bench/gpu/cublas_gemm.py: events
 # and host to host), and measures the GEMM kernels alone, quantc's and
 # cuBLAS's alike, with the L2 cache evicted and not
-# (bench/gpu/kernel_bench.py: CUPTI kernel durations). It
+# (bench/gpu/kernel_bench.py: CUPTI kernel durations), and, where Nsight
+# Compute is installed, profiles the W4A16 and cuBLAS fp16 GEMM kernels of
+# the last timed shape into DIR/profile-*.txt. It
 # writes DIR/gpu-check.md and exits 1 if a check fails. The models come from
 # `MODELS` (default "cls rec det"; empty: the GEMMs alone); GEMM_SIZES and
 # GEMM_BATCHES replace the timed GEMM shapes, BIN the tools' folder, PYTHON
@@ -298,6 +300,31 @@ PY
       echo "| ${k} x ${n} | $b | $(field "$q4" 2) / $(field "$q4" 3) | $(field cublas-fp16 2) / $(field cublas-fp16 3) | $(ratio "$(field cublas-fp16 2)" "$(field "$q4" 2)") | $(field "$q8" 2) / $(field "$q8" 3) | $(field cublaslt-int8 2) / $(field cublaslt-int8 3) | $(ratio "$(field cublaslt-int8 2)" "$(field "$q8" 2)") | $(field "$nm.w4a16-sharex.so" 2) / $(field "$nm.w8a8-sharex.so" 2) | $(field "$q4" 5) / $(field "$q8" 5) |" >>"$md"
     done
   done
+  # Where Nsight Compute is installed: the W4A16 GEMM of the last timed
+  # shape at each batch, and cuBLAS's fp16 GEMM on it, profiled (throughput,
+  # memory, warp stalls, occupancy) into DIR/profile-*.txt for the next
+  # kernel change: the kernel streams about half of cuBLAS's bandwidth
+  # (docs/performance.md), and these say why.
+  if command -v ncu >/dev/null; then
+    local sections=(--section SpeedOfLight --section MemoryWorkloadAnalysis
+                    --section WarpStateStats --section Occupancy
+                    --section LaunchStats --section SchedulerStats)
+    read -r k n <<<"${GEMMS[-1]}"
+    for b in "${BATCHES[@]}"; do
+      local nm=gemm_${k}x${n}_b$b
+      timeout 300 ncu "${sections[@]}" "$PY" bench/gpu/qrt_run.py "$DIR/libqrt.so" \
+        "$DIR/so/$nm.w4a16.so" --inputs "$DIR/inputs/$nm/x" >"$DIR/profile-$nm.w4a16.txt" 2>&1 || true
+      timeout 300 ncu "${sections[@]}" "$PY" -c "import torch
+w = torch.randn($k, $n, device='cuda', dtype=torch.float16)
+x = torch.randn($b, $k, device='cuda', dtype=torch.float16)
+torch.matmul(x, w)
+torch.cuda.synchronize()" >"$DIR/profile-$nm.cublas-fp16.txt" 2>&1 || true
+    done
+    {
+      echo
+      echo "Nsight Compute profiles (W4A16 GEMM and cuBLAS fp16, kernel by kernel): $(cd "$DIR" && ls profile-*.txt | tr '\n' ' ')"
+    } >>"$md"
+  fi
   cat "$md"
   return $fail
 }
