@@ -10,7 +10,6 @@ prints one line per measured program:
 
   LABEL cold_us warm_us kernels split
 
-
 LABEL is a model's file name (run through libqrt on INPUTS/<name>.npy),
 cublas-fp16 (torch.matmul of [B, K] by [K, N] in float16) or
 cublaslt-int8 (torch._int_mm, at least 32 rows, which it needs). "cold":

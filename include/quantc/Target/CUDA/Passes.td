@@ -151,14 +151,14 @@ def QCGPUW4A16Gemm : Pass<"qc-gpu-w4a16-gemm", "ModuleOp"> {
       atomics (`y` is zero-filled before, as the generic's init): no
       second pass and no tail wave;
     - with `shared-x` and at least four column tiles (a multiple of four,
-      or 16 or more), items are (group of four tiles, unit) instead: the warps take a tile
-      each and walk the same units, the block converts each unit's slice
-      of x to f16 once into shared memory (a 16-byte-aligned workgroup
-      global, rows padded against bank conflicts) and the warps load their
-      A fragments from it with `ldmatrix`; each warp adds its own tile's
-      sums to `y` (no block sum). Off by default: on an H200 it was up
-      to 1.7x slower at batch 16 and at most 1.1x faster at batch 1
-      (docs/performance.md);
+      or 16 or more), items are (group of four tiles, unit) instead: the
+      warps take a tile each and walk the same units, the block converts
+      each unit's slice of x to f16 once into shared memory (a
+      16-byte-aligned workgroup global, rows padded against bank
+      conflicts) and the warps load their A fragments from it with
+      `ldmatrix`; each warp adds its own tile's sums to `y` (no block
+      sum). Off by default: on an H200 it was up to 1.75x slower at batch
+      16 and at most 1.1x faster at batch 1 (docs/performance.md);
     - when every block covers whole tiles (convolutions, small products),
       the block stores its final sums instead, the zero fill of `y` goes,
       and the elementwise generic right after the GEMM that reads `y` (its
@@ -243,9 +243,10 @@ def QCGPUW8A8Gemm : Pass<"qc-gpu-w8a8-gemm", "ModuleOp"> {
       64-column tile; a warp reads 512 contiguous bytes per chunk) and
       double-buffered per warp in shared memory with `cp.async`;
     - A fragments are 32-bit loads of four consecutive u8 activations or,
-      with `shared-x` and at least four column tiles, `ldmatrix` loads from a slice of x
-      the block copied once into shared memory, its warps taking a tile
-      each of a group of four (as in qc-gpu-w4a16-gemm);
+      with `shared-x` and at least four column tiles, `ldmatrix` loads
+      from a slice of x the block copied once into shared memory, its
+      warps taking a tile each of a group of four (as in
+      qc-gpu-w4a16-gemm);
     - stream-K over (64-column tile, 64-deep unit) items on one wave of at
       most 528 4-warp blocks (grid z: 16-row tiles); the block sums its
       warps in shared memory and adds the result to `acc` with integer
