@@ -284,7 +284,7 @@ PY
     echo
     echo "Kernels alone (bench/gpu/kernel_bench.py: CUPTI kernel durations, the GPU time of one call, median of 30 calls; cold: the L2 cache evicted before each call, warm: calls back to back), in us, cold / warm:"
     echo
-    echo "| GEMM K x N | batch | quantc W4A16 | cuBLAS fp16 | cuBLAS fp16 / quantc W4A16, cold | quantc W8A8 | cuBLASLt int8 (32 rows) | cuBLASLt int8 / quantc W8A8, cold | x shared: W4A16 / W8A8, cold | quantc W4A16 / W8A8 kernels, cold |"
+    echo "| GEMM K x N | batch | quantc W4A16 | cuBLAS fp16 | cuBLAS fp16 / quantc W4A16, cold | quantc W8A8 | cuBLASLt int8 (32 rows; W row- or column-major, the faster) | cuBLASLt int8 / quantc W8A8, cold | x shared: W4A16 / W8A8, cold | quantc W4A16 / W8A8 kernels, cold |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   } >>"$md"
   for kn in "${GEMMS[@]}"; do
@@ -296,8 +296,10 @@ PY
       # field LABEL N: field N of LABEL's line (2 cold, 3 warm, 5 kernels).
       field() { awk -v l="$1" -v f="$2" '$1 == l {v = $f} END {print (v == "" ? "NA" : v)}' <<<"$kb"; }
       ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a + 0 > 0 && b + 0 > 0) printf "%.2fx", a / b; else printf "NA"}'; }
-      local q4=$nm.w4a16.so q8=$nm.w8a8.so
-      echo "| ${k} x ${n} | $b | $(field "$q4" 2) / $(field "$q4" 3) | $(field cublas-fp16 2) / $(field cublas-fp16 3) | $(ratio "$(field cublas-fp16 2)" "$(field "$q4" 2)") | $(field "$q8" 2) / $(field "$q8" 3) | $(field cublaslt-int8 2) / $(field cublaslt-int8 3) | $(ratio "$(field cublaslt-int8 2)" "$(field "$q8" 2)") | $(field "$nm.w4a16-sharex.so" 2) / $(field "$nm.w8a8-sharex.so" 2) | $(field "$q4" 5) / $(field "$q8" 5) |" >>"$md"
+      local q4=$nm.w4a16.so q8=$nm.w8a8.so i8
+      # cuBLASLt int8: the faster of W row-major and column-major.
+      i8=$(awk '$1 ~ /^cublaslt-int8-w/ && $2 != "NA" && (best == "" || $2 + 0 < best + 0) {best = $2; l = $1} END {print (l == "" ? "none" : l)}' <<<"$kb")
+      echo "| ${k} x ${n} | $b | $(field "$q4" 2) / $(field "$q4" 3) | $(field cublas-fp16 2) / $(field cublas-fp16 3) | $(ratio "$(field cublas-fp16 2)" "$(field "$q4" 2)") | $(field "$q8" 2) / $(field "$q8" 3) | $(field "$i8" 2) / $(field "$i8" 3) ${i8#cublaslt-int8-} | $(ratio "$(field "$i8" 2)" "$(field "$q8" 2)") | $(field "$nm.w4a16-sharex.so" 2) / $(field "$nm.w8a8-sharex.so" 2) | $(field "$q4" 5) / $(field "$q8" 5) |" >>"$md"
     done
   done
   # Where Nsight Compute is installed: the W4A16 GEMM of the last timed

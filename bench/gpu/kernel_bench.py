@@ -12,7 +12,10 @@ prints one line per measured program:
 
 LABEL is a model's file name (run through libqrt on INPUTS/<name>.npy),
 cublas-fp16 (torch.matmul of [B, K] by [K, N] in float16) or
-cublaslt-int8 (torch._int_mm, at least 32 rows, which it needs). "cold":
+cublaslt-int8-wrow / cublaslt-int8-wcol (torch._int_mm, at least 32 rows,
+which it needs, with W row-major or column-major: cuBLASLt's int8 tensor
+core kernels want the latter, and the faster of the two is the baseline).
+"cold":
 each call follows a 256 MB write that evicts the L2 cache, so the weights
 come from device memory, as in a network whose weights do not fit in L2;
 "warm": calls back to back, the weights L2-resident where they fit (an
@@ -117,11 +120,20 @@ def main():
     x16 = torch.randn(b, k, device=dev, dtype=torch.float16)
     report("cublas-fp16", measure(lambda: torch.matmul(x16, w16), flush,
                                   flush_names))
-    w8 = torch.randint(-127, 127, (k, n), device=dev, dtype=torch.int8)
     x8 = torch.randint(-127, 127, (max(b, 32), k), device=dev,
                        dtype=torch.int8)
-    report("cublaslt-int8", measure(lambda: torch._int_mm(x8, w8), flush,
-                                    flush_names))
+    for label, w8 in (
+            ("cublaslt-int8-wrow",
+             torch.randint(-127, 127, (k, n), device=dev, dtype=torch.int8)),
+            ("cublaslt-int8-wcol",
+             torch.randint(-127, 127, (n, k), device=dev,
+                           dtype=torch.int8).t())):
+        try:
+            report(label, measure(lambda: torch._int_mm(x8, w8), flush,
+                                  flush_names))
+        except RuntimeError as e:  # a layout this PyTorch does not take
+            print("kernel_bench: %s: %s" % (label, e), file=sys.stderr)
+            report(label, None)
 
 
 if __name__ == "__main__":

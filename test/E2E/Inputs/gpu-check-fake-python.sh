@@ -40,7 +40,8 @@ case "${1:-}" in
       echo "$(basename "$so") $i.00 0.$i 2 1.0+$i.00"
     done
     echo "cublas-fp16 15.00 9.00 2 1.00+14.00"
-    echo "cublaslt-int8 130.00 116.00 1 130.00"
+    echo "cublaslt-int8-wrow 130.00 116.00 1 130.00"
+    echo "cublaslt-int8-wcol 40.00 30.00 1 40.00"
     ;;
   *) exec /usr/bin/python3 "$@" ;;
 esac
