@@ -30,6 +30,7 @@ import os
 import statistics
 import sys
 import tempfile
+import warnings
 
 import torch
 from torch.profiler import ProfilerActivity, profile
@@ -38,6 +39,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from qrt_run import QrtModel, load_libqrt  # noqa: E402
 
 CALLS = 30
+# Each measurement is its own profiling session; PyTorch warns that a new
+# one drops the last one's events, which is what we want.
+warnings.filterwarnings("ignore", message="Profiler clears events")
 
 
 def kernels(fn):
