@@ -252,8 +252,8 @@ PY
   done
   {
     echo
-    echo "| GEMM K x N | batch | quantc W4A16 kernel (us) / GPU per run (us) / host to host (ms) | quantc W8A8 kernel (us) / GPU per run (us) / host to host (ms) | cuBLAS fp16 kernel (us) / host to host (ms) | cuBLASLt int8 kernel (us) / host to host (ms) | cuBLAS fp16 kernel / quantc W4A16 kernel | cuBLASLt int8 kernel / quantc W8A8 kernel | x shared: W4A16 / W8A8 kernel (us) |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| GEMM K x N | batch | quantc W4A16 kernel (us) / GPU per run (us) / host to host (ms) | quantc W8A8 kernel (us) / GPU per run (us) / host to host (ms) | cuBLAS fp16 kernel (us) / host to host (ms) | cuBLASLt int8 kernel (us) / host to host (ms) | cuBLAS fp16 kernel / quantc W4A16 kernel | cuBLASLt int8 kernel / quantc W8A8 kernel |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
   } >>"$md"
   local kn k n b
   for kn in "${GEMMS[@]}"; do
@@ -264,11 +264,9 @@ PY
       read -r k4 g4 < <(kernel_times "$DIR/so/$nm.w4a16.so" "$DIR/inputs/$nm/x") || { k4=NA; g4=NA; }
       q8=$($PY bench/gpu/qrt_run.py "$DIR/libqrt.so" "$DIR/so/$nm.w8a8.so" --inputs "$DIR/inputs/$nm/x" --bench "$ITERS" | awk '{print $2}') || q8=NA
       read -r k8 g8 < <(kernel_times "$DIR/so/$nm.w8a8.so" "$DIR/inputs/$nm/x") || { k8=NA; g8=NA; }
-      read -r k4s _ < <(kernel_times "$DIR/so/$nm.w4a16-sharex.so" "$DIR/inputs/$nm/x") || k4s=NA
-      read -r k8s _ < <(kernel_times "$DIR/so/$nm.w8a8-sharex.so" "$DIR/inputs/$nm/x") || k8s=NA
       base=$($PY bench/gpu/cublas_gemm.py "$k" "$n" "$b") || base="NA NA NA NA"
       read -r f16k f16h i8k i8h <<<"$base"
-      echo "| ${k} x ${n} | $b | $k4 / $g4 / $q4 | $k8 / $g8 / $q8 | $(awk -v a="$f16k" 'BEGIN {printf "%.1f", 1e3 * a}') / $f16h | $(awk -v a="$i8k" 'BEGIN {printf "%.1f", 1e3 * a}') / $i8h | $(awk -v a="$f16k" -v b="$k4" 'BEGIN {if (b + 0 > 0) printf "%.2fx", 1e3 * a / b; else printf "NA"}') | $(awk -v a="$i8k" -v b="$k8" 'BEGIN {if (b + 0 > 0) printf "%.2fx", 1e3 * a / b; else printf "NA"}') | $k4s / $k8s |" >>"$md"
+      echo "| ${k} x ${n} | $b | $k4 / $g4 / $q4 | $k8 / $g8 / $q8 | $(awk -v a="$f16k" 'BEGIN {printf "%.1f", 1e3 * a}') / $f16h | $(awk -v a="$i8k" 'BEGIN {printf "%.1f", 1e3 * a}') / $i8h | $(awk -v a="$f16k" -v b="$k4" 'BEGIN {if (b + 0 > 0) printf "%.2fx", 1e3 * a / b; else printf "NA"}') | $(awk -v a="$i8k" -v b="$k8" 'BEGIN {if (b + 0 > 0) printf "%.2fx", 1e3 * a / b; else printf "NA"}') |" >>"$md"
     done
   done
   if [[ -f $DIR/so/fwht.exact.so ]]; then
@@ -287,15 +285,16 @@ PY
     echo "| GEMM K x N | batch | quantc W4A16 | cuBLAS fp16 | cuBLAS fp16 / quantc W4A16, cold | quantc W8A8 | cuBLASLt int8 (32 rows; W row- or column-major, the faster) | cuBLASLt int8 / quantc W8A8, cold | x shared: W4A16 / W8A8, cold | quantc W4A16 / W8A8 kernels, cold |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   } >>"$md"
+  local kb
+  # field LABEL N: field N of LABEL's line in kb (2 cold, 3 warm, 5 kernels).
+  field() { awk -v l="$1" -v f="$2" '$1 == l {v = $f} END {print (v == "" ? "NA" : v)}' <<<"$kb"; }
+  ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a + 0 > 0 && b + 0 > 0) printf "%.2fx", a / b; else printf "NA"}'; }
   for kn in "${GEMMS[@]}"; do
     read -r k n <<<"$kn"
     for b in "${BATCHES[@]}"; do
-      local nm=gemm_${k}x${n}_b$b kb
+      local nm=gemm_${k}x${n}_b$b
       kb=$($PY bench/gpu/kernel_bench.py "$DIR/libqrt.so" "$k" "$n" "$b" "$DIR/inputs/$nm/x" \
         "$DIR"/so/$nm.{w4a16,w8a8,w4a16-sharex,w8a8-sharex}.so) || kb=""
-      # field LABEL N: field N of LABEL's line (2 cold, 3 warm, 5 kernels).
-      field() { awk -v l="$1" -v f="$2" '$1 == l {v = $f} END {print (v == "" ? "NA" : v)}' <<<"$kb"; }
-      ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a + 0 > 0 && b + 0 > 0) printf "%.2fx", a / b; else printf "NA"}'; }
       local q4=$nm.w4a16.so q8=$nm.w8a8.so i8
       # cuBLASLt int8: the faster of W row-major and column-major.
       i8=$(awk '$1 ~ /^cublaslt-int8-w/ && $2 != "NA" && (best == "" || $2 + 0 < best + 0) {best = $2; l = $1} END {print (l == "" ? "none" : l)}' <<<"$kb")

@@ -7,8 +7,8 @@
 #     --bench prints a time, and with QRT_PROFILE the profile lines
 #     kernel_times parses.
 #   cublas_gemm.py: four times; kernel_bench.py LIB K N B INPUTS SO...:
-#     one line per library and two for cuBLAS, the libraries' times set
-#     by their order.
+#     one line per library (times set by its place in the list), one for
+#     cuBLAS fp16 and one per cuBLASLt int8 layout.
 # Anything else runs /usr/bin/python3.
 set -euo pipefail
 case "${1:-}" in
