@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
 # Installs every Debian package quantc needs. Idempotent: quiet and fast when all is present;
 # runs `apt-get update` only when something is missing.
+#
+#   scripts/setup.sh [--transformer]
+#
+# --transformer also installs PyTorch (Debian's python3-torch, CPU) for
+# scripts/transformer/train.py, which trains the transformer of
+# docs/accuracy.md; nothing else needs it.
 set -euo pipefail
 
 PKGS=(
@@ -20,6 +26,12 @@ PKGS=(
   # bench/gpu-check.sh compresses the libraries it carries to a GPU machine
   xz-utils
 )
+for arg in "$@"; do
+  case "$arg" in
+    --transformer) PKGS+=(python3-torch libopenblas0-pthread) ;;
+    *) echo "setup.sh: unknown option '$arg' (expected --transformer)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${PKGS[@]}"; do

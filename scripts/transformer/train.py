@@ -38,7 +38,7 @@ down-projection input, per-channel max |x| over the calibration set; printed
 as the median channel, the top channels, the ratio top/median and the number
 of channels above 6x the median.
 
-Needs Debian's python3-torch (scripts/transformer/setup.sh installs it).
+Needs Debian's python3-torch (scripts/setup.sh --transformer installs it).
 Single-threaded by default: on a machine shared with builds, more threads
 are slower (OpenBLAS and OpenMP threads spin against the compilers).
 """
@@ -70,7 +70,7 @@ try:
     import torch.nn as nn
     import torch.nn.functional as F
 except ImportError as e:  # pragma: no cover
-    sys.exit(f"train.py: {e}; run scripts/transformer/setup.sh "
+    sys.exit(f"train.py: {e}; run scripts/setup.sh --transformer "
              "(apt-get install python3-torch libopenblas0-pthread)")
 
 VOCAB = 128
