@@ -623,6 +623,82 @@ def QCFuseRotations : Pass<"qc-fuse-rotations", "func::FuncOp"> {
   ];
 }
 
+def QCFakeQuantizeActivations
+    : Pass<"qc-fake-quantize-activations", "func::FuncOp"> {
+  let summary = "Simulate block-quantized layer inputs (dynamic per-block "
+                "scales, quantize then dequantize)";
+  let description = [{
+    Measures what a block format for activations (int4 blocks of 32 as in
+    "Accurate Block Quantization in LLMs with Outliers", MX-like formats,
+    dynamic per-token int8) would cost, on any graph, before kernels for it
+    exist. The f32 input `x` of every layer with constant weights (the lhs
+    of `qc.matmul` with a 2-D weight, the `a` of `qc.gemm`, the `x` of
+    `qc.conv` with `group = 1`; weights may be f32 constants or constants
+    qc-quantize has quantized) is replaced by
+
+        s = max(max|x_block| / qmax, FLT_MIN)    qmax = 2^(bits-1) - 1
+        x' = round(x / s) * s
+
+    with one scale per block of `block-size` consecutive input channels
+    (the dimension the layer reduces over), computed at run time from the
+    values themselves: a symmetric grid of `2 qmax + 1` levels, so 4 bits
+    give [-7, 7], the `b4` of `qc-act-quant-error`. `block-size=0` means one
+    scale per row (dynamic per-token quantization). The rounding is
+    expressed with ordinary qc ops (`qc.reshape`, `qc.abs`,
+    `qc.reduce_max`, `qc.div`, `qc.max`, `qc.round`, `qc.mul`), so the
+    reference evaluator and both code generators run the result; it is an
+    accuracy simulation, not a fast path. A value read by several layers is
+    quantized once; an input that is already quantized (`qc.dequantize`)
+    is left alone.
+
+    Run it after the f32 transforms (`qc-fuse-rotations`,
+    `qc-rearrange-outlier-channels`: their permutations cannot cross the
+    block reshape) and before `qc-quantize` with `act-bits=0` for
+    W4A4-style experiments, so that calibration (GPTQ's Hessian) sees the
+    rounded inputs the layers will get.
+
+    Errors: `bits` outside [2, 16], a negative `block-size`, a block size
+    that does not divide a layer's input channels (naming the layer; the
+    function is left unchanged).
+
+    Before:
+    ```mlir
+    %y = qc.matmul %x, %w : (tensor<1x16x64xf32>, tensor<64x256xf32>) -> tensor<1x16x256xf32>
+    ```
+    After (`-qc-fake-quantize-activations="bits=4 block-size=32"`):
+    ```mlir
+    %b = qc.reshape %x : (tensor<1x16x64xf32>) -> tensor<1x16x2x32xf32>
+    %a = qc.abs %b : tensor<1x16x2x32xf32>
+    %m = qc.reduce_max %a {axes = array<i64: 3>, keepdims = true} : (tensor<1x16x2x32xf32>) -> tensor<1x16x2x1xf32>
+    %s0 = qc.div %m, %qmax : (tensor<1x16x2x1xf32>, tensor<f32>) -> tensor<1x16x2x1xf32>     // qmax = 7
+    %s = qc.max %s0, %tiny : (tensor<1x16x2x1xf32>, tensor<f32>) -> tensor<1x16x2x1xf32>
+    %d = qc.div %b, %s : (tensor<1x16x2x32xf32>, tensor<1x16x2x1xf32>) -> tensor<1x16x2x32xf32>
+    %r = qc.round %d : tensor<1x16x2x32xf32>
+    %q = qc.mul %r, %s : (tensor<1x16x2x32xf32>, tensor<1x16x2x1xf32>) -> tensor<1x16x2x32xf32>
+    %x2 = qc.reshape %q : (tensor<1x16x2x32xf32>) -> tensor<1x16x64xf32>
+    %y = qc.matmul %x2, %w : (tensor<1x16x64xf32>, tensor<64x256xf32>) -> tensor<1x16x256xf32>
+    ```
+  }];
+  let options = [
+    Option<"bits", "bits", "unsigned", "4",
+           "Bits per value, 2 to 16 (symmetric: [-(2^(bits-1) - 1), "
+           "2^(bits-1) - 1])">,
+    Option<"blockSize", "block-size", "int64_t", "32",
+           "Consecutive input channels sharing one scale; must divide every "
+           "layer's input channels; 0: one scale per row">,
+    Option<"remarks", "remarks", "bool", "true",
+           "Emit a remark per quantized activation">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::qc::QCDialect"];
+  let statistics = [
+    Statistic<"numFakeQuantized", "num-fake-quantized",
+              "Number of activations given block quantization">,
+    Statistic<"numAlreadyQuantized", "num-already-quantized",
+              "Number of layer inputs left alone (already quantized)">
+  ];
+}
+
 def QCAssignPrecision : Pass<"qc-assign-precision", "func::FuncOp"> {
   let summary = "Choose a weight bit width per layer that minimises the "
                 "total quantization error under a size budget";
