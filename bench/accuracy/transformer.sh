@@ -16,7 +16,9 @@
 #      after qc-smooth; each checked against fp32 on the evaluation set.
 #   3. the quantized variants: quantc --recipe ... --report (per-layer SQNR
 #      on the calibration set) where a recipe expresses them, else quant-opt
-#      qc-quantize with the recipe's settings but weight group 32;
+#      qc-quantize with the recipe's settings but weight group 32, and
+#      block-4-bit activations (qc-fake-quantize-activations, block 32)
+#      alone and before int4 g32 GPTQ weights (W4A4);
 #      qc-quantize report-errors=true gives each layer's relative output
 #      error (tr(dW H dW^T) / tr(W H W^T)) for RTN and GPTQ.
 #   4. quant-run --reference on the evaluation windows, scored with
@@ -91,8 +93,10 @@ for g in "${F32_ORDER[@]}"; do
   evaluate "$g.f32" "$W/$g.f32.mlir"
 done
 
-# 3. Quantized variants. name|f32 graph|how: "recipe FLAGS" (quantc) or
-# "opt QC-QUANTIZE-OPTIONS" (quant-opt).
+# 3. Quantized variants. name|f32 graph|how: "recipe FLAGS" (quantc),
+# "opt QC-QUANTIZE-OPTIONS" (quant-opt), or "fq [QC-QUANTIZE-OPTIONS]"
+# (quant-opt: qc-fake-quantize-activations, then qc-quantize if given).
+FQ="qc-fake-quantize-activations{bits=4 block-size=32 remarks=false}"
 Q4="weight-bits=4 weight-granularity=group group-fallback=true act-percentile=99.999 bias-correction=true calib=$CALIB report-errors=true"
 VARIANTS=(
   "w8a8|fp32|recipe --recipe w8a8"
@@ -111,6 +115,17 @@ VARIANTS=(
   "w4a8-g32+rot+rea32|rot-rea32|opt $Q4 group-size=32 algorithm=gptq act-bits=8"
   "w4a16-g32-rtn|fp32|opt $Q4 group-size=32 algorithm=rtn act-bits=0"
   "w4a16-g32-rtn+rea32|rea32|opt $Q4 group-size=32 algorithm=rtn act-bits=0"
+  # Block-4-bit activations (qc-fake-quantize-activations: int4 [-7, 7], one
+  # dynamic scale per 32 input channels) with f32 weights, then with int4
+  # g32 GPTQ weights (W4A4), on each f32 graph.
+  "a4b32|fp32|fq"
+  "a4b32+rot|rot|fq"
+  "a4b32+rea32|rea32|fq"
+  "a4b32+rot+rea32|rot-rea32|fq"
+  "w4a4b32|fp32|fq $Q4 group-size=32 algorithm=gptq act-bits=0"
+  "w4a4b32+rot|rot|fq $Q4 group-size=32 algorithm=gptq act-bits=0"
+  "w4a4b32+rea32|rea32|fq $Q4 group-size=32 algorithm=gptq act-bits=0"
+  "w4a4b32+rot+rea32|rot-rea32|fq $Q4 group-size=32 algorithm=gptq act-bits=0"
   # Mixed precision (weight-only, g128, GPTQ): uniform 8 bits with the same
   # settings, then qc-assign-precision at several budgets, with the
   # recipe's widths {4, 8} and with {4, 5, 6, 8}.
@@ -137,6 +152,12 @@ for v in "${VARIANTS[@]}"; do
         -o "$W/$name.mlir" --report "$W/$name" 2> "$W/$name.log" || { cat "$W/$name.log" >&2; exit 1; } ;;
     opt*)
       run "$BIN/quant-opt" "$src" --pass-pipeline="builtin.module(func.func($PREP,qc-quantize{${how#opt }}))" \
+        -o "$W/$name.mlir" 2> "$W/$name.log" || { cat "$W/$name.log" >&2; exit 1; } ;;
+    fq*)
+      # Block-rounded layer inputs first, so that GPTQ's Hessian sees them.
+      opts=${how#fq}; opts=${opts# }
+      pipe="$PREP,$FQ"; [[ -z $opts ]] || pipe="$pipe,qc-quantize{$opts}"
+      run "$BIN/quant-opt" "$src" --pass-pipeline="builtin.module(func.func($pipe))" \
         -o "$W/$name.mlir" 2> "$W/$name.log" || { cat "$W/$name.log" >&2; exit 1; } ;;
   esac
   evaluate "$name" "$W/$name.mlir"
@@ -209,6 +230,14 @@ desc = {
     "w4a16-g32-rtn": ("int4 g32 RTN", "f32", "-"),
     "w4a16-g32-rtn+rea32": ("int4 g32 RTN", "f32", "qc-rearrange-outlier-channels (block 32)"),
     "w8a16-gptq": ("int8 g128 GPTQ", "f32", "-"),
+    "a4b32": ("f32", "int4 block 32 (dynamic)", "-"),
+    "a4b32+rot": ("f32", "int4 block 32 (dynamic)", "qc-fuse-rotations"),
+    "a4b32+rea32": ("f32", "int4 block 32 (dynamic)", "qc-rearrange-outlier-channels (block 32)"),
+    "a4b32+rot+rea32": ("f32", "int4 block 32 (dynamic)", "qc-fuse-rotations, qc-rearrange-outlier-channels (block 32)"),
+    "w4a4b32": ("int4 g32 GPTQ", "int4 block 32 (dynamic)", "-"),
+    "w4a4b32+rot": ("int4 g32 GPTQ", "int4 block 32 (dynamic)", "qc-fuse-rotations"),
+    "w4a4b32+rea32": ("int4 g32 GPTQ", "int4 block 32 (dynamic)", "qc-rearrange-outlier-channels (block 32)"),
+    "w4a4b32+rot+rea32": ("int4 g32 GPTQ", "int4 block 32 (dynamic)", "qc-fuse-rotations, qc-rearrange-outlier-channels (block 32)"),
     "mixed-4.5": ("{4, 8} g128 GPTQ, avg 4.5", "f32", "qc-assign-precision"),
     "mixed-5": ("{4, 8} g128 GPTQ, avg 5", "f32", "qc-assign-precision"),
     "mixed-6": ("{4, 8} g128 GPTQ, avg 6", "f32", "qc-assign-precision"),
@@ -239,6 +268,23 @@ for name, graph, how in variants:
     wt, act, passes = desc.get(name, ("?", "?", "?"))
     lines.append(f"| {name} | {wt} | {act} | {passes} | {s['sqnr_db']:.1f} | {s['argmax_agreement']:.4f} | "
                  f"{s['accuracy']:.4f} | {s['cross_entropy']:.4f} | {fmt(calib)} | {fmt(le)} |")
+lines.append("")
+
+# Table 1b: the outlier passes under block-4-bit activations.
+lines += ["Block-4-bit activations (qc-fake-quantize-activations: int4 [-7, 7], one dynamic scale "
+          "per 32 input channels of every weight matmul), with f32 weights (a4b32) and with int4 "
+          "g32 GPTQ weights (w4a4b32), on each f32 graph; \"CE gap closed\" is the share of the "
+          "cross-entropy increase over fp32 that the passes remove:", "",
+          "| f32 graph | a4b32 logits SQNR (dB) | a4b32 argmax | a4b32 cross-entropy | w4a4b32 logits SQNR (dB) | w4a4b32 argmax | w4a4b32 cross-entropy | w4a4b32 CE gap closed |",
+          "|---|---|---|---|---|---|---|---|"]
+base = results.get("w4a4b32")
+for g, suffix in (("fp32", ""), ("rot", "+rot"), ("rea32", "+rea32"), ("rot-rea32", "+rot+rea32")):
+    a, q = results.get("a4b32" + suffix), results.get("w4a4b32" + suffix)
+    if not a or not q or not base:
+        continue
+    gap = (base["cross_entropy"] - q["cross_entropy"]) / (base["cross_entropy"] - fp["cross_entropy"])
+    lines.append(f"| {g} | {a['sqnr_db']:.1f} | {a['argmax_agreement']:.4f} | {a['cross_entropy']:.4f} | "
+                 f"{q['sqnr_db']:.1f} | {q['argmax_agreement']:.4f} | {q['cross_entropy']:.4f} | {100 * gap:.0f}% |")
 lines.append("")
 
 # Table 2: f32 graphs after the passes (must be unchanged).
