@@ -1,9 +1,10 @@
 // Graphs after qc-fake-quantize-activations compile: the block rounding is
 // made of ordinary qc ops (reshape, abs, reduce_max, div, max, round, mul),
-// and the compiled model rounds every value to the same grid point as the
-// reference evaluator, so the outputs agree to float summation order
-// (1e-4 absolute, outputs up to about 20; a single value rounded to a
-// neighbouring grid point would move an output by 0.03 or more). The CUDA target's form compiles too.
+// and given the same inputs (here function arguments) the compiled model
+// rounds every value to the same grid point as the reference evaluator, so
+// the outputs agree to float summation order (1e-4 absolute, outputs up to
+// about 20; a single value rounded to a neighbouring grid point would move
+// an output by 0.03 or more). The CUDA target's form computes the same.
 // RUN: split-file %s %t
 // RUN: mkdir -p %t/in && %randnpy %t/in/x.npy 2,16,64 3 -4 4 && %randnpy %t/in/c.npy 1,64,6,6 5 -2 2
 // RUN: quant-opt %t/f.mlir -qc-fake-quantize-activations="bits=4 block-size=32 remarks=false" -o %t/fq.mlir
