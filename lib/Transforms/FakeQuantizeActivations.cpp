@@ -13,10 +13,10 @@
 #include "ChannelUtils.h"
 
 #include "qc/QCOps.h"
+#include "quantc/Analysis/Contraction.h"
 #include "quantc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "llvm/ADT/MapVector.h"
 #include <limits>
 
@@ -31,39 +31,21 @@ using namespace mlir::qc::channels;
 
 namespace {
 
-/// Whether `w` is a layer's weight: an f32 constant, or a constant that
-/// qc-quantize has quantized (`qc.dequantize` of a `quant.scast` of one).
-bool isConstantWeight(Value w) {
-  if (auto dq = w.getDefiningOp<DequantizeOp>()) {
-    w = dq->getOperand(0);
-    if (auto cast = w.getDefiningOp<quant::StorageCastOp>())
-      w = cast.getInput();
-  }
-  return static_cast<bool>(w.getDefiningOp<arith::ConstantOp>());
-}
-
-/// The axis of operand 0 that the layer `op` reduces over (its input
-/// channels), when `op` is a layer with constant weights whose blocks of
-/// input channels this pass handles.
-std::optional<int64_t> inputChannelAxis(Operation *op) {
-  if (auto mm = dyn_cast<MatMulOp>(op)) {
-    if (mm.getRhs().getType().getRank() != 2 || !isConstantWeight(mm.getRhs()))
-      return std::nullopt;
-    return mm.getLhs().getType().getRank() - 1;
-  }
-  if (auto gemm = dyn_cast<GemmOp>(op)) {
-    if (!isConstantWeight(gemm.getB()))
-      return std::nullopt;
-    return gemm.getTransA() ? 0 : 1;
-  }
-  if (auto conv = dyn_cast<ConvOp>(op)) {
-    // A grouped convolution reduces over the channels of one group only,
-    // a depthwise one over none: blocks of channels are not its reduction.
-    if (conv.getGroup() != 1 || !isConstantWeight(conv.getW()))
-      return std::nullopt;
-    return 1;
-  }
-  return std::nullopt;
+/// The contraction `op` as a layer whose input channels this pass blocks: a
+/// constant weight (f32, or quantized by qc-quantize) and one group (a
+/// grouped convolution reduces over the channels of one group only, a
+/// depthwise one over none), with the axis of the activation it reduces.
+std::optional<std::pair<Contraction, int64_t>> blockedLayer(Operation *op) {
+  std::optional<Contraction> c = getContraction(op);
+  if (!c || c->groups != 1 || !getWeightConstant(c->getWeight()))
+    return std::nullopt;
+  int64_t axis =
+      cast<RankedTensorType>(c->getActivation().getType()).getRank() - 1;
+  if (isa<ConvOp>(op))
+    axis = 1;
+  else if (auto gemm = dyn_cast<GemmOp>(op))
+    axis = gemm.getTransA() ? 0 : 1;
+  return std::make_pair(*c, axis);
 }
 
 /// `shape` with dimension `axis` split into [n / block, block].
@@ -150,15 +132,14 @@ struct QCFakeQuantizeActivationsPass
     llvm::MapVector<std::pair<Value, int64_t>, SmallVector<OpOperand *>> sites;
     bool ok = true;
     func.walk([&](Operation *op) {
-      std::optional<int64_t> axis = inputChannelAxis(op);
-      if (!axis)
+      auto layer = blockedLayer(op);
+      if (!layer)
         return;
-      OpOperand &in = op->getOpOperand(0);
+      auto [c, axis] = *layer;
+      OpOperand &in = op->getOpOperand(c.activationIndex);
       Value x = in.get();
-      auto type = dyn_cast<RankedTensorType>(x.getType());
-      // (The layers' operands are statically shaped: the dialect requires it.)
-      if (!type || !type.getElementType().isF32())
-        return;
+      // (f32 and statically shaped: getContraction and the dialect ensure it.)
+      auto type = cast<RankedTensorType>(x.getType());
       if (x.getDefiningOp<DequantizeOp>()) {
         ++numAlreadyQuantized;
         if (remarks)
@@ -166,16 +147,16 @@ struct QCFakeQuantizeActivationsPass
                          "is already quantized (qc.dequantize)");
         return;
       }
-      int64_t n = type.getDimSize(*axis);
+      int64_t n = type.getDimSize(axis);
       if (blockSize > 0 && n % blockSize != 0) {
         op->emitError("qc-fake-quantize-activations: block-size ")
             << static_cast<int64_t>(blockSize) << " does not divide the " << n
-            << " input channels (dimension " << *axis << " of " << type
+            << " input channels (dimension " << axis << " of " << type
             << "); choose a divisor, or 0 for one scale per row";
         ok = false;
         return;
       }
-      sites[{x, *axis}].push_back(&in);
+      sites[{x, axis}].push_back(&in);
     });
     if (!ok)
       return signalPassFailure();
