@@ -148,11 +148,13 @@ struct QCFakeQuantizeActivationsPass
         return;
       }
       int64_t n = type.getDimSize(axis);
-      if (blockSize > 0 && n % blockSize != 0) {
+      if (blockSize > 0 && n % blockSize != 0 && !blockFallback) {
         op->emitError("qc-fake-quantize-activations: block-size ")
             << static_cast<int64_t>(blockSize) << " does not divide the " << n
             << " input channels (dimension " << axis << " of " << type
-            << "); choose a divisor, or 0 for one scale per row";
+            << "); choose a divisor, 0 for one scale per row, or "
+               "block-fallback=true for one scale per row where it does not "
+               "divide";
         ok = false;
         return;
       }
@@ -164,7 +166,9 @@ struct QCFakeQuantizeActivationsPass
     for (auto &[key, uses] : sites) {
       auto [x, axis] = key;
       int64_t n = cast<RankedTensorType>(x.getType()).getDimSize(axis);
-      int64_t block = blockSize == 0 ? n : static_cast<int64_t>(blockSize);
+      int64_t block = blockSize == 0 || n % blockSize != 0
+                          ? n
+                          : static_cast<int64_t>(blockSize);
       Value fq = buildFakeQuant(x, uses.front()->getOwner(), axis, block, bits);
       for (OpOperand *use : uses)
         use->set(fq);
@@ -174,7 +178,10 @@ struct QCFakeQuantizeActivationsPass
             << "qc-fake-quantize-activations: " << static_cast<unsigned>(bits)
             << "-bit, " << n / block << (n / block == 1 ? " block" : " blocks")
             << " of " << block << " along dimension " << axis << ", read by "
-            << pluralize(uses.size(), "layer");
+            << pluralize(uses.size(), "layer")
+            << (blockSize > 0 && block != blockSize
+                    ? " (block-fallback: block-size does not divide it)"
+                    : "");
     }
   }
 };

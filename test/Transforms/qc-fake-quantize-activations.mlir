@@ -103,3 +103,4 @@ func.func @quantized(%x: tensor<2x32xf32>, %u: tensor<2x32xf32>) -> (tensor<2x4x
   %z = qc.matmul %d, %w : (tensor<2x32xf32>, tensor<32x4xf32>) -> tensor<2x4xf32>
   return %y, %z : tensor<2x4xf32>, tensor<2x4xf32>
 }
+

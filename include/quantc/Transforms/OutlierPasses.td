@@ -306,7 +306,8 @@ def QCFakeQuantizeActivations
 
     Errors: `bits` outside [2, 16], a negative `block-size`, a block size
     that does not divide a layer's input channels (naming the layer; the
-    function is left unchanged).
+    function is left unchanged) unless `block-fallback` is set: then that
+    layer's input gets one scale per row, and its remark says so.
 
     Before:
     ```mlir
@@ -332,7 +333,12 @@ def QCFakeQuantizeActivations
            "2^(bits-1) - 1])">,
     Option<"blockSize", "block-size", "int64_t", "32",
            "Consecutive input channels sharing one scale; must divide every "
-           "layer's input channels; 0: one scale per row">,
+           "layer's input channels (see block-fallback); 0: one scale per "
+           "row">,
+    Option<"blockFallback", "block-fallback", "bool", "false",
+           "One scale per row for the layers whose input channels block-size "
+           "does not divide (e.g. a first convolution's 3), instead of "
+           "failing">,
     Option<"remarks", "remarks", "bool", "true",
            "Emit a remark per quantized activation">
   ];
