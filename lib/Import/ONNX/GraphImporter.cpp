@@ -13,6 +13,7 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Path.h"
@@ -52,10 +53,6 @@ LogicalResult GraphImporter::resolveOpsets() {
   // IR version 1 and 2 models have no opset_import and mean opset 1, which
   // quantc does not support; the per-node lookup reports it.
   return success();
-}
-
-bool GraphImporter::isDefined(StringRef name) const {
-  return values.count(name) || initializers.count(name);
 }
 
 Value GraphImporter::lookup(StringRef name) {
@@ -122,31 +119,85 @@ static std::string formatDeclaredShape(ArrayRef<int64_t> dims) {
          "]";
 }
 
+static DeclaredType toDeclaredType(const onnx::TypeProto_Tensor &t) {
+  DeclaredType d;
+  d.dtype = t.elem_type();
+  d.hasShape = t.has_shape();
+  for (const auto &dim : t.shape().dim())
+    d.dims.push_back(dim.has_dim_value() ? dim.dim_value() : -1);
+  return d;
+}
+
+LogicalResult GraphImporter::checkType(StringRef name, Type type,
+                                       const DeclaredType &d, Location loc,
+                                       StringRef source) {
+  auto tensor = cast<RankedTensorType>(type);
+  int32_t found = onnxTypeOfElement(tensor.getElementType());
+  if (d.dtype != kUndefined && found != kUndefined && d.dtype != found)
+    return emitError(loc) << "inconsistent element types for '" << name
+                          << "': " << source << " " << getOnnxTypeName(d.dtype)
+                          << ", the importer computed "
+                          << getOnnxTypeName(found);
+  if (d.hasShape) {
+    bool ok = (int64_t)d.dims.size() == tensor.getRank();
+    for (int64_t i = 0; ok && i < tensor.getRank(); ++i)
+      ok = d.dims[i] < 0 || d.dims[i] == tensor.getDimSize(i);
+    if (!ok)
+      return emitError(loc)
+             << "inconsistent shapes for '" << name << "': " << source << " "
+             << formatDeclaredShape(d.dims) << ", the importer computed "
+             << formatShape(tensor.getShape());
+  }
+  return success();
+}
+
 LogicalResult GraphImporter::bind(StringRef name, Value value, Location loc) {
   if (values.count(name) || initializers.count(name))
     return emitError(loc) << "value '" << name << "' is defined more than once";
-  auto type = cast<RankedTensorType>(value.getType());
   auto it = declared.find(name);
-  if (it != declared.end()) {
-    const DeclaredType &d = it->second;
-    int32_t found = onnxTypeOfElement(type.getElementType());
-    if (d.dtype != kUndefined && found != kUndefined && d.dtype != found)
-      return emitError(loc)
-             << "inconsistent element types for '" << name
-             << "': the model declares " << getOnnxTypeName(d.dtype)
-             << ", the importer computed " << getOnnxTypeName(found);
-    if (d.hasShape) {
-      bool ok = (int64_t)d.dims.size() == type.getRank();
-      for (int64_t i = 0; ok && i < type.getRank(); ++i)
-        ok = d.dims[i] < 0 || d.dims[i] == type.getDimSize(i);
-      if (!ok)
-        return emitError(loc)
-               << "inconsistent shapes for '" << name
-               << "': the model declares " << formatDeclaredShape(d.dims)
-               << ", the importer computed " << formatShape(type.getShape());
-    }
-  }
+  if (it != declared.end() &&
+      failed(checkType(name, value.getType(), it->second, loc,
+                       "the model declares")))
+    return failure();
   values[name] = value;
+  producers[name] = currentNode;
+  return success();
+}
+
+LogicalResult GraphImporter::checkOnnxShapeInference() {
+  // On a graph quantc has imported (every node's inputs defined, its
+  // attributes checked by the importer), so that ONNX 1.12's inference, which
+  // crashes rather than fails on some malformed nodes (a stride of 0), never
+  // sees one. When it fails (a limitation of this ONNX release) the import
+  // stands: quantc's own inference has already checked every declared type.
+  Location loc = modelLoc(ctx, modelPath);
+  onnx::GraphProto *graph = model.mutable_graph();
+  google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> valueInfo =
+      graph->value_info();
+  google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> outputs =
+      graph->output();
+  auto restore = llvm::make_scope_exit([&] {
+    *graph->mutable_value_info() = std::move(valueInfo);
+    *graph->mutable_output() = std::move(outputs);
+  });
+  if (llvm::Error err = inferShapes(model)) {
+    emitWarning(loc) << llvm::toString(std::move(err))
+                     << "; continuing with quantc's shape inference";
+    return success();
+  }
+  for (const onnx::ValueInfoProto &vi : graph->value_info()) {
+    auto value = values.find(vi.name());
+    auto producer = producers.find(vi.name());
+    if (value == values.end() || producer == producers.end() ||
+        declared.count(vi.name()) || !vi.type().has_tensor_type())
+      continue;
+    DeclaredType d = toDeclaredType(vi.type().tensor_type());
+    unsigned index = producer->second;
+    if (failed(checkType(vi.name(), value->second.getType(), d,
+                         getNodeLoc(graph->node(index), index),
+                         "ONNX's shape inference gives")))
+      return failure();
+  }
   return success();
 }
 
@@ -262,15 +313,8 @@ LogicalResult GraphImporter::resolveInputShapes() {
 
 LogicalResult GraphImporter::collectDeclaredTypes() {
   auto collect = [&](const onnx::ValueInfoProto &vi) {
-    if (!vi.type().has_tensor_type())
-      return;
-    const onnx::TypeProto_Tensor &t = vi.type().tensor_type();
-    DeclaredType d;
-    d.dtype = t.elem_type();
-    d.hasShape = t.has_shape();
-    for (const auto &dim : t.shape().dim())
-      d.dims.push_back(dim.has_dim_value() ? dim.dim_value() : -1);
-    declared[vi.name()] = std::move(d);
+    if (vi.type().has_tensor_type())
+      declared[vi.name()] = toDeclaredType(vi.type().tensor_type());
   };
   for (const onnx::ValueInfoProto &vi : model.graph().value_info())
     collect(vi);
@@ -426,17 +470,40 @@ LogicalResult GraphImporter::checkNodesSupported() {
   return success(ok);
 }
 
+LogicalResult GraphImporter::checkTopology() {
+  const onnx::GraphProto &graph = model.graph();
+  llvm::StringSet<> defined;
+  for (const onnx::ValueInfoProto &in : graph.input())
+    defined.insert(in.name());
+  for (const auto &init : initializers)
+    defined.insert(init.getKey());
+  for (auto [i, node] : llvm::enumerate(graph.node())) {
+    for (const std::string &in : node.input())
+      if (!in.empty() && !defined.contains(in))
+        return emitError(getNodeLoc(node, i))
+               << "input '" << in
+               << "' is not a graph input, an initializer or the output of "
+                  "an earlier node";
+    for (const std::string &out : node.output())
+      if (!out.empty())
+        defined.insert(out);
+  }
+  for (const onnx::ValueInfoProto &out : graph.output())
+    if (!defined.contains(out.name()))
+      return emitError(modelLoc(ctx, modelPath))
+             << "graph output '" << out.name()
+             << "' is not produced by any node, input or initializer";
+  return success();
+}
+
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                                         unsigned index) {
   Location loc = getNodeLoc(node, index);
   for (const std::string &in : node.input()) {
     if (in.empty())
       continue;
-    if (!isDefined(in))
-      return emitError(loc) << "input '" << in
-                            << "' is not a graph input, an initializer or "
-                               "the output of an earlier node";
-    // Materialize initializers now, so that handlers never see a failure.
+    // Defined (checkTopology). Materialize initializers now, so that handlers
+    // never see a failure.
     if (!lookup(in))
       return failure();
   }
@@ -444,6 +511,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   OnnxHandler handler = findHandler(node, index, /*emitErrors=*/true, version);
   if (!handler)
     return failure();
+  currentNode = index;
   std::string name = node.name().empty()
                          ? node.op_type() + "_" + std::to_string(index)
                          : node.name();
@@ -482,24 +550,9 @@ LogicalResult GraphImporter::importInto(ModuleOp module) {
   }
   if (!graph.sparse_initializer().empty())
     return emitError(loc) << "sparse initializers are not supported";
-  if (failed(checkNodesSupported()) || failed(resolveInputShapes()))
+  if (failed(checkNodesSupported()) || failed(checkTopology()) ||
+      failed(resolveInputShapes()))
     return failure();
-  if (options.runOnnxShapeInference) {
-    // ONNX's shape inference adds value_info for the cross-check in bind().
-    // When it fails (a declared shape it cannot reconcile, or a limitation of
-    // this ONNX release), quantc's own inference still checks every declared
-    // shape, node by node, so warn and go on without it.
-    google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> valueInfo =
-        graph.value_info();
-    google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> outputs =
-        graph.output();
-    if (llvm::Error err = inferShapes(model)) {
-      emitWarning(loc) << llvm::toString(std::move(err))
-                       << "; continuing with quantc's shape inference";
-      *model.mutable_graph()->mutable_value_info() = std::move(valueInfo);
-      *model.mutable_graph()->mutable_output() = std::move(outputs);
-    }
-  }
   if (failed(collectDeclaredTypes()))
     return failure();
   for (const onnx::NodeProto &node : graph.node())
@@ -544,10 +597,6 @@ LogicalResult GraphImporter::importInto(ModuleOp module) {
   builder.setInsertionPointToEnd(entry);
   SmallVector<Value> results;
   for (const onnx::ValueInfoProto &out : graph.output()) {
-    if (!isDefined(out.name()))
-      return emitError(loc) << "graph output '" << out.name()
-                            << "' is not produced by any node, input or "
-                               "initializer";
     Value v = lookup(out.name());
     if (!v)
       return failure();
@@ -570,6 +619,8 @@ LogicalResult GraphImporter::importInto(ModuleOp module) {
                     results, [](Value v) { return v.getType(); }))));
   for (auto [i, out] : llvm::enumerate(graph.output()))
     func.setResultAttr(i, "onnx.name", builder.getStringAttr(out.name()));
+  if (options.runOnnxShapeInference && failed(checkOnnxShapeInference()))
+    return failure();
   eraseDeadOps(func);
   if (failed(mlir::verify(module)))
     return emitError(loc) << "the imported module does not verify (an "

@@ -15,9 +15,9 @@
 
 namespace mlir::qc::onnx_import {
 
-/// What ONNX declares about a value (value_info, graph outputs), after ONNX
-/// shape inference. Unknown dimensions are -1; no rank when `hasShape` is
-/// false.
+/// What ONNX declares about a value (value_info, graph outputs) or, after
+/// the import, infers for it. Unknown dimensions are -1; no rank when
+/// `hasShape` is false.
 struct DeclaredType {
   int32_t dtype = 0;
   bool hasShape = false;
@@ -42,7 +42,6 @@ public:
   /// The value of an ONNX name (materializing an initializer on first use);
   /// null if undefined.
   Value lookup(StringRef name);
-  bool isDefined(StringRef name) const;
   /// Binds `name`, checking the value against what ONNX declares for it.
   LogicalResult bind(StringRef name, Value value, Location loc);
   /// Whether `name` is consumed by a node or is a graph output.
@@ -71,6 +70,16 @@ private:
   OnnxHandler findHandler(const onnx::NodeProto &node, unsigned index,
                           bool emitErrors, int64_t &opsetVersion);
   LogicalResult checkNodesSupported();
+  /// Whether `type` fits `d`; the error (at `loc`) says what `d` is from.
+  LogicalResult checkType(StringRef name, Type type, const DeclaredType &d,
+                          Location loc, StringRef source);
+  /// Runs ONNX's shape inference on the imported model and checks the types
+  /// it infers against the importer's.
+  LogicalResult checkOnnxShapeInference();
+  /// Every node input and graph output is defined before it is read (ONNX's
+  /// own shape inference assumes so and crashes on some graphs that are
+  /// not).
+  LogicalResult checkTopology();
   FailureOr<Value> materializeInitializer(onnx::TensorProto &tensor);
   void eraseDeadOps(func::FuncOp func);
 
@@ -84,6 +93,9 @@ private:
   llvm::StringMap<Value> values;
   llvm::StringMap<onnx::TensorProto *> initializers;
   llvm::StringMap<DeclaredType> declared;
+  /// The index of the node that produced each value.
+  llvm::StringMap<unsigned> producers;
+  unsigned currentNode = 0;
   llvm::StringMap<unsigned> useCounts;
   /// Graph inputs (not initializers) with their resolved static types.
   SmallVector<std::pair<std::string, RankedTensorType>> inputs;
