@@ -85,9 +85,11 @@ have_models = all(os.path.isfile(os.path.join(models_dir, "ocr", f)) for f in (
     os.path.isdir(os.path.join(models_dir, "inputs", m)) for m in ("det", "rec", "cls"))
 have_ort = os.path.isdir(os.path.join(ort_dir, "node_modules", "onnxruntime-node")) and \
     shutil.which("node") is not None
-have_numpy = subprocess.run(["/usr/bin/python3", "-c", "import numpy"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0 \
-    if os.path.exists("/usr/bin/python3") else False
+def have_python_module(name):
+    return os.path.exists("/usr/bin/python3") and subprocess.run(
+        ["/usr/bin/python3", "-c", "import " + name],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+have_numpy = have_python_module("numpy")
 if have_models:
     config.available_features.add("ocr-models")
 else:
@@ -103,3 +105,9 @@ if have_numpy:
 else:
     lit_config.note("/usr/bin/python3 has no numpy: the comparisons with ONNX Runtime are "
                     "skipped (run scripts/setup.sh)")
+# python3-onnx: the importer's fuzz test mutates models with it.
+if have_python_module("onnx"):
+    config.available_features.add("python-onnx")
+else:
+    lit_config.note("/usr/bin/python3 has no onnx: the importer's fuzz test is skipped "
+                    "(run scripts/setup.sh)")
