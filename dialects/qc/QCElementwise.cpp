@@ -110,6 +110,12 @@ LogicalResult PReluOp::verify() {
 OpFoldResult IdentityOp::fold(FoldAdaptor) { return getX(); }
 
 LogicalResult ClipOp::verify() {
+  // max(x, NaN) is x or NaN depending on who computes it (the reference
+  // evaluator, LLVM's maximumf): no such bound has one meaning.
+  if (getMin() && getMin()->isNaN())
+    return emitOpError("expected min to be a number, found NaN");
+  if (getMax() && getMax()->isNaN())
+    return emitOpError("expected max to be a number, found NaN");
   if (getMin() && getMax() &&
       getMin()->convertToFloat() > getMax()->convertToFloat())
     return emitOpError("expected min <= max, found min = ")

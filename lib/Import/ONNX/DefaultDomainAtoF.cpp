@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Traits.h"
 
 #include <cfloat>
+#include <cmath>
 
 using namespace mlir;
 using namespace mlir::qc;
@@ -216,6 +217,10 @@ static LogicalResult importCast(OpBinder &b) {
 /// Clamps `x` to [lo, hi] (either may be absent).
 static LogicalResult emitClip(OpBinder &b, Value x, std::optional<float> lo,
                               std::optional<float> hi) {
+  if ((lo && std::isnan(*lo)) || (hi && std::isnan(*hi)))
+    return b.emitError() << "expected "
+                         << (lo && std::isnan(*lo) ? "min" : "max")
+                         << " to be a number, found NaN";
   // ONNX: when min > max every element becomes max.
   if (lo && hi && *lo > *hi)
     lo = hi;

@@ -151,6 +151,14 @@ func.func @prelu_element_type(%x: tensor<4xf32>, %slope: tensor<4xf16>) -> tenso
 
 // -----
 
+func.func @clip_nan_min(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'qc.clip' op expected min to be a number, found NaN}}
+  %0 = qc.clip %x {min = 0x7FC00000 : f32, max = 6.0 : f32} : tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
 func.func @clip_min_greater_than_max(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   // expected-error @+1 {{'qc.clip' op expected min <= max, found min = 6.000000e+00 and max = 5.000000e-01}}
   %0 = qc.clip %x {min = 6.0 : f32, max = 0.5 : f32} : tensor<2x3xf32>
