@@ -1,8 +1,9 @@
 #!/usr/bin/python3
-"""Mutates a real ONNX model and checks that `quantc import` never crashes.
+"""Mutates a real ONNX model and checks that quantc never crashes on it.
 
     fuzz-import.py QUANTC MODEL.onnx --input-shape NAME=D0,D1,... \
-        [--count N] [--seed S] [--save DIR]
+        [--count N] [--seed S] [--save DIR] \
+        [--compare INPUTS --quant-run QUANT_RUN [--max-compared K]]
 
 Each round changes the model a little, either in its structure (an attribute
 value or kind, a node's inputs, outputs or op type, an initializer's dims,
@@ -10,9 +11,20 @@ element type or data, the opset, the graph's inputs and outputs; through the
 onnx package) or in its bytes (a truncation or a few overwritten bytes), and
 imports the result. quantc may accept or reject the model, but it must exit
 with 0 or 1, within the time limit, and a rejection must print an
-`error:` that starts with the model's path. A round that breaks the
-contract is saved in DIR (if given) and reported with the command that
-reproduces it; the script exits 1 if any did. Deterministic for a seed.
+`error:` that starts with the model's path.
+
+With --compare (structural changes only, at the model's opset), the first
+K accepted mutants are also compiled (fp32, for the CPU) and run on the sample in INPUTS both compiled and by the reference
+evaluator; both must again exit cleanly, and when both run, their outputs
+must agree: same names and shapes, NaN and infinities in the same places,
+and ||compiled - reference|| <= 1e-4 ||reference|| (the tolerance of
+scripts/check-compiled-ppocr.sh for f32). Mutants reach configurations the
+real models do not (other pads, strides, groups, axes, attribute values),
+so this compares the code generator with the evaluator on them.
+
+A round that breaks the contract is saved in DIR (if given) and reported
+with the command that reproduces it; the script exits 1 if any did.
+Deterministic for a seed.
 """
 import argparse
 import copy
@@ -91,6 +103,46 @@ def mutate_bytes(rng, raw):
     return bytes(b)
 
 
+def run_clean(cmd, path, timeout):
+    """None if `cmd` succeeded, "rejected" if it failed with an error naming
+    `path` (or any error, for quant-run), else why it broke the contract."""
+    try:
+        r = subprocess.run(cmd, capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return f"no answer within {timeout:g} s: {' '.join(cmd)}"
+    if r.returncode == 0:
+        return None
+    err = r.stderr.decode(errors="replace")
+    first = next((l for l in err.splitlines() if "error:" in l), "")
+    if r.returncode == 1 and (first.startswith(path + ":") or (first and "quant-run" in cmd[0])):
+        return "rejected"
+    return (f"exit status {r.returncode} of {os.path.basename(cmd[0])}: "
+            + (err.strip().splitlines() or ["no message"])[0])
+
+
+def compare_outputs(got_dir, ref_dir):
+    """None if the outputs agree, else how they differ."""
+    import numpy as np
+    names = sorted(os.listdir(ref_dir))
+    if sorted(os.listdir(got_dir)) != names:
+        return f"outputs {sorted(os.listdir(got_dir))} instead of {names}"
+    for name in names:
+        a = np.load(os.path.join(got_dir, name)).astype(np.float64)
+        b = np.load(os.path.join(ref_dir, name)).astype(np.float64)
+        if a.shape != b.shape:
+            return f"{name}: shape {a.shape} instead of {b.shape}"
+        for what, f in (("NaN", np.isnan), ("infinity", np.isinf)):
+            if not np.array_equal(f(a), f(b)):
+                return f"{name}: {what} at {int(np.sum(f(a) != f(b)))} other places"
+        if not np.array_equal(a[np.isinf(b)], b[np.isinf(b)]):
+            return f"{name}: infinities of other signs"
+        a, b = a[np.isfinite(b)], b[np.isfinite(b)]
+        rel = np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-300)
+        if rel > 1e-4:
+            return f"{name}: relative error {rel:.3g} > 1e-4"
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("quantc")
@@ -98,22 +150,32 @@ def main():
     ap.add_argument("--input-shape", required=True)
     ap.add_argument("--count", type=int, default=100)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--save", help="directory for the models that broke the contract")
+    ap.add_argument("--compare", metavar="INPUTS",
+                    help="compile accepted mutants and compare them with the evaluator on this sample")
+    ap.add_argument("--quant-run", help="quant-run, for --compare")
+    ap.add_argument("--max-compared", type=int, default=20)
     args = ap.parse_args()
+    if args.compare and not args.quant_run:
+        ap.error("--compare needs --quant-run")
 
     rng = random.Random(args.seed)
     base = onnx.load(args.model)
     raw = open(args.model, "rb").read()
     opset = base.opset_import[0].version
-    bad, accepted = 0, 0
+    bad = accepted = rejected = compared = 0
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "mutant.onnx")
+        mlir, lib = os.path.join(tmp, "mutant.mlir"), os.path.join(tmp, "mutant.so")
         for i in range(args.count):
-            if rng.random() < 0.5:
+            # With --compare, structural changes only, at the model's opset:
+            # more mutants import, and they are the interesting ones to run.
+            if args.compare or rng.random() < 0.5:
                 m = copy.deepcopy(base)
-                # Newer opsets exercise more of ONNX's shape inference.
-                m.opset_import[0].version = rng.choice([opset, 13, 17, 21])
+                if not args.compare:
+                    # Newer opsets exercise more of ONNX's shape inference.
+                    m.opset_import[0].version = rng.choice([opset, 13, 17, 21])
                 for _ in range(rng.randrange(1, 3)):
                     m = mutate_structure(rng, m)
                 data = m.SerializeToString()
@@ -121,19 +183,31 @@ def main():
                 data = mutate_bytes(rng, raw)
             with open(path, "wb") as f:
                 f.write(data)
-            cmd = [args.quantc, "import", path, "--input-shape", args.input_shape, "-o", os.devnull]
-            try:
-                r = subprocess.run(cmd, capture_output=True, timeout=args.timeout)
-                err = r.stderr.decode(errors="replace")
-                first = next((l for l in err.splitlines() if "error:" in l), "")
-                if r.returncode == 0:
-                    accepted += 1
+            shape = ["--input-shape", args.input_shape]
+            why = run_clean([args.quantc, "import", path] + shape + ["-o", mlir], path, args.timeout)
+            if why == "rejected":
+                rejected += 1
+                continue
+            if why is None:
+                accepted += 1
+                if not args.compare or compared >= args.max_compared:
                     continue
-                if r.returncode == 1 and first.startswith(path + ":"):
+                why = run_clean([args.quantc, path] + shape + ["-o", lib], path, args.timeout)
+                if why is None:
+                    outs = {}
+                    for kind, cmd in (("ref", [args.quant_run, mlir, "--reference"]),
+                                      ("got", [args.quant_run, lib])):
+                        outs[kind] = os.path.join(tmp, kind)
+                        subprocess.run(["rm", "-rf", outs[kind]])
+                        why = why or run_clean(cmd + ["--inputs", args.compare, "--outputs", outs[kind]],
+                                               path, args.timeout)
+                    if why is None:
+                        compared += 1
+                        why = compare_outputs(outs["got"], outs["ref"])
+                        if why:
+                            why = "compiled and evaluated outputs differ: " + why
+                if why in (None, "rejected"):
                     continue
-                why = f"exit status {r.returncode}: " + (err.strip().splitlines() or ["no message"])[0]
-            except subprocess.TimeoutExpired:
-                why = f"no answer within {args.timeout:g} s"
             bad += 1
             where = path
             if args.save:
@@ -141,11 +215,11 @@ def main():
                 where = os.path.join(args.save, f"mutant-{args.seed}-{i}.onnx")
                 with open(where, "wb") as f:
                     f.write(data)
-            print(f"round {i}: {why}\n  reproduce: {args.quantc} import {where} "
-                  f"--input-shape {args.input_shape} -o /dev/null", flush=True)
+            print(f"round {i}: {why}\n  reproduce with: {where} "
+                  f"--input-shape {args.input_shape}", flush=True)
     print(f"{args.count} mutants of {os.path.basename(args.model)} (seed {args.seed}): "
-          f"{accepted} accepted, {args.count - accepted - bad} rejected with an error, "
-          f"{bad} broke the contract")
+          f"{accepted} accepted, {rejected} rejected with an error, "
+          f"{bad} broke the contract" + (f"; {compared} compiled and compared" if args.compare else ""))
     return 1 if bad else 0
 
 
