@@ -152,6 +152,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--test-page-only", action="store_true",
                     help="read only the test page (models/inputs/det/page)")
+    ap.add_argument("--show", action="store_true", help="print every line's reading")
     ap.add_argument("variants", nargs="+", metavar="NAME=DET,REC")
     args = ap.parse_args()
     variants = []
@@ -179,6 +180,13 @@ def main():
             json.dump(per_page, f, indent=1, ensure_ascii=False)
 
     first = variants[0][0]
+    if args.show:
+        for name, per_page in results.items():
+            for page, lines in per_page.items():
+                for text, got in lines:
+                    mark = "ok  " if got == text else "MISS" if got is None else "DIFF"
+                    read = "(not found)" if got is None else repr(got)
+                    print(f"{mark} {name} {page}: {read:34} rendered {text!r}")
 
     def counts(name, test):
         found = exact = same = total = chars = wrong = 0
