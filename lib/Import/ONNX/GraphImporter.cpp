@@ -520,6 +520,13 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   OpBinder binder(*this, node, version, loc);
   if (failed(handler(binder)))
     return failure();
+  // What the handler does not look at (attributes no schema has, surplus
+  // inputs, required attributes it defaults) is checked against ONNX's
+  // schema, as ONNX Runtime does; after the handler, whose own errors say
+  // more.
+  if (canonicalDomain(node.domain()).empty())
+    if (llvm::Error err = checkNodeSchema(node, version))
+      return emitError(loc) << llvm::toString(std::move(err));
   for (auto [i, out] : llvm::enumerate(node.output()))
     if (!out.empty() && isUsed(out) && !values.count(out))
       return emitError(loc) << "output " << i << " ('" << out

@@ -116,3 +116,36 @@ llvm::Error mlir::qc::onnx_import::inferShapes(onnx::ModelProto &model) {
   }
   return llvm::Error::success();
 }
+
+llvm::Error mlir::qc::onnx_import::checkNodeSchema(const onnx::NodeProto &node,
+                                                   int64_t opsetVersion) {
+  try {
+    const auto &range =
+        onnx::OpSchemaRegistry::DomainToVersionRange::Instance().Map();
+    auto known = range.find(onnx::ONNX_DOMAIN);
+    if (known == range.end() || opsetVersion > known->second.second)
+      return llvm::Error::success();
+    const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(
+        node.op_type(), static_cast<int>(opsetVersion), onnx::ONNX_DOMAIN);
+    if (!schema)
+      return llvm::Error::success();
+    try {
+      schema->Verify(node);
+    } catch (const std::exception &e) {
+      // ONNX appends "==> Context: ..." and may start with "Node (NAME) ":
+      // the caller names the node.
+      std::string message = e.what();
+      message = message.substr(0, message.find('\n'));
+      if (message.rfind("Node (", 0) == 0 &&
+          message.find(") ") != std::string::npos)
+        message = message.substr(message.find(") ") + 2);
+      return makeError(message + " (ONNX schema " + node.op_type() + "-" +
+                       llvm::Twine(schema->SinceVersion()) + ")");
+    }
+  } catch (const std::exception &e) {
+    return makeError(llvm::Twine("ONNX's schema check failed: ") + e.what());
+  } catch (...) {
+    return makeError("ONNX's schema check failed: unknown error");
+  }
+  return llvm::Error::success();
+}

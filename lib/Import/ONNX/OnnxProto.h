@@ -33,6 +33,13 @@ llvm::Error parseTensorBytes(llvm::StringRef bytes, onnx::TensorProto &tensor);
 /// errors.
 llvm::Error inferShapes(onnx::ModelProto &model);
 
+/// Checks a node of the default domain against its ONNX schema for
+/// `opsetVersion` (input and output counts, required, unknown and mistyped
+/// attributes), as ONNX's checker and ONNX Runtime do. Nodes of opsets newer
+/// than this ONNX release (1.12: 17) are not checked: their schema may have
+/// changed since.
+llvm::Error checkNodeSchema(const onnx::NodeProto &node, int64_t opsetVersion);
+
 } // namespace mlir::qc::onnx_import
 
 #endif // QUANTC_LIB_IMPORT_ONNX_ONNXPROTO_H
