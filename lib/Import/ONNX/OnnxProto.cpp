@@ -101,9 +101,9 @@ llvm::Error mlir::qc::onnx_import::parseModelText(llvm::StringRef text,
 llvm::Error mlir::qc::onnx_import::inferShapes(onnx::ModelProto &model) {
   try {
     // No data propagation: ONNX 1.12's crashes (a segfault, not an
-    // exception) on some graphs, e.g. a Shape node under opset 21 when the
-    // graph's output is its input, and the importer's own constant folding
-    // already follows shape computations.
+    // exception) on a Shape (opset 15 and later) of a value it could not
+    // type, e.g. the output of an op newer than its opsets, and the
+    // importer's own constant folding already follows shape computations.
     onnx::ShapeInferenceOptions options(/*check_type=*/false,
                                         /*error_mode=*/0,
                                         /*enable_data_propagation=*/false);
