@@ -75,7 +75,7 @@ static int runImport(int argc, char **argv) {
                        cl::init(false), cl::cat(category));
   cl::opt<bool> noOnnxShapeInference(
       "no-onnx-shape-inference",
-      cl::desc("Do not run ONNX's shape inference before importing"),
+      cl::desc("Do not cross-check the import with ONNX's shape inference"),
       cl::init(false), cl::cat(category));
   cl::opt<std::string> funcName("func-name",
                                 cl::desc("Name of the imported function"),

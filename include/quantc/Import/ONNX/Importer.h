@@ -43,8 +43,8 @@ struct OnnxImportOptions {
   llvm::StringMap<Tensor> constantInputs;
   /// Name of the imported function.
   std::string funcName = "main";
-  /// Run ONNX's own shape inference (with the fixed input shapes) and check
-  /// its shapes against the ones quantc infers.
+  /// After the import, run ONNX's own shape inference (with the fixed input
+  /// shapes) and check its types against the ones quantc inferred.
   bool runOnnxShapeInference = true;
   /// Evaluate nodes whose inputs are all constants at import time.
   bool foldConstants = true;
